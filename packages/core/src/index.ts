@@ -1,0 +1,23 @@
+export { FederaError, defineErrors, isFederaError } from './errors.js';
+export type { ErrorSpec, ErrorTable, FederaErrorOptions } from './errors.js';
+export { coreErrors } from './core-errors.js';
+export type { CoreErrorCode } from './core-errors.js';
+export {
+  addScaledInto,
+  assertWeightsMatch,
+  cloneWeights,
+  l2Norm,
+  paramCount,
+  sizeOf,
+  zerosFor,
+} from './weights.js';
+export type { TensorSpec, Weights } from './weights.js';
+export type {
+  ClientUpdate,
+  RoundAggregator,
+  ServerStep,
+  Strategy,
+  StrategyState,
+  StrategySupports,
+} from './strategy.js';
+export { StreamingWeightedMean, applyPlainDelta, createFedAvg } from './fedavg.js';

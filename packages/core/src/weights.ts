@@ -1,0 +1,78 @@
+import { coreErrors } from './core-errors.js';
+
+/** Name and shape of one model tensor (all weight traffic is float32). */
+export interface TensorSpec {
+  readonly name: string;
+  readonly shape: readonly number[];
+}
+
+/** A model's weights or a delta: one Float32Array per tensor, in spec order. */
+export type Weights = Float32Array[];
+
+/** Number of elements of a tensor with `shape`. */
+export function sizeOf(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+/** Total parameter count of a layout. */
+export function paramCount(specs: readonly TensorSpec[]): number {
+  let n = 0;
+  for (const s of specs) n += sizeOf(s.shape);
+  return n;
+}
+
+/** Fresh zero weights for a layout. */
+export function zerosFor(specs: readonly TensorSpec[]): Weights {
+  return specs.map((s) => new Float32Array(sizeOf(s.shape)));
+}
+
+/** Deep copy. */
+export function cloneWeights(w: Weights): Weights {
+  return w.map((t) => t.slice());
+}
+
+/**
+ * Throw a typed error unless `w` has exactly the layout of `specs` and only
+ * finite values. Every update from the network passes through this.
+ */
+export function assertWeightsMatch(specs: readonly TensorSpec[], w: Weights): void {
+  if (w.length !== specs.length) {
+    throw coreErrors.create(
+      'FEDERA_ERR_CORE_SHAPE_MISMATCH',
+      `got ${w.length} tensors, expected ${specs.length}`,
+    );
+  }
+  for (let i = 0; i < specs.length; i++) {
+    const t = w[i]!;
+    const expected = sizeOf(specs[i]!.shape);
+    if (t.length !== expected) {
+      throw coreErrors.create(
+        'FEDERA_ERR_CORE_SHAPE_MISMATCH',
+        `tensor ${i} (${specs[i]!.name}) has ${t.length} values, expected ${expected}`,
+      );
+    }
+    for (let j = 0; j < t.length; j++) {
+      if (!Number.isFinite(t[j]!)) {
+        throw coreErrors.create('FEDERA_ERR_CORE_NOT_FINITE', `tensor ${i} (${specs[i]!.name}) index ${j}`);
+      }
+    }
+  }
+}
+
+/** target += scale * source, elementwise, in place. */
+export function addScaledInto(target: Weights, source: Weights, scale: number): void {
+  for (let i = 0; i < target.length; i++) {
+    const t = target[i]!;
+    const s = source[i]!;
+    for (let j = 0; j < t.length; j++) t[j]! += scale * s[j]!;
+  }
+}
+
+/** Euclidean norm over all tensors together. */
+export function l2Norm(w: Weights): number {
+  let sum = 0;
+  for (const t of w) for (let j = 0; j < t.length; j++) sum += t[j]! * t[j]!;
+  return Math.sqrt(sum);
+}

@@ -1,0 +1,22 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
+
+// Tests run against package sources, so `npm test` never depends on a stale dist/.
+export default defineConfig({
+  resolve: {
+    alias: {
+      '@federa/protocol': src('protocol'),
+      '@federa/core': src('core'),
+      '@federa/server': src('server'),
+      '@federa/client': src('client'),
+    },
+  },
+  test: {
+    include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+  },
+});
