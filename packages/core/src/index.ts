@@ -21,3 +21,7 @@ export type {
   StrategySupports,
 } from './strategy.js';
 export { StreamingWeightedMean, applyPlainDelta, createFedAvg } from './fedavg.js';
+export * from './partition/index.js';
+export * from './strategies/index.js';
+export * from './dp/index.js';
+export * from './secagg/index.js';

@@ -1,0 +1,2 @@
+// Public API of the secagg area; owned by its author, re-exported from ../index.ts.
+export {};
