@@ -1,0 +1,4 @@
+// Datasets for simulations and examples (Node-only).
+export { loadMnist } from './mnist.js';
+export { selectRows } from './labelled.js';
+export type { LabelledData } from './labelled.js';
