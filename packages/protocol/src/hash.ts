@@ -1,0 +1,69 @@
+import type { TensorSpec, Weights } from '@federa/core';
+import { sizeOf } from '@federa/core';
+import { float32ToLeBytes } from './le-float32.js';
+import { assertLayout } from './tensors.js';
+
+/** SHA-256 of `bytes` via WebCrypto (Node 20 and browsers alike). */
+export async function sha256(bytes: Uint8Array): Promise<Uint8Array> {
+  return new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
+}
+
+/** Lowercase hex of `bytes`. */
+export function toHex(bytes: Uint8Array): string {
+  let s = '';
+  for (const b of bytes) s += b.toString(16).padStart(2, '0');
+  return s;
+}
+
+/** True when two byte strings are equal. */
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.byteLength !== b.byteLength) return false;
+  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Domain separator, so a weights hash never collides with a hash of some other structure. */
+const WEIGHTS_HASH_MAGIC = new TextEncoder().encode('federa.weights.v1\0');
+
+/**
+ * The canonical byte string hashWeights digests (docs/protocol.md, "Hashing"): the magic, then u32 LE
+ * tensor count, then per tensor u32 LE name length, UTF-8 name, u32 LE rank, u32 LE dims, and the
+ * little-endian float32 data. Lengths are prefixed, so the encoding is injective.
+ */
+export function canonicalWeightsBytes(specs: readonly TensorSpec[], weights: Weights): Uint8Array {
+  assertLayout(specs, weights);
+  const names = specs.map((s) => new TextEncoder().encode(s.name));
+  let size = WEIGHTS_HASH_MAGIC.byteLength + 4;
+  specs.forEach((s, i) => {
+    size += 4 + names[i]!.byteLength + 4 + 4 * s.shape.length + 4 * sizeOf(s.shape);
+  });
+  const out = new Uint8Array(size);
+  const dv = new DataView(out.buffer);
+  out.set(WEIGHTS_HASH_MAGIC);
+  let at = WEIGHTS_HASH_MAGIC.byteLength;
+  const u32 = (v: number) => {
+    dv.setUint32(at, v, true);
+    at += 4;
+  };
+  u32(specs.length);
+  specs.forEach((s, i) => {
+    u32(names[i]!.byteLength);
+    out.set(names[i]!, at);
+    at += names[i]!.byteLength;
+    u32(s.shape.length);
+    for (const d of s.shape) u32(d);
+    out.set(float32ToLeBytes(weights[i]!), at);
+    at += weights[i]!.byteLength;
+  });
+  return out;
+}
+
+/**
+ * SHA-256 hex of a model's canonical encoding: the `model_hash` of RoundTask and `hash` of ModelWeights.
+ *
+ * @example
+ * const hash = await hashWeights(specs, weights); // '3f1a…' (64 hex chars)
+ */
+export async function hashWeights(specs: readonly TensorSpec[], weights: Weights): Promise<string> {
+  return toHex(await sha256(canonicalWeightsBytes(specs, weights)));
+}

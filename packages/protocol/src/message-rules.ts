@@ -1,0 +1,42 @@
+import { MAX_STREAM_ID_LENGTH, SHA256_BYTES } from './constants.js';
+import { protocolErrors } from './errors.js';
+
+// Semantic rules proto3 cannot express: fields a message is meaningless without, and Chunk bounds.
+// Keyed by protobufjs fullName. "Required" means a non-empty string or byte string.
+const REQUIRED: Readonly<Record<string, readonly string[]>> = {
+  '.federa.v1.Challenge': ['nonce'],
+  '.federa.v1.ClientHello': ['clientId'],
+  '.federa.v1.Welcome': ['sessionId'],
+  '.federa.v1.RoundTask': ['taskId', 'runId', 'modelHash'],
+  '.federa.v1.ModelRequest': ['runId'],
+  '.federa.v1.ModelWeights': ['runId', 'hash'],
+  '.federa.v1.WeightUpdate': ['taskId', 'runId'],
+  '.federa.v1.Ack': ['ref'],
+  '.federa.v1.Error': ['code'],
+  '.federa.v1.Chunk': ['streamId', 'payloadSha256', 'chunkSha256', 'data'],
+};
+
+function isEmpty(value: unknown): boolean {
+  if (typeof value === 'string') return value.length === 0;
+  if (value instanceof Uint8Array) return value.byteLength === 0;
+  return value === undefined || value === null;
+}
+
+function checkChunkBounds(chunk: Record<string, unknown>, path: string): void {
+  const range = (what: string) => protocolErrors.create('FEDERA_ERR_PROTO_FIELD_RANGE', `${path}.${what}`);
+  if ((chunk['streamId'] as string).length > MAX_STREAM_ID_LENGTH) throw range('streamId too long');
+  if ((chunk['payloadSha256'] as Uint8Array).byteLength !== SHA256_BYTES) throw range('payloadSha256 length');
+  if ((chunk['chunkSha256'] as Uint8Array).byteLength !== SHA256_BYTES) throw range('chunkSha256 length');
+  const total = chunk['total'] as number;
+  if (total < 1) throw range('total must be >= 1');
+  if ((chunk['index'] as number) >= total) throw range('index must be < total');
+}
+
+/** Throw MISSING_FIELD / FIELD_RANGE when a decoded message of `typeName` breaks a rule above. */
+export function checkMessageRules(typeName: string, message: Record<string, unknown>, path: string): void {
+  for (const name of REQUIRED[typeName] ?? []) {
+    if (isEmpty(message[name]))
+      throw protocolErrors.create('FEDERA_ERR_PROTO_MISSING_FIELD', `${path}.${name}`);
+  }
+  if (typeName === '.federa.v1.Chunk') checkChunkBounds(message, path);
+}

@@ -1,0 +1,146 @@
+// TypeScript mirrors of proto/federa/v1/*.proto, field for field in camelCase. Bytes are Uint8Array,
+// uint32/uint64 are number (uint64 above Number.MAX_SAFE_INTEGER is rejected on decode).
+
+/** Element type of a tensor's raw bytes (`federa.v1.DType`, UNSPECIFIED is rejected on decode). */
+export type WireDType = 'float32' | 'int32';
+
+/** `federa.v1.Tensor`: `data` is product(shape) little-endian elements, row-major, no padding. */
+export interface WireTensor {
+  name: string;
+  shape: number[];
+  dtype: WireDType;
+  data: Uint8Array;
+}
+
+/** `federa.v1.Capabilities`: what the client can do. */
+export interface Capabilities {
+  backend: string;
+  maxMessageBytes: number;
+  secureAggregation: boolean;
+  features: string[];
+}
+
+/** `federa.v1.Credentials`: bearer token in v1; signature fields once enrolment keys exist. */
+export interface Credentials {
+  token: string;
+  publicKey: Uint8Array;
+  signature: Uint8Array;
+  keyAlgorithm: string;
+}
+
+/** `federa.v1.Challenge`: server -> client, first message after connect. `nonce` is required. */
+export interface Challenge {
+  nonce: Uint8Array;
+  protocolVersion: number;
+}
+
+/** `federa.v1.ClientHello`: client -> server, first message of a session. `clientId` is required. */
+export interface ClientHello {
+  clientId: string;
+  credentials: Credentials;
+  protocolVersion: number;
+  capabilities: Capabilities;
+  sdkVersion: string;
+}
+
+/** `federa.v1.Welcome`: server -> client, accepts the hello. `sessionId` is required. */
+export interface Welcome {
+  sessionId: string;
+  protocolVersion: number;
+  chunkBytes: number;
+  maxMessageBytes: number;
+}
+
+/** `federa.v1.Hyperparameters`: local training settings for one round. */
+export interface Hyperparameters {
+  localEpochs: number;
+  batchSize: number;
+  learningRate: number;
+  extra: Record<string, number>;
+}
+
+/** `federa.v1.RoundTask`: train on this version. `taskId`, `runId`, `modelHash` are required. */
+export interface RoundTask {
+  taskId: string;
+  runId: string;
+  round: number;
+  modelVersion: number;
+  modelHash: string;
+  hyperparameters: Hyperparameters;
+  deadlineUnixMs: number;
+  attempt: number;
+}
+
+/** `federa.v1.ModelRequest`: send me the weights of this version. `runId` is required. */
+export interface ModelRequest {
+  runId: string;
+  modelVersion: number;
+}
+
+/** `federa.v1.ModelWeights`: one model version, tensors in getWeights() order. `runId`, `hash` required. */
+export interface ModelWeights {
+  runId: string;
+  version: number;
+  hash: string;
+  topologyJson: string;
+  tensors: WireTensor[];
+}
+
+/** `federa.v1.WeightUpdate`: tensors hold delta = local - global. `taskId`, `runId` are required. */
+export interface WeightUpdate {
+  taskId: string;
+  runId: string;
+  round: number;
+  baseVersion: number;
+  numExamples: number;
+  metrics: Record<string, number>;
+  tensors: WireTensor[];
+}
+
+/** `federa.v1.Ack`: acknowledges a task or stream by reference. `ref` is required. */
+export interface Ack {
+  ref: string;
+  status: string;
+}
+
+/** `federa.v1.Error`: a typed error. `code` is required. */
+export interface WireError {
+  code: string;
+  message: string;
+  retryable: boolean;
+  httpStatus: number;
+  ref: string;
+}
+
+/** `federa.v1.Chunk`: one piece of an Envelope too large for one frame. */
+export interface Chunk {
+  streamId: string;
+  index: number;
+  total: number;
+  totalBytes: number;
+  payloadSha256: Uint8Array;
+  chunkSha256: Uint8Array;
+  data: Uint8Array;
+}
+
+/** The `body` oneof of `federa.v1.Envelope`; `kind` is the oneof field name. */
+export type EnvelopeBody =
+  | { kind: 'challenge'; challenge: Challenge }
+  | { kind: 'hello'; hello: ClientHello }
+  | { kind: 'welcome'; welcome: Welcome }
+  | { kind: 'task'; task: RoundTask }
+  | { kind: 'modelRequest'; modelRequest: ModelRequest }
+  | { kind: 'model'; model: ModelWeights }
+  | { kind: 'update'; update: WeightUpdate }
+  | { kind: 'ack'; ack: Ack }
+  | { kind: 'error'; error: WireError }
+  | { kind: 'chunk'; chunk: Chunk };
+
+/** Every body kind. */
+export type EnvelopeKind = EnvelopeBody['kind'];
+
+/** `federa.v1.Envelope`: the only frame on the wire. */
+export interface Envelope {
+  protocolVersion: number;
+  body: EnvelopeBody;
+}
