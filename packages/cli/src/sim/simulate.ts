@@ -1,0 +1,107 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FederaClient } from '@federa/client';
+import { type PartitionSpec, describePartition, partitionIndices } from '@federa/core';
+import { type FederaServer, type RoundRecord, type RunSettings, buildServer } from '@federa/server';
+import { type LabelledData, loadMnist, selectRows } from '../data/index.js';
+import { mnist2nnTopology } from '../models/mnist-2nn.js';
+import { heldOutEvaluator } from './evaluator.js';
+
+/** A simulation: N in-process clients over real socket.io against a real coordinator. */
+export interface SimulationOptions {
+  clients: number;
+  partition: PartitionSpec;
+  seed: number;
+  settings: Omit<Partial<RunSettings>, 'id'>;
+  /** Store directory; a fresh temp dir when absent. */
+  storePath?: string;
+  port?: number;
+  host?: string;
+  log: (line: string) => void;
+}
+
+/** What a finished simulation leaves running and reports. */
+export interface SimulationResult {
+  server: FederaServer;
+  url: string;
+  runId: string;
+  rounds: RoundRecord[];
+  finalAccuracy: number;
+  stopClients(): Promise<void>;
+}
+
+/**
+ * Partition bundled MNIST among simulated hospitals, start a coordinator and
+ * the clients, train the 2NN for the configured rounds and print a table.
+ */
+export async function runSimulation(opts: SimulationOptions): Promise<SimulationResult> {
+  const { train, test } = loadMnist();
+  const parts = partitionIndices(train.y, opts.clients, opts.partition, opts.seed);
+  printPartition(train, parts, opts.log);
+  const storePath = opts.storePath ?? (await mkdtemp(join(tmpdir(), 'federa-sim-')));
+  const server = await buildServer({ storePath, evaluate: heldOutEvaluator(test) });
+  const url = await server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1');
+  opts.log(`coordinator listening on ${url} (store ${storePath})`);
+  const runId = `mnist-2nn-${Date.now().toString(36)}`;
+  await server.coordinator.createRun({
+    settings: {
+      clientsPerRound: opts.clients,
+      minClients: Math.max(1, Math.ceil(opts.clients / 2)),
+      ...opts.settings,
+      id: runId,
+    },
+    topology: mnist2nnTopology(),
+  });
+  const clients = parts.map((rows, i) => {
+    const d = selectRows(train, rows);
+    const data = { x: d.x, y: d.y, n: d.n, featureShape: [d.features], numClasses: d.classes };
+    return new FederaClient({ url, clientId: `hospital-${String(i + 1).padStart(2, '0')}`, data });
+  });
+  await Promise.all(clients.map((c) => c.start()));
+  const rounds: RoundRecord[] = [];
+  opts.log('round  clients  train_loss  test_acc  seconds');
+  server.events.on('round-committed', ({ round, durationMs }) => {
+    rounds.push(round);
+    const m = round.metrics;
+    opts.log(
+      `${String(round.round).padStart(5)}  ${String(round.participants.length).padStart(7)}  ` +
+        `${fmt(m['train_loss'], 10)}  ${fmt(m['test_accuracy'], 8)}  ${(durationMs / 1000).toFixed(1).padStart(7)}`,
+    );
+  });
+  await server.coordinator.startRun(runId);
+  await server.coordinator.whenIdle(runId);
+  const run = await server.coordinator.getRun(runId);
+  if (run.status !== 'completed')
+    throw new Error(`run ${runId} ended ${run.status}: ${run.error?.message ?? ''}`);
+  const finalAccuracy = rounds.at(-1)?.metrics['test_accuracy'] ?? Number.NaN;
+  return {
+    server,
+    url,
+    runId,
+    rounds,
+    finalAccuracy,
+    stopClients: async () => {
+      await Promise.all(clients.map((c) => c.stop()));
+    },
+  };
+}
+
+function fmt(v: number | undefined, width: number): string {
+  return (v === undefined ? '-' : v.toFixed(4)).padStart(width);
+}
+
+function printPartition(train: LabelledData, parts: number[][], log: (l: string) => void): void {
+  const { sizes, classCounts } = describePartition(train.y, parts, train.classes);
+  log(`partitioned ${train.n} training digits among ${parts.length} clients`);
+  sizes.forEach((size, i) => {
+    const top = classCounts[i]!.map((c, k) => [k, c] as const)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .map(([k, c]) => `${k}:${c}`)
+      .join(' ');
+    log(
+      `  hospital-${String(i + 1).padStart(2, '0')}  ${String(size).padStart(5)} examples  top classes ${top}`,
+    );
+  });
+}

@@ -1,0 +1,237 @@
+import { type FederaError, type TensorSpec, type Weights, isFederaError } from '@federa/core';
+import {
+  type ClientToServerEvents,
+  type Envelope,
+  type EnvelopeBody,
+  FEDERA_EVENT,
+  FrameReader,
+  type ModelWeights,
+  PROTOCOL_VERSION,
+  type RoundTask,
+  type ServerToClientEvents,
+  envelope,
+  errorFromWire,
+  hashWeights,
+  tensorsFromWeights,
+  toFrames,
+  weightsFromTensors,
+} from '@federa/protocol';
+import { type ManagerOptions, type Socket, type SocketOptions, io } from 'socket.io-client';
+import { initBackend } from './backend.js';
+import { type LocalDataset, checkDataset } from './dataset.js';
+import { type Trainer, trainLocally } from './trainer.js';
+
+/** What the client reports as it works; for logs and progress displays. */
+export type ClientEvent =
+  | { type: 'connected'; sessionId: string }
+  | { type: 'disconnected'; reason: string }
+  | { type: 'task'; task: RoundTask }
+  | { type: 'trained'; task: RoundTask; numExamples: number; metrics: Record<string, number> }
+  | { type: 'accepted'; taskId: string }
+  | { type: 'rejected'; error: FederaError };
+
+/** Options of {@link FederaClient}. */
+export interface FederaClientOptions {
+  /** Coordinator base URL, e.g. `http://127.0.0.1:8080`. */
+  url: string;
+  clientId: string;
+  /** Bearer credential presented in the hello. */
+  token?: string;
+  data: LocalDataset;
+  /** Local training; defaults to minibatch SGD with TF.js. */
+  trainer?: Trainer;
+  /** TF.js backend to use; default picks the fastest available. */
+  backend?: string;
+  /** Reconnect backoff, ms. Defaults 250 .. 10,000 with jitter. */
+  reconnectDelayMs?: number;
+  reconnectDelayMaxMs?: number;
+  onEvent?: (event: ClientEvent) => void;
+  /** Extra socket.io-client options (e.g. a custom CA in Node). */
+  socket?: Partial<ManagerOptions & SocketOptions>;
+}
+
+const SDK_VERSION = '0.1.0';
+
+interface CachedModel {
+  version: number;
+  hash: string;
+  topologyJson: string;
+  specs: TensorSpec[];
+  weights: Weights;
+}
+
+/**
+ * A federation participant: connects (reconnecting with backoff), answers the
+ * challenge with its hello, fetches each global version once, trains locally
+ * and uploads the delta. Runs in Node and in browsers.
+ *
+ * @example
+ * const client = new FederaClient({ url, clientId: 'hospital-1', data });
+ * await client.start();
+ */
+export class FederaClient {
+  private socket: Socket<ServerToClientEvents, ClientToServerEvents> | undefined;
+  private readonly reader = new FrameReader();
+  private queue: Promise<void> = Promise.resolve();
+  private model: CachedModel | undefined;
+  private pendingTask: RoundTask | undefined;
+  private chunkBytes = 256 * 1024;
+  private stopped = false;
+
+  constructor(private readonly opts: FederaClientOptions) {
+    checkDataset(opts.data);
+  }
+
+  /** Connect; resolves once the coordinator welcomed this client. */
+  async start(): Promise<void> {
+    await initBackend(this.opts.backend, () => undefined);
+    this.stopped = false;
+    const socket = io(this.opts.url, {
+      transports: ['websocket'],
+      reconnectionDelay: this.opts.reconnectDelayMs ?? 250,
+      reconnectionDelayMax: this.opts.reconnectDelayMaxMs ?? 10_000,
+      randomizationFactor: 0.5,
+      ...this.opts.socket,
+    });
+    this.socket = socket;
+    const welcomed = new Promise<void>((resolve, reject) => {
+      const onEvent = this.opts.onEvent;
+      this.opts.onEvent = (e) => {
+        if (e.type === 'connected') resolve();
+        if (e.type === 'rejected' && e.error.code === 'FEDERA_ERR_SESSION_UNAUTHENTICATED') reject(e.error);
+        onEvent?.(e);
+      };
+    });
+    socket.on(FEDERA_EVENT, (frame: unknown) => {
+      this.queue = this.queue.then(() => this.onFrame(frame as Uint8Array));
+    });
+    socket.on('disconnect', (reason) => this.emit({ type: 'disconnected', reason }));
+    await welcomed;
+  }
+
+  /** Disconnect and stop reconnecting. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.socket?.disconnect();
+    this.socket = undefined;
+    await this.queue;
+  }
+
+  private emit(e: ClientEvent): void {
+    this.opts.onEvent?.(e);
+  }
+
+  private async onFrame(frame: Uint8Array | ArrayBuffer): Promise<void> {
+    try {
+      const env = await this.reader.push(frame);
+      if (env) await this.dispatch(env);
+    } catch (err) {
+      if (isFederaError(err)) this.emit({ type: 'rejected', error: err });
+      else throw err;
+    }
+  }
+
+  private async dispatch(env: Envelope): Promise<void> {
+    const body = env.body;
+    switch (body.kind) {
+      case 'challenge':
+        return this.send({
+          kind: 'hello',
+          hello: {
+            clientId: this.opts.clientId,
+            credentials: {
+              token: this.opts.token ?? '',
+              publicKey: new Uint8Array(),
+              signature: new Uint8Array(),
+              keyAlgorithm: '',
+            },
+            protocolVersion: PROTOCOL_VERSION,
+            capabilities: {
+              backend: await initBackend(this.opts.backend),
+              maxMessageBytes: 0,
+              secureAggregation: false,
+              features: [],
+            },
+            sdkVersion: SDK_VERSION,
+          },
+        });
+      case 'welcome':
+        this.chunkBytes = body.welcome.chunkBytes || this.chunkBytes;
+        return this.emit({ type: 'connected', sessionId: body.welcome.sessionId });
+      case 'task':
+        return this.onTask(body.task);
+      case 'model':
+        return this.onModel(body.model);
+      case 'ack':
+        return this.emit({ type: 'accepted', taskId: body.ack.ref });
+      case 'error': {
+        const error = errorFromWire(body.error);
+        if (error.code === 'FEDERA_ERR_SESSION_UNAUTHENTICATED') {
+          this.stopped = true;
+          this.socket?.disconnect();
+        }
+        return this.emit({ type: 'rejected', error });
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  private async onTask(task: RoundTask): Promise<void> {
+    this.emit({ type: 'task', task });
+    if (this.model?.version === task.modelVersion && this.model.hash === task.modelHash)
+      return this.train(task);
+    this.pendingTask = task;
+    await this.send({
+      kind: 'modelRequest',
+      modelRequest: { runId: task.runId, modelVersion: task.modelVersion },
+    });
+  }
+
+  private async onModel(m: ModelWeights): Promise<void> {
+    const { specs, weights } = weightsFromTensors(m.tensors);
+    // Never train on weights that do not match the announced hash.
+    if ((await hashWeights(specs, weights)) !== m.hash) return;
+    this.model = { version: m.version, hash: m.hash, topologyJson: m.topologyJson, specs, weights };
+    const task = this.pendingTask;
+    if (task && task.modelVersion === m.version && task.modelHash === m.hash) {
+      this.pendingTask = undefined;
+      await this.train(task);
+    }
+  }
+
+  private async train(task: RoundTask): Promise<void> {
+    const model = this.model!;
+    const h = task.hyperparameters;
+    const result = await (this.opts.trainer ?? trainLocally)({
+      topologyJson: model.topologyJson,
+      specs: model.specs,
+      globalWeights: model.weights,
+      epochs: h.localEpochs,
+      batchSize: h.batchSize,
+      learningRate: h.learningRate,
+      proximalMu: h.extra['proximal_mu'] ?? 0,
+      data: this.opts.data,
+    });
+    this.emit({ type: 'trained', task, numExamples: result.numExamples, metrics: result.metrics });
+    if (this.stopped) return;
+    await this.send({
+      kind: 'update',
+      update: {
+        taskId: task.taskId,
+        runId: task.runId,
+        round: task.round,
+        baseVersion: task.modelVersion,
+        numExamples: result.numExamples,
+        metrics: result.metrics,
+        tensors: tensorsFromWeights(model.specs, result.delta),
+      },
+    });
+  }
+
+  private async send(body: EnvelopeBody): Promise<void> {
+    const socket = this.socket;
+    if (!socket) return;
+    for (const frame of await toFrames(envelope(body), this.chunkBytes)) socket.emit(FEDERA_EVENT, frame);
+  }
+}

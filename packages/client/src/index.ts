@@ -1,0 +1,7 @@
+export { FederaClient } from './federa-client.js';
+export type { ClientEvent, FederaClientOptions } from './federa-client.js';
+export { checkDataset } from './dataset.js';
+export type { LocalDataset } from './dataset.js';
+export { trainLocally } from './trainer.js';
+export type { Trainer, TrainingJob, TrainingResult } from './trainer.js';
+export { initBackend } from './backend.js';

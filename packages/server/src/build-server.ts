@@ -1,0 +1,96 @@
+import { DEFAULT_CHUNK_BYTES, DEFAULT_MAX_MESSAGE_BYTES } from '@federa/protocol';
+import type { ClientHello } from '@federa/protocol';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { Server } from 'socket.io';
+import { Coordinator } from './coordinator.js';
+import { FederationEvents } from './events.js';
+import { attachGateway } from './gateway/gateway.js';
+import { installErrorHandler } from './rest/error-handler.js';
+import { runsRoutes } from './rest/runs-routes.js';
+import type { ServerEvaluator } from './rounds/run-scheduler.js';
+import { FederaStore } from './store/store.js';
+
+/** Options of {@link buildServer}. */
+export interface BuildServerOptions {
+  /** Directory of the level store (created if missing). */
+  storePath: string;
+  /** Payloads above this travel as chunk streams. Default 256 KiB. */
+  chunkBytes?: number;
+  /** Largest reassembled message accepted from a client. Default 64 MiB. */
+  maxMessageBytes?: number;
+  /** A chunk stream idle this long is dropped. Default 30 s. */
+  streamIdleMs?: number;
+  /** Server-side evaluation of each new global model, merged into its metrics. */
+  evaluate?: ServerEvaluator;
+  /** Admit a client's hello; default admits every client. */
+  authenticateClient?: (hello: ClientHello, nonce: Uint8Array) => Promise<boolean>;
+  /** Continue runs that were running when the store was last closed. Default true. */
+  resume?: boolean;
+  /** fastify logger setting. Default false. */
+  logger?: boolean;
+}
+
+/** A built coordinator: fastify + socket.io on one HTTP server, with its store. */
+export interface FederaServer {
+  app: FastifyInstance;
+  io: Server;
+  coordinator: Coordinator;
+  store: FederaStore;
+  events: FederationEvents;
+  /** Listen (port 0 by default) and resolve the base URL. */
+  listen(port?: number, host?: string): Promise<string>;
+  /** Stop schedulers, disconnect clients, close HTTP and the store. */
+  close(): Promise<void>;
+}
+
+/**
+ * Build a coordinator without listening, so tests and `main` share it.
+ *
+ * @example
+ * const server = await buildServer({ storePath: tmpDir });
+ * const url = await server.listen(0, '127.0.0.1');
+ */
+export async function buildServer(opts: BuildServerOptions): Promise<FederaServer> {
+  const chunkBytes = opts.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+  const maxMessageBytes = opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  const store = await FederaStore.open(opts.storePath);
+  const events = new FederationEvents();
+  const coordinator = new Coordinator({ store, events, chunkBytes, evaluate: opts.evaluate });
+  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 16 * 1024 * 1024 });
+  installErrorHandler(app);
+  await app.register(runsRoutes, { coordinator });
+  // One frame is at most a chunk plus envelope overhead; socket.io drops anything larger.
+  const io = new Server(app.server, { maxHttpBufferSize: chunkBytes + 64 * 1024, serveClient: false });
+  attachGateway(io, coordinator, {
+    chunkBytes,
+    maxMessageBytes,
+    streamIdleMs: opts.streamIdleMs ?? 30_000,
+    authenticate: opts.authenticateClient ?? (async () => true),
+    events,
+  });
+  await app.ready();
+  if (opts.resume ?? true) await coordinator.resumeRunning();
+
+  let closed = false;
+  return {
+    app,
+    io,
+    coordinator,
+    store,
+    events,
+    async listen(port = 0, host = '127.0.0.1') {
+      await app.listen({ port, host });
+      const address = app.server.address();
+      const actualPort = typeof address === 'object' && address ? address.port : port;
+      return `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await coordinator.close();
+      io.disconnectSockets(true);
+      await app.close();
+      await store.close();
+    },
+  };
+}

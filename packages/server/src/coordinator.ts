@@ -1,0 +1,193 @@
+import { type Strategy, type TensorSpec, type Weights, createFedAvg, coreErrors } from '@federa/core';
+import { type WeightUpdate, envelope, hashWeights, tensorsFromWeights, toFrames } from '@federa/protocol';
+import { serverErrors } from './errors.js';
+import type { FederationEvents } from './events.js';
+import { ClientPool } from './gateway/client-pool.js';
+import type { Participation } from './runs/run-types.js';
+import { RunScheduler, type ServerEvaluator } from './rounds/run-scheduler.js';
+import { normalizeRunSettings } from './runs/run-settings.js';
+import type { RunRecord, RunSettings } from './runs/run-types.js';
+import type { FederaStore } from './store/store.js';
+import { initialWeightsFor } from './tf/model.js';
+
+/** A new run: settings, the model topology, and optionally its initial weights. */
+export interface CreateRunInput {
+  settings: Partial<RunSettings> & { id: string };
+  /** tf.LayersModel topology JSON (`modelTopology`). */
+  topology: unknown;
+  /** Initial weights in getWeights() order; drawn from the topology's initializers when absent. */
+  initial?: { specs: TensorSpec[]; weights: Weights };
+}
+
+/** Options of the coordinator core. */
+export interface CoordinatorOptions {
+  store: FederaStore;
+  events: FederationEvents;
+  chunkBytes: number;
+  evaluate?: ServerEvaluator | undefined;
+}
+
+const MODEL_CACHE_SIZE = 8;
+
+/**
+ * The coordinator's central object: runs and their schedulers, the pool of
+ * connected clients, and the handling of updates and model requests. The
+ * socket.io gateway and the REST routes only translate to and from it.
+ */
+export class Coordinator {
+  readonly pool = new ClientPool();
+  private readonly schedulers = new Map<string, RunScheduler>();
+  private readonly modelFramesCache = new Map<string, Promise<Uint8Array[]>>();
+
+  constructor(private readonly opts: CoordinatorOptions) {}
+
+  get store(): FederaStore {
+    return this.opts.store;
+  }
+
+  /** Create and persist a run with its version 0. */
+  async createRun(input: CreateRunInput): Promise<RunRecord> {
+    const settings = normalizeRunSettings(input.settings);
+    strategyFor(settings);
+    if (await this.store.getRun(settings.id)) throw serverErrors.create('FEDERA_ERR_RUN_EXISTS', settings.id);
+    const initial = input.initial ?? (await initialWeightsFor(input.topology));
+    const now = Date.now();
+    const run: RunRecord = {
+      settings,
+      topology: input.topology,
+      specs: initial.specs,
+      status: 'created',
+      completedRounds: 0,
+      currentVersion: 0,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const hash = await hashWeights(initial.specs, initial.weights);
+    const numParams = initial.weights.reduce((n, t) => n + t.length, 0);
+    const version0 = {
+      runId: settings.id,
+      version: 0,
+      round: 0,
+      hash,
+      createdAt: now,
+      numParams,
+      metrics: {},
+    };
+    await this.store.createRun(run, version0, initial.weights);
+    this.opts.events.emit('run-updated', run);
+    return run;
+  }
+
+  async getRun(id: string): Promise<RunRecord> {
+    const run = await this.store.getRun(id);
+    if (!run) throw serverErrors.create('FEDERA_ERR_RUN_NOT_FOUND', id);
+    return run;
+  }
+
+  /** Start (or continue after a stop or restart) a run's rounds. */
+  async startRun(id: string): Promise<RunRecord> {
+    const run = await this.getRun(id);
+    if (run.status === 'completed') throw serverErrors.create('FEDERA_ERR_RUN_STATE', `${id} is completed`);
+    if (this.schedulers.has(id)) return run;
+    const running: RunRecord = { ...run, status: 'running', updatedAt: Date.now() };
+    delete running.error;
+    await this.store.putRun(running);
+    this.opts.events.emit('run-updated', running);
+    const scheduler = new RunScheduler(
+      { ...this.opts, pool: this.pool, strategy: strategyFor(run.settings) },
+      id,
+    );
+    this.schedulers.set(id, scheduler);
+    void scheduler.start().finally(() => {
+      if (this.schedulers.get(id) === scheduler) this.schedulers.delete(id);
+    });
+    return running;
+  }
+
+  /** Stop a run; its open round is dropped, committed versions stay. */
+  async stopRun(id: string): Promise<RunRecord> {
+    const run = await this.getRun(id);
+    const scheduler = this.schedulers.get(id);
+    this.schedulers.delete(id);
+    await scheduler?.stop();
+    if (run.status !== 'running') return run;
+    const stopped: RunRecord = {
+      ...run,
+      ...(await this.getRun(id)),
+      status: 'stopped',
+      updatedAt: Date.now(),
+    };
+    await this.store.putRun(stopped);
+    this.opts.events.emit('run-updated', stopped);
+    return stopped;
+  }
+
+  /** After a restart: continue every run that was running when the process died. */
+  async resumeRunning(): Promise<string[]> {
+    const running = (await this.store.listRuns()).filter((r) => r.status === 'running');
+    for (const r of running) await this.startRun(r.settings.id);
+    return running.map((r) => r.settings.id);
+  }
+
+  /** Resolves when the run's scheduler loop has ended (completed, failed or stopped). */
+  async whenIdle(id: string): Promise<void> {
+    await this.schedulers.get(id)?.start();
+  }
+
+  /** Validate and count an update from `clientId`; throws a typed error otherwise. */
+  acceptUpdate(clientId: string, update: WeightUpdate): Participation {
+    const scheduler = this.schedulers.get(update.runId);
+    const open = scheduler?.currentRound;
+    if (open?.clientOf(update.taskId) !== undefined) {
+      const p = open.accept(clientId, update);
+      this.opts.events.emit('update-accepted', { runId: update.runId, round: update.round, clientId });
+      return p;
+    }
+    if (scheduler?.wasClosed(update.taskId))
+      throw serverErrors.create('FEDERA_ERR_ROUND_CLOSED', update.taskId);
+    throw serverErrors.create('FEDERA_ERR_ROUND_UNKNOWN_TASK', update.taskId);
+  }
+
+  /** Encoded frames of a version's ModelWeights, cached per version (sent once per version per client). */
+  modelFrames(runId: string, version: number): Promise<Uint8Array[]> {
+    const key = `${runId}@${version}`;
+    let frames = this.modelFramesCache.get(key);
+    if (!frames) {
+      frames = this.encodeModel(runId, version);
+      frames.catch(() => this.modelFramesCache.delete(key));
+      this.modelFramesCache.set(key, frames);
+      if (this.modelFramesCache.size > MODEL_CACHE_SIZE) {
+        this.modelFramesCache.delete(this.modelFramesCache.keys().next().value!);
+      }
+    }
+    return frames;
+  }
+
+  private async encodeModel(runId: string, version: number): Promise<Uint8Array[]> {
+    const run = await this.getRun(runId);
+    const meta = await this.store.getVersion(runId, version);
+    if (!meta) throw serverErrors.create('FEDERA_ERR_VERSION_NOT_FOUND', `${runId} v${version}`);
+    const weights = await this.store.getWeights(runId, version, run.specs);
+    const model = {
+      runId,
+      version,
+      hash: meta.hash,
+      topologyJson: JSON.stringify(run.topology),
+      tensors: tensorsFromWeights(run.specs, weights),
+    };
+    return toFrames(envelope({ kind: 'model', model }), this.opts.chunkBytes);
+  }
+
+  /** Stop every scheduler (runs stay 'running' in the store, so a restart resumes them). */
+  async close(): Promise<void> {
+    const all = [...this.schedulers.values()];
+    this.schedulers.clear();
+    await Promise.all(all.map((s) => s.stop()));
+  }
+}
+
+/** The strategy a run's settings name. */
+function strategyFor(settings: RunSettings): Strategy {
+  if (settings.strategy.name === 'fedavg') return createFedAvg();
+  throw coreErrors.create('FEDERA_ERR_CORE_STRATEGY_UNKNOWN', settings.strategy.name);
+}

@@ -1,0 +1,78 @@
+import type { EnvelopeBody } from '@federa/protocol';
+
+/** A connected, authenticated client as the scheduler sees it. */
+export interface ConnectedClient {
+  readonly clientId: string;
+  /** Send one message (chunked as needed). Resolves when handed to the socket. */
+  send(body: EnvelopeBody): Promise<void>;
+  /** Close the connection (e.g. a newer session took the id). */
+  close(): void;
+}
+
+/**
+ * Who is connected and who is free to take a task. The scheduler samples
+ * from the idle clients and waits on {@link ClientPool.waitForIdle}.
+ */
+export class ClientPool {
+  private readonly clients = new Map<string, ConnectedClient>();
+  private readonly busy = new Set<string>();
+  private waiters: Array<() => void> = [];
+
+  get connectedCount(): number {
+    return this.clients.size;
+  }
+
+  /** Register a client; returns the session it replaced, if any. */
+  add(client: ConnectedClient): ConnectedClient | undefined {
+    const previous = this.clients.get(client.clientId);
+    this.clients.set(client.clientId, client);
+    this.busy.delete(client.clientId);
+    this.wake();
+    return previous;
+  }
+
+  /** Remove a client, but only if `client` is still its current session. */
+  remove(client: ConnectedClient): void {
+    if (this.clients.get(client.clientId) === client) {
+      this.clients.delete(client.clientId);
+      this.busy.delete(client.clientId);
+    }
+  }
+
+  get(clientId: string): ConnectedClient | undefined {
+    return this.clients.get(clientId);
+  }
+
+  idle(): string[] {
+    return [...this.clients.keys()].filter((id) => !this.busy.has(id));
+  }
+
+  markBusy(clientIds: readonly string[]): void {
+    for (const id of clientIds) this.busy.add(id);
+  }
+
+  markIdle(clientIds: readonly string[]): void {
+    for (const id of clientIds) this.busy.delete(id);
+    this.wake();
+  }
+
+  /** Resolve once at least `count` clients are idle, or when `signal` aborts. */
+  async waitForIdle(count: number, signal: AbortSignal): Promise<void> {
+    while (this.idle().length < count && !signal.aborted) {
+      await new Promise<void>((resolve) => {
+        const onAbort = () => resolve();
+        signal.addEventListener('abort', onAbort, { once: true });
+        this.waiters.push(() => {
+          signal.removeEventListener('abort', onAbort);
+          resolve();
+        });
+      });
+    }
+  }
+
+  private wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w();
+  }
+}

@@ -1,0 +1,168 @@
+import { isFederaError } from '@federa/core';
+import {
+  type ClientHello,
+  type ClientToServerEvents,
+  type Envelope,
+  type EnvelopeBody,
+  FEDERA_EVENT,
+  FrameReader,
+  PROTOCOL_VERSION,
+  type ServerToClientEvents,
+  envelope,
+  errorBody,
+  toFrames,
+} from '@federa/protocol';
+import type { Server, Socket } from 'socket.io';
+import type { Coordinator } from '../coordinator.js';
+import { serverErrors } from '../errors.js';
+import type { FederationEvents } from '../events.js';
+import { randomId } from '../rounds/sample.js';
+import type { ConnectedClient } from './client-pool.js';
+
+/** Limits and hooks of the socket.io gateway. */
+export interface GatewayOptions {
+  chunkBytes: number;
+  maxMessageBytes: number;
+  /** A chunk stream idle this long is dropped (truncated uploads end here). */
+  streamIdleMs: number;
+  /** Decide whether a hello's credentials admit the client. */
+  authenticate: (hello: ClientHello, nonce: Uint8Array) => Promise<boolean>;
+  events: FederationEvents;
+}
+
+type FederaSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
+
+/**
+ * Translate socket.io traffic to coordinator calls: one FrameReader per
+ * socket, messages handled strictly in arrival order, every failure answered
+ * with a typed Error envelope. Nothing here decides round logic.
+ */
+export function attachGateway(io: Server, coordinator: Coordinator, opts: GatewayOptions): void {
+  io.on('connection', (socket: FederaSocket) => {
+    const session = new Session(socket, coordinator, opts);
+    void session.begin();
+  });
+}
+
+class Session {
+  private readonly reader: FrameReader;
+  private readonly nonce = globalThis.crypto.getRandomValues(new Uint8Array(32));
+  private client: ConnectedClient | undefined;
+  private queue: Promise<void> = Promise.resolve();
+  private readonly sweep: NodeJS.Timeout;
+
+  constructor(
+    private readonly socket: FederaSocket,
+    private readonly coordinator: Coordinator,
+    private readonly opts: GatewayOptions,
+  ) {
+    this.reader = new FrameReader({
+      maxMessageBytes: opts.maxMessageBytes,
+      maxChunkBytes: opts.chunkBytes,
+      maxOpenStreams: 4,
+    });
+    this.sweep = setInterval(
+      () => this.reader.expire(Date.now(), opts.streamIdleMs),
+      opts.streamIdleMs,
+    ).unref();
+    socket.on(FEDERA_EVENT, (frame: unknown) => {
+      // Serialize: chunk order and hello-before-update depend on arrival order.
+      this.queue = this.queue.then(() => this.onFrame(frame));
+    });
+    socket.on('disconnect', () => {
+      clearInterval(this.sweep);
+      if (this.client) {
+        this.coordinator.pool.remove(this.client);
+        opts.events.emit('client-disconnected', { clientId: this.client.clientId });
+      }
+    });
+  }
+
+  async begin(): Promise<void> {
+    await this.send({
+      kind: 'challenge',
+      challenge: { nonce: this.nonce, protocolVersion: PROTOCOL_VERSION },
+    });
+  }
+
+  private async onFrame(frame: unknown): Promise<void> {
+    let ref: string | undefined;
+    try {
+      if (!(frame instanceof Uint8Array || frame instanceof ArrayBuffer)) {
+        throw serverErrors.create('FEDERA_ERR_SESSION_UNEXPECTED', 'frames must be binary');
+      }
+      const env = await this.reader.push(frame);
+      if (env) {
+        ref = refOf(env);
+        await this.dispatch(env);
+      }
+    } catch (err) {
+      const code = isFederaError(err) ? err.code : 'FEDERA_ERR_PROTO_INTERNAL';
+      this.opts.events.emit('update-rejected', { clientId: this.client?.clientId, code });
+      await this.send(errorBody(err, ref)).catch(() => undefined);
+    }
+  }
+
+  private async dispatch(env: Envelope): Promise<void> {
+    const body = env.body;
+    if (body.kind === 'hello') return this.onHello(body.hello);
+    const client = this.client;
+    if (!client) throw serverErrors.create('FEDERA_ERR_SESSION_NO_HELLO');
+    switch (body.kind) {
+      case 'modelRequest': {
+        const frames = await this.coordinator.modelFrames(
+          body.modelRequest.runId,
+          body.modelRequest.modelVersion,
+        );
+        for (const f of frames) this.socket.emit(FEDERA_EVENT, f);
+        return;
+      }
+      case 'update': {
+        this.coordinator.acceptUpdate(client.clientId, body.update);
+        await this.send({ kind: 'ack', ack: { ref: body.update.taskId, status: 'accepted' } });
+        return;
+      }
+      default:
+        throw serverErrors.create('FEDERA_ERR_SESSION_UNEXPECTED', body.kind);
+    }
+  }
+
+  private async onHello(hello: ClientHello): Promise<void> {
+    if (this.client) throw serverErrors.create('FEDERA_ERR_SESSION_UNEXPECTED', 'second hello');
+    if (!(await this.opts.authenticate(hello, this.nonce))) {
+      await this.send(errorBody(serverErrors.create('FEDERA_ERR_SESSION_UNAUTHENTICATED')));
+      this.socket.disconnect(true);
+      return;
+    }
+    const client: ConnectedClient = {
+      clientId: hello.clientId,
+      send: (b) => this.send(b),
+      close: () => this.socket.disconnect(true),
+    };
+    this.client = client;
+    const previous = this.coordinator.pool.add(client);
+    if (previous) {
+      await previous
+        .send(errorBody(serverErrors.create('FEDERA_ERR_SESSION_DUPLICATE')))
+        .catch(() => undefined);
+      previous.close();
+    }
+    this.opts.events.emit('client-connected', { clientId: hello.clientId });
+    const welcome = {
+      sessionId: randomId(),
+      protocolVersion: PROTOCOL_VERSION,
+      chunkBytes: this.opts.chunkBytes,
+      maxMessageBytes: this.opts.maxMessageBytes,
+    };
+    await this.send({ kind: 'welcome', welcome });
+  }
+
+  private async send(body: EnvelopeBody): Promise<void> {
+    for (const frame of await toFrames(envelope(body), this.opts.chunkBytes))
+      this.socket.emit(FEDERA_EVENT, frame);
+  }
+}
+
+function refOf(env: Envelope): string | undefined {
+  return env.body.kind === 'update' ? env.body.update.taskId : undefined;
+}

@@ -1,0 +1,22 @@
+export { buildServer } from './build-server.js';
+export type { BuildServerOptions, FederaServer } from './build-server.js';
+export { Coordinator } from './coordinator.js';
+export type { CreateRunInput, CoordinatorOptions } from './coordinator.js';
+export { FederationEvents } from './events.js';
+export type { FederationEventMap } from './events.js';
+export { serverErrors } from './errors.js';
+export type { ServerErrorCode } from './errors.js';
+export { FederaStore } from './store/store.js';
+export type { RoundCommit } from './store/store.js';
+export { RUN_DEFAULTS, normalizeRunSettings } from './runs/run-settings.js';
+export type {
+  Participation,
+  RoundRecord,
+  RunRecord,
+  RunSettings,
+  RunStatus,
+  VersionRecord,
+} from './runs/run-types.js';
+export type { ServerEvaluator } from './rounds/run-scheduler.js';
+export { initTfBackend } from './tf/backend.js';
+export { initialWeightsFor, modelFromTopology, setModelWeights } from './tf/model.js';

@@ -1,0 +1,30 @@
+import { isFederaError } from '@federa/core';
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { serverErrors } from '../errors.js';
+
+/** Every REST failure leaves as `{ code, message, retryable }` with the code's HTTP status. */
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    if (isFederaError(err)) {
+      return reply
+        .status(err.status)
+        .send({ code: err.code, message: err.message, retryable: err.retryable });
+    }
+    if (err.validation || (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)) {
+      const e = serverErrors.create('FEDERA_ERR_REQUEST_INVALID', err.message);
+      return reply.status(err.statusCode ?? 400).send({ code: e.code, message: e.message, retryable: false });
+    }
+    request.log.error({ err }, 'unhandled error');
+    const e = serverErrors.create('FEDERA_ERR_INTERNAL');
+    return reply.status(500).send({ code: e.code, message: e.message, retryable: true });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .status(404)
+      .send({
+        code: 'FEDERA_ERR_ROUTE_NOT_FOUND',
+        message: `no route ${request.method} ${request.url}`,
+        retryable: false,
+      }),
+  );
+}

@@ -1,0 +1,144 @@
+import { envelope, encodeEnvelope, tensorsFromWeights } from '@federa/protocol';
+import '@fastify/swagger';
+import type { FastifyInstance } from 'fastify';
+import type { Coordinator } from '../coordinator.js';
+import { RUN_DEFAULTS } from '../runs/run-settings.js';
+import type { RunRecord } from '../runs/run-types.js';
+
+const runId = { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' } as const;
+const idParams = { type: 'object', required: ['id'], properties: { id: runId } } as const;
+const errorReply = {
+  type: 'object',
+  properties: { code: { type: 'string' }, message: { type: 'string' }, retryable: { type: 'boolean' } },
+} as const;
+const settingsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    strategy: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } },
+    rounds: { type: 'integer', minimum: 1, maximum: 100_000 },
+    clientsPerRound: { type: 'integer', minimum: 1, maximum: 100_000 },
+    minClients: { type: 'integer', minimum: 1 },
+    roundTimeoutMs: { type: 'integer', minimum: 100 },
+    localEpochs: { type: 'integer', minimum: 1, maximum: 1000 },
+    batchSize: { type: 'integer', minimum: 1 },
+    learningRate: { type: 'number', exclusiveMinimum: 0 },
+    maxExamplesPerClient: { type: 'integer', minimum: 1 },
+    maxRoundAttempts: { type: 'integer', minimum: 1, maximum: 100 },
+    samplingSeed: { type: 'string', maxLength: 128 },
+  },
+} as const;
+
+/** Public JSON view of a run. */
+function runView(run: RunRecord) {
+  const { topology: _topology, ...rest } = run;
+  return rest;
+}
+
+/**
+ * REST for researchers: create, start, stop and inspect runs; list versions;
+ * download a version's weights. JSON Schema on every route.
+ */
+export async function runsRoutes(app: FastifyInstance, opts: { coordinator: Coordinator }): Promise<void> {
+  const { coordinator } = opts;
+
+  app.post(
+    '/api/runs',
+    {
+      schema: {
+        summary: 'Create a run (version 0 is committed at once)',
+        body: {
+          type: 'object',
+          required: ['id', 'topology'],
+          additionalProperties: false,
+          properties: { id: runId, topology: { type: 'object' }, settings: settingsSchema },
+        },
+        response: { 201: { type: 'object', additionalProperties: true }, 400: errorReply, 409: errorReply },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body as { id: string; topology: object; settings?: Record<string, unknown> };
+      const run = await coordinator.createRun({
+        settings: { ...RUN_DEFAULTS, ...body.settings, id: body.id },
+        topology: body.topology,
+      });
+      return reply.status(201).send(runView(run));
+    },
+  );
+
+  app.get('/api/runs', { schema: { summary: 'List runs' } }, async () =>
+    (await coordinator.store.listRuns()).map(runView),
+  );
+
+  app.get(
+    '/api/runs/:id',
+    { schema: { summary: 'A run and its per-round metrics', params: idParams } },
+    async (request) => {
+      const { id } = request.params as { id: string };
+      const run = await coordinator.getRun(id);
+      const rounds = await coordinator.store.listRounds(id);
+      return { ...runView(run), rounds };
+    },
+  );
+
+  app.post(
+    '/api/runs/:id/start',
+    { schema: { summary: 'Start or continue a run', params: idParams } },
+    async (request) => runView(await coordinator.startRun((request.params as { id: string }).id)),
+  );
+
+  app.post('/api/runs/:id/stop', { schema: { summary: 'Stop a run', params: idParams } }, async (request) =>
+    runView(await coordinator.stopRun((request.params as { id: string }).id)),
+  );
+
+  app.get(
+    '/api/runs/:id/rounds',
+    { schema: { summary: 'Committed rounds with metrics', params: idParams } },
+    async (request) => {
+      const { id } = request.params as { id: string };
+      await coordinator.getRun(id);
+      return coordinator.store.listRounds(id);
+    },
+  );
+
+  app.get(
+    '/api/runs/:id/versions',
+    { schema: { summary: 'Model versions of a run', params: idParams } },
+    async (request) => {
+      const { id } = request.params as { id: string };
+      await coordinator.getRun(id);
+      return coordinator.store.listVersions(id);
+    },
+  );
+
+  app.get(
+    '/api/runs/:id/versions/:version/weights',
+    {
+      schema: {
+        summary: "A version's weights as a protobuf federa.v1.Envelope{model}",
+        params: {
+          type: 'object',
+          required: ['id', 'version'],
+          properties: { id: runId, version: { type: 'integer', minimum: 0 } },
+        },
+      },
+    },
+    async (request, reply) => {
+      const { id, version } = request.params as { id: string; version: number };
+      const run = await coordinator.getRun(id);
+      const meta = await coordinator.store.getVersion(id, version);
+      const weights = await coordinator.store.getWeights(id, version, run.specs);
+      const model = {
+        runId: id,
+        version,
+        hash: meta!.hash,
+        topologyJson: JSON.stringify(run.topology),
+        tensors: tensorsFromWeights(run.specs, weights),
+      };
+      return reply
+        .header('content-type', 'application/x-protobuf')
+        .header('etag', `"${meta!.hash}"`)
+        .send(Buffer.from(encodeEnvelope(envelope({ kind: 'model', model }))));
+    },
+  );
+}

@@ -1,0 +1,103 @@
+import type { RoundAggregator, TensorSpec } from '@federa/core';
+import { type WeightUpdate, weightsFromTensors } from '@federa/protocol';
+import { serverErrors } from '../errors.js';
+import type { Participation } from '../runs/run-types.js';
+
+/** What an open round needs to judge an update. */
+export interface OpenRoundInit {
+  runId: string;
+  round: number;
+  attempt: number;
+  baseVersion: number;
+  specs: readonly TensorSpec[];
+  /** taskId -> clientId of every sampled client. */
+  tasks: ReadonlyMap<string, string>;
+  aggregator: RoundAggregator;
+  maxExamplesPerClient: number;
+  deadline: number;
+}
+
+/**
+ * One attempt of one round while it collects updates. Every check happens
+ * before the aggregator sees the update, so a rejected update leaves no trace.
+ */
+export class OpenRound {
+  readonly participants: Participation[] = [];
+  private readonly answered = new Set<string>();
+  private closed = false;
+  private resolveDone!: () => void;
+  /** Resolves when every sampled client answered (the deadline is the scheduler's). */
+  readonly allAnswered = new Promise<void>((resolve) => {
+    this.resolveDone = resolve;
+  });
+
+  constructor(readonly init: OpenRoundInit) {}
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Stop accepting updates; returns the sampled clients that never answered. */
+  close(): string[] {
+    this.closed = true;
+    return [...this.init.tasks.values()].filter((id) => !this.answered.has(id));
+  }
+
+  /** The client this task was given to, if the task belongs to this round. */
+  clientOf(taskId: string): string | undefined {
+    return this.init.tasks.get(taskId);
+  }
+
+  /** Validate and fold in one update; throws a typed error and changes nothing otherwise. */
+  accept(clientId: string, update: WeightUpdate): Participation {
+    const { init } = this;
+    if (this.closed) throw serverErrors.create('FEDERA_ERR_ROUND_CLOSED', update.taskId);
+    if (init.tasks.get(update.taskId) !== clientId) {
+      throw serverErrors.create('FEDERA_ERR_ROUND_UNKNOWN_TASK', update.taskId);
+    }
+    if (this.answered.has(clientId))
+      throw serverErrors.create('FEDERA_ERR_ROUND_DUPLICATE_UPDATE', update.taskId);
+    if (update.runId !== init.runId || update.round !== init.round) {
+      throw serverErrors.create('FEDERA_ERR_ROUND_WRONG_ROUND', `${update.runId} round ${update.round}`);
+    }
+    if (update.baseVersion !== init.baseVersion) {
+      throw serverErrors.create(
+        'FEDERA_ERR_ROUND_WRONG_VERSION',
+        `v${update.baseVersion}, expected v${init.baseVersion}`,
+      );
+    }
+    const n = update.numExamples;
+    if (!Number.isSafeInteger(n) || n < 1 || n > init.maxExamplesPerClient) {
+      throw serverErrors.create('FEDERA_ERR_ROUND_BAD_EXAMPLES', String(n));
+    }
+    const metrics = finiteMetrics(update.metrics);
+    const { weights } = weightsFromTensors(update.tensors, init.specs);
+    init.aggregator.add({ clientId, numExamples: n, delta: weights, metrics });
+    this.answered.add(clientId);
+    const participation = { clientId, numExamples: n, metrics };
+    this.participants.push(participation);
+    if (this.answered.size === init.tasks.size) this.resolveDone();
+    return participation;
+  }
+}
+
+/** Client metrics are informational: keep only finite numbers. */
+function finiteMetrics(metrics: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(metrics)) if (Number.isFinite(v) && k.length <= 64) out[k] = v;
+  return out;
+}
+
+/** Examples-weighted mean of each metric the participants reported. */
+export function weightedMetrics(participants: readonly Participation[]): Record<string, number> {
+  const sums: Record<string, { value: number; weight: number }> = {};
+  for (const p of participants) {
+    for (const [k, v] of Object.entries(p.metrics)) {
+      const s = sums[k] ?? { value: 0, weight: 0 };
+      sums[k] = s;
+      s.value += v * p.numExamples;
+      s.weight += p.numExamples;
+    }
+  }
+  return Object.fromEntries(Object.entries(sums).map(([k, s]) => [k, s.value / s.weight]));
+}

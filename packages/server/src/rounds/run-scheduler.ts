@@ -1,0 +1,244 @@
+import type { Strategy, StrategyState, Weights } from '@federa/core';
+import { hashWeights } from '@federa/protocol';
+import { serverErrors } from '../errors.js';
+import type { FederationEvents } from '../events.js';
+import type { ClientPool } from '../gateway/client-pool.js';
+import type { RoundRecord, RunRecord, VersionRecord } from '../runs/run-types.js';
+import type { FederaStore } from '../store/store.js';
+import { OpenRound, weightedMetrics } from './open-round.js';
+import { randomId, sampleIds } from './sample.js';
+
+/** Evaluates a candidate global model (e.g. test accuracy on held-out data). */
+export type ServerEvaluator = (run: RunRecord, weights: Weights) => Promise<Record<string, number>>;
+
+/** What a scheduler needs from the coordinator. */
+export interface SchedulerDeps {
+  store: FederaStore;
+  events: FederationEvents;
+  pool: ClientPool;
+  strategy: Strategy;
+  evaluate?: ServerEvaluator | undefined;
+}
+
+/** Task ids of closed rounds are remembered this long, to tell "late" from "unknown". */
+const CLOSED_TASK_MEMORY = 10_000;
+
+/**
+ * Drives one run round by round: wait for enough idle clients, sample, send
+ * tasks, collect until all answered or the deadline, then aggregate and
+ * commit the new version and the round record in one store batch. A round
+ * short of its minimum is retried; nothing is committed for it.
+ */
+export class RunScheduler {
+  private readonly abort = new AbortController();
+  private readonly closedTasks = new Set<string>();
+  private open: OpenRound | undefined;
+  private loop: Promise<void> | undefined;
+
+  constructor(
+    private readonly deps: SchedulerDeps,
+    readonly runId: string,
+  ) {}
+
+  /** The round currently collecting updates, if any. */
+  get currentRound(): OpenRound | undefined {
+    return this.open;
+  }
+
+  /** Whether `taskId` belonged to a round that has closed. */
+  wasClosed(taskId: string): boolean {
+    return this.closedTasks.has(taskId);
+  }
+
+  start(): Promise<void> {
+    this.loop ??= this.run().catch(async (err: unknown) => {
+      const run = await this.deps.store.getRun(this.runId);
+      if (!run) return;
+      const code = (err as { code?: string }).code ?? 'FEDERA_ERR_ROUND_FAILED';
+      await this.saveRun({
+        ...run,
+        status: 'failed',
+        error: { code, message: String((err as Error).message) },
+      });
+    });
+    return this.loop;
+  }
+
+  /** Stop after aborting the open round (nothing of it is committed). */
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    const { store } = this.deps;
+    let run = (await store.getRun(this.runId))!;
+    let weights = await store.getWeights(this.runId, run.currentVersion, run.specs);
+    let state = await store.getStrategyState(this.runId, run.specs);
+    while (!this.abort.signal.aborted && run.completedRounds < run.settings.rounds) {
+      const next = await this.runRound(run, weights, state);
+      if (!next) return;
+      ({ run, weights, state } = next);
+    }
+    if (!this.abort.signal.aborted) await this.saveRun({ ...run, status: 'completed' });
+  }
+
+  private async runRound(run: RunRecord, weights: Weights, state: StrategyState) {
+    const round = run.completedRounds + 1;
+    for (let attempt = 1; attempt <= run.settings.maxRoundAttempts; attempt++) {
+      const startedAt = Date.now();
+      const open = await this.collect(run, round, attempt);
+      if (!open) return undefined;
+      if (open.participants.length >= run.settings.minClients) {
+        return this.commit(run, open, weights, state, startedAt);
+      }
+      this.deps.events.emit('round-failed', {
+        runId: run.settings.id,
+        round,
+        attempt,
+        code: 'FEDERA_ERR_ROUND_FAILED',
+      });
+    }
+    throw serverErrors.create(
+      'FEDERA_ERR_ROUND_FAILED',
+      `round ${round} after ${run.settings.maxRoundAttempts} attempts`,
+    );
+  }
+
+  /** One attempt: sample, send tasks, wait for answers or the deadline. Undefined when stopped. */
+  private async collect(run: RunRecord, round: number, attempt: number): Promise<OpenRound | undefined> {
+    const { pool, events, strategy } = this.deps;
+    const s = run.settings;
+    await pool.waitForIdle(s.minClients, this.abort.signal);
+    if (this.abort.signal.aborted) return undefined;
+    const sampled = sampleIds(
+      pool.idle(),
+      s.clientsPerRound,
+      s.samplingSeed && `${s.samplingSeed}:${round}:${attempt}`,
+    );
+    const tasks = new Map(sampled.map((id) => [`${s.id}.${round}.${attempt}.${randomId()}`, id] as const));
+    const deadline = Date.now() + s.roundTimeoutMs;
+    const open = new OpenRound({
+      runId: s.id,
+      round,
+      attempt,
+      baseVersion: run.currentVersion,
+      specs: run.specs,
+      tasks,
+      aggregator: strategy.createAggregator(run.specs),
+      maxExamplesPerClient: s.maxExamplesPerClient,
+      deadline,
+    });
+    pool.markBusy(sampled);
+    this.open = open;
+    events.emit('round-started', { runId: s.id, round, attempt, sampled, deadline });
+    const version = (await this.deps.store.getVersion(s.id, run.currentVersion))!;
+    const extra = strategy.clientConfig();
+    for (const [taskId, clientId] of tasks) {
+      const task = {
+        taskId,
+        runId: s.id,
+        round,
+        modelVersion: run.currentVersion,
+        modelHash: version.hash,
+        hyperparameters: {
+          localEpochs: s.localEpochs,
+          batchSize: s.batchSize,
+          learningRate: s.learningRate,
+          extra,
+        },
+        deadlineUnixMs: deadline,
+        attempt: attempt - 1,
+      };
+      // A failed send is a dropout like any other: the deadline handles it.
+      pool
+        .get(clientId)
+        ?.send({ kind: 'task', task })
+        .catch(() => undefined);
+    }
+    await this.untilDoneOrDeadline(open, deadline);
+    open.close();
+    this.open = undefined;
+    for (const taskId of tasks.keys()) this.rememberClosed(taskId);
+    pool.markIdle(sampled);
+    return this.abort.signal.aborted ? undefined : open;
+  }
+
+  private async untilDoneOrDeadline(open: OpenRound, deadline: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const onAbort = new Promise<void>((resolve) =>
+      this.abort.signal.addEventListener('abort', () => resolve()),
+    );
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+    });
+    await Promise.race([open.allAnswered, timeout, onAbort]);
+    clearTimeout(timer);
+  }
+
+  private async commit(
+    run: RunRecord,
+    open: OpenRound,
+    weights: Weights,
+    state: StrategyState,
+    startedAt: number,
+  ) {
+    const { store, events, strategy, evaluate } = this.deps;
+    const delta = open.init.aggregator.finish();
+    const step = strategy.applyDelta(weights, delta, state);
+    const evaluation = evaluate ? await evaluate(run, step.weights) : {};
+    const metrics = { ...weightedMetrics(open.participants), ...evaluation };
+    const now = Date.now();
+    const version: VersionRecord = {
+      runId: run.settings.id,
+      version: run.currentVersion + 1,
+      round: open.init.round,
+      hash: await hashWeights(run.specs, step.weights),
+      createdAt: now,
+      numParams: step.weights.reduce((n, t) => n + t.length, 0),
+      metrics,
+    };
+    const roundRecord: RoundRecord = {
+      runId: run.settings.id,
+      round: open.init.round,
+      attempts: open.init.attempt,
+      baseVersion: run.currentVersion,
+      version: version.version,
+      sampled: [...open.init.tasks.values()],
+      participants: open.participants,
+      dropped: open.close(),
+      metrics,
+      startedAt,
+      endedAt: now,
+    };
+    const next: RunRecord = {
+      ...run,
+      completedRounds: open.init.round,
+      currentVersion: version.version,
+      updatedAt: now,
+    };
+    await store.commitRound({
+      run: next,
+      version,
+      weights: step.weights,
+      round: roundRecord,
+      strategyState: step.state,
+    });
+    events.emit('run-updated', next);
+    events.emit('round-committed', { round: roundRecord, version, durationMs: now - startedAt });
+    return { run: next, weights: step.weights, state: step.state };
+  }
+
+  private rememberClosed(taskId: string): void {
+    this.closedTasks.add(taskId);
+    if (this.closedTasks.size > CLOSED_TASK_MEMORY) {
+      this.closedTasks.delete(this.closedTasks.values().next().value!);
+    }
+  }
+
+  private async saveRun(run: RunRecord): Promise<void> {
+    const saved = { ...run, updatedAt: Date.now() };
+    await this.deps.store.putRun(saved);
+    this.deps.events.emit('run-updated', saved);
+  }
+}

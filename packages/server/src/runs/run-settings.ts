@@ -1,0 +1,37 @@
+import { serverErrors } from '../errors.js';
+import type { RunSettings } from './run-types.js';
+
+/** Defaults for everything but the id. */
+export const RUN_DEFAULTS: Omit<RunSettings, 'id'> = {
+  strategy: { name: 'fedavg' },
+  rounds: 10,
+  clientsPerRound: 10,
+  minClients: 2,
+  roundTimeoutMs: 120_000,
+  localEpochs: 1,
+  batchSize: 32,
+  learningRate: 0.05,
+  maxExamplesPerClient: 10_000_000,
+  maxRoundAttempts: 5,
+};
+
+const ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+
+/**
+ * Apply defaults and check every setting; throws FEDERA_ERR_RUN_CONFIG_INVALID
+ * naming the first bad field. The REST schema checks types; this checks meaning.
+ */
+export function normalizeRunSettings(input: Partial<RunSettings> & { id: string }): RunSettings {
+  const s: RunSettings = { ...RUN_DEFAULTS, ...input };
+  const bad = (field: string, why: string) =>
+    serverErrors.create('FEDERA_ERR_RUN_CONFIG_INVALID', `${field} ${why}`);
+  if (!ID.test(s.id)) throw bad('id', 'must match [a-z0-9][a-z0-9_-]{0,63}');
+  const positiveInts = ['rounds', 'clientsPerRound', 'minClients', 'localEpochs', 'batchSize'] as const;
+  for (const k of [...positiveInts, 'maxExamplesPerClient', 'maxRoundAttempts', 'roundTimeoutMs'] as const) {
+    if (!Number.isSafeInteger(s[k]) || s[k] < 1) throw bad(k, 'must be a positive integer');
+  }
+  if (s.minClients > s.clientsPerRound) throw bad('minClients', 'must not exceed clientsPerRound');
+  if (!(s.learningRate > 0 && Number.isFinite(s.learningRate))) throw bad('learningRate', 'must be positive');
+  if (typeof s.strategy?.name !== 'string') throw bad('strategy.name', 'is required');
+  return s;
+}

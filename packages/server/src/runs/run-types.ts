@@ -1,0 +1,78 @@
+import type { TensorSpec } from '@federa/core';
+
+/** Settings of a training run, as a researcher submits them. */
+export interface RunSettings {
+  /** Run id: `[a-z0-9][a-z0-9_-]*`, also the served model's name. */
+  id: string;
+  /** Aggregation strategy and its parameters, e.g. `{ name: 'fedavg' }`. */
+  strategy: { name: string } & Record<string, unknown>;
+  rounds: number;
+  clientsPerRound: number;
+  /** A round commits only if at least this many sampled clients answered. */
+  minClients: number;
+  roundTimeoutMs: number;
+  localEpochs: number;
+  batchSize: number;
+  learningRate: number;
+  /** Upper bound on a client's num_examples; larger claims are rejected. */
+  maxExamplesPerClient: number;
+  /** A round that misses its minimum is retried this many times before the run fails. */
+  maxRoundAttempts: number;
+  /** Seed for reproducible client sampling (simulations); crypto sampling when absent. */
+  samplingSeed?: string;
+}
+
+/** Lifecycle of a run. */
+export type RunStatus = 'created' | 'running' | 'stopped' | 'completed' | 'failed';
+
+/** A run as persisted. */
+export interface RunRecord {
+  settings: RunSettings;
+  /** tf.LayersModel topology (the `modelTopology` of model.toJSON()). */
+  topology: unknown;
+  specs: TensorSpec[];
+  status: RunStatus;
+  completedRounds: number;
+  currentVersion: number;
+  createdAt: number;
+  updatedAt: number;
+  error?: { code: string; message: string };
+}
+
+/** Metadata of one immutable model version. */
+export interface VersionRecord {
+  runId: string;
+  version: number;
+  /** The round that produced it; 0 for the initial model. */
+  round: number;
+  /** sha256 hex of the weights (hashWeights of @federa/protocol). */
+  hash: string;
+  createdAt: number;
+  numParams: number;
+  metrics: Record<string, number>;
+}
+
+/** One client's part in a committed round. */
+export interface Participation {
+  clientId: string;
+  numExamples: number;
+  metrics: Record<string, number>;
+}
+
+/** A committed round. */
+export interface RoundRecord {
+  runId: string;
+  round: number;
+  /** How many attempts it took (1 = first try). */
+  attempts: number;
+  baseVersion: number;
+  version: number;
+  sampled: string[];
+  participants: Participation[];
+  /** Dropped: sampled clients that did not answer in time. */
+  dropped: string[];
+  /** Examples-weighted means of client metrics, plus server evaluation results. */
+  metrics: Record<string, number>;
+  startedAt: number;
+  endedAt: number;
+}

@@ -1,0 +1,34 @@
+import type { TensorSpec, Weights } from '@federa/core';
+import * as tf from '@tensorflow/tfjs';
+import { initTfBackend } from './backend.js';
+
+/** Build a layers model from its topology JSON (the `modelTopology` of model.toJSON()). */
+export async function modelFromTopology(topology: unknown): Promise<tf.LayersModel> {
+  await initTfBackend();
+  return tf.models.modelFromJSON({ modelTopology: topology as tf.io.ModelJSON['modelTopology'] });
+}
+
+/** The weight layout and initial weights of a freshly initialized model built from `topology`. */
+export async function initialWeightsFor(
+  topology: unknown,
+): Promise<{ specs: TensorSpec[]; weights: Weights }> {
+  const model = await modelFromTopology(topology);
+  try {
+    const values = model.getWeights();
+    const specs = model.weights.map((w, i) => ({ name: w.originalName ?? w.name, shape: values[i]!.shape }));
+    const weights = values.map((t) => t.dataSync() as Float32Array).map((a) => a.slice());
+    return { specs, weights };
+  } finally {
+    model.dispose();
+  }
+}
+
+/** Replace a model's weights from Float32Arrays, disposing the temporary tensors. */
+export function setModelWeights(model: tf.LayersModel, specs: readonly TensorSpec[], weights: Weights): void {
+  const tensors = weights.map((w, i) => tf.tensor(w, [...specs[i]!.shape], 'float32'));
+  try {
+    model.setWeights(tensors);
+  } finally {
+    for (const t of tensors) t.dispose();
+  }
+}

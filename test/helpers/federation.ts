@@ -1,0 +1,82 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type ClientEvent, FederaClient, type LocalDataset, type Trainer } from '@federa/client';
+import { type BuildServerOptions, type FederaServer, buildServer } from '@federa/server';
+import * as tf from '@tensorflow/tfjs';
+
+/** A fresh temp directory, removed by the returned cleanup. */
+export async function tempDir(prefix = 'federa-test-'): Promise<{ path: string; remove(): Promise<void> }> {
+  const path = await mkdtemp(join(tmpdir(), prefix));
+  return { path, remove: () => rm(path, { recursive: true, force: true }) };
+}
+
+/** A real coordinator on 127.0.0.1, port 0, over a temp-dir store. */
+export async function startServer(
+  opts: Partial<BuildServerOptions> & { storePath?: string } = {},
+  port = 0,
+): Promise<{ server: FederaServer; url: string; storePath: string }> {
+  const storePath = opts.storePath ?? (await tempDir()).path;
+  const server = await buildServer({ ...opts, storePath });
+  const url = await server.listen(port, '127.0.0.1');
+  return { server, url, storePath };
+}
+
+/** Tiny classifier topology: 8 features -> 6 relu -> 3 softmax (75 params). */
+export function tinyTopology(): unknown {
+  const model = tf.sequential({
+    layers: [
+      tf.layers.dense({ name: 'h', inputShape: [8], units: 6, activation: 'relu' }),
+      tf.layers.dense({ name: 'out', units: 3, activation: 'softmax' }),
+    ],
+  });
+  const json = model.toJSON(undefined, false);
+  model.dispose();
+  return json;
+}
+
+/** Deterministic synthetic 3-class data: class k is centred at feature k. */
+export function tinyData(n: number, offset = 0): LocalDataset {
+  const x = new Float32Array(n * 8);
+  const y = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const label = (i + offset) % 3;
+    y[i] = label;
+    for (let f = 0; f < 8; f++) x[i * 8 + f] = (f === label ? 1 : 0) + 0.1 * Math.sin(7 * i + 3 * f + offset);
+  }
+  return { x, y, n, featureShape: [8], numClasses: 3 };
+}
+
+/** Start a client and collect its events. */
+export async function startClient(
+  url: string,
+  clientId: string,
+  data: LocalDataset,
+  extra: { trainer?: Trainer; onEvent?: (e: ClientEvent) => void } = {},
+): Promise<{ client: FederaClient; events: ClientEvent[] }> {
+  const events: ClientEvent[] = [];
+  const client = new FederaClient({
+    url,
+    clientId,
+    data,
+    ...(extra.trainer ? { trainer: extra.trainer } : {}),
+    onEvent: (e) => {
+      events.push(e);
+      extra.onEvent?.(e);
+    },
+  });
+  await client.start();
+  return { client, events };
+}
+
+/** Resolve when `predicate` holds, polling; reject after `timeoutMs`. */
+export async function waitFor(
+  predicate: () => boolean | Promise<boolean>,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await predicate())) {
+    if (Date.now() > end) throw new Error('waitFor: condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
