@@ -1,0 +1,86 @@
+import { encodeContext, keystreamWords } from './bytes.js';
+
+const subtle = () => globalThis.crypto.subtle;
+
+/** Keystream bytes requested per AES-CTR call; 256 KiB calls in flight measured fastest in Node 20. */
+const CHUNK_BYTES = 256 * 1024;
+/** Calls kept in flight at once, bounding memory to 2 MiB per stream. */
+const IN_FLIGHT = 8;
+const ZEROS = new Uint8Array(CHUNK_BYTES);
+
+/** Protocol-wide HKDF salt; per-use context goes in `info`. */
+export const HKDF_SALT = encodeContext('federa/secagg/v1');
+
+/**
+ * HKDF-SHA256 (RFC 5869) from 32 secret bytes to a non-extractable AES-256 key
+ * bound to `info`: every mask and share key is derived from the full secret.
+ */
+export async function deriveAesKey(
+  secret: Uint8Array,
+  info: Uint8Array,
+  algorithm: 'AES-CTR' | 'AES-GCM',
+): Promise<CryptoKey> {
+  const base = await subtle().importKey('raw', secret as BufferSource, 'HKDF', false, ['deriveKey']);
+  return subtle().deriveKey(
+    { name: 'HKDF', hash: 'SHA-256', salt: HKDF_SALT as BufferSource, info: info as BufferSource },
+    base,
+    { name: algorithm, length: 256 },
+    false,
+    algorithm === 'AES-CTR' ? ['encrypt'] : ['encrypt', 'decrypt'],
+  );
+}
+
+/**
+ * Add (sign 1) or subtract (sign -1) the AES-256-CTR keystream of `key`, read
+ * as little-endian words mod 2^m, into `acc` in place. The counter starts at 0;
+ * each key is used for exactly one stream (Bonawitz et al. 2017, §4: PRG(seed)).
+ *
+ * @example
+ * await applyKeystream(acc, await deriveAesKey(seed, info, 'AES-CTR'), 1, 32);
+ */
+export async function applyKeystream(
+  acc: Uint32Array,
+  key: CryptoKey,
+  sign: 1 | -1,
+  modulusBits: number,
+): Promise<void> {
+  const modMask = modulusBits === 32 ? 0xffffffff : 2 ** modulusBits - 1;
+  const totalBytes = acc.length * 4;
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < totalBytes) {
+      const offset = next;
+      next += CHUNK_BYTES;
+      const length = Math.min(CHUNK_BYTES, totalBytes - offset);
+      const stream = await subtle().encrypt(
+        { name: 'AES-CTR', counter: counterBlock(offset / 16) as BufferSource, length: 64 },
+        key,
+        (length === CHUNK_BYTES ? ZEROS : ZEROS.subarray(0, length)) as BufferSource,
+      );
+      addWords(acc.subarray(offset / 4, (offset + length) / 4), keystreamWords(stream), sign, modMask);
+    }
+  };
+  const workers: Promise<void>[] = [];
+  for (let i = 0; i < IN_FLIGHT; i++) workers.push(worker());
+  await Promise.all(workers);
+}
+
+/** Pseudorandom words mod 2^m of a fresh stream (for tests and callers that want the mask itself). */
+export async function keystream(key: CryptoKey, length: number, modulusBits: number): Promise<Uint32Array> {
+  const out = new Uint32Array(length);
+  await applyKeystream(out, key, 1, modulusBits);
+  return out;
+}
+
+function addWords(target: Uint32Array, words: Uint32Array, sign: 1 | -1, modMask: number): void {
+  if (sign === 1) for (let i = 0; i < target.length; i++) target[i] = (target[i]! + words[i]!) & modMask;
+  else for (let i = 0; i < target.length; i++) target[i] = (target[i]! - words[i]!) & modMask;
+}
+
+function counterBlock(blockIndex: number): Uint8Array {
+  const block = new Uint8Array(16);
+  const view = new DataView(block.buffer);
+  view.setUint32(8, Math.floor(blockIndex / 2 ** 32));
+  view.setUint32(12, blockIndex >>> 0);
+  return block;
+}

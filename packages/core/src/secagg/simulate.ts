@@ -1,0 +1,88 @@
+import { isFederaError } from '../errors.js';
+import { SecAggClient } from './client.js';
+import type { SecAggParams } from './params.js';
+import { type SecAggResult, SecAggServer } from './server.js';
+
+/** One simulated participant and its plaintext update. */
+export interface SimulatedClient {
+  readonly id: string;
+  readonly delta: Float32Array;
+  readonly numExamples: number;
+}
+
+/** A whole round run in memory, with clients lost after chosen stages. */
+export interface SimulatedRound {
+  readonly runId: string;
+  readonly round: number;
+  readonly params: SecAggParams;
+  readonly clients: readonly SimulatedClient[];
+  /** Clients that go silent after sending the named stage's message. */
+  readonly dropAfter?: {
+    readonly advertise?: readonly string[];
+    readonly share?: readonly string[];
+    readonly mask?: readonly string[];
+  };
+  /** Keep each client's MaskedInput words in the result (memory: clients × vector). */
+  readonly keepMasked?: boolean;
+}
+
+/**
+ * Run all four stages between real {@link SecAggClient}s and a real
+ * {@link SecAggServer} in one process: for tests, benchmarks and simulations.
+ * A client that refuses a stage for lack of neighbours (as the protocol asks)
+ * counts as dropped there.
+ *
+ * @example
+ * const { sum, survivors } = await simulateSecAggRound({ runId: 'r', round: 1, params, clients });
+ */
+export async function simulateSecAggRound(
+  r: SimulatedRound,
+): Promise<SecAggResult & { masked: Map<string, Uint8Array>; aborted: string[] }> {
+  const { runId, round, params } = r;
+  const vectorLength = r.clients[0]?.delta.length ?? 0;
+  const server = await SecAggServer.create({
+    runId,
+    round,
+    sampled: r.clients.map((c) => c.id),
+    params,
+    vectorLength,
+  });
+  const clients = new Map(
+    r.clients.map((c) => [c.id, new SecAggClient({ runId, round, clientId: c.id, params })]),
+  );
+  const gone = new Set<string>();
+  const aborted: string[] = [];
+  const masked = new Map<string, Uint8Array>();
+  const each = async (ids: readonly string[], act: (id: string, client: SecAggClient) => Promise<void>) => {
+    for (const id of ids) {
+      if (gone.has(id)) continue;
+      try {
+        await act(id, clients.get(id)!);
+      } catch (error) {
+        if (!isFederaError(error) || error.code !== 'FEDERA_ERR_SECAGG_THRESHOLD_NOT_MET') throw error;
+        aborted.push(id);
+        gone.add(id);
+      }
+    }
+  };
+  const drop = (ids: readonly string[] | undefined) => {
+    for (const id of ids ?? []) gone.add(id);
+  };
+  const ids = r.clients.map((c) => c.id);
+  await each(ids, async (_, c) => server.receiveAdvertise(await c.advertise()));
+  drop(r.dropAfter?.advertise);
+  await each(ids, async (id, c) => server.receiveShares(await c.shareKeys(server.roster(id))));
+  drop(r.dropAfter?.share);
+  await each(
+    r.clients.map((c) => c.id),
+    async (id, c) => {
+      const input = r.clients.find((x) => x.id === id)!;
+      const m = await c.maskedInput(server.inboxFor(id), input.delta, input.numExamples);
+      if (r.keepMasked) masked.set(id, m.words);
+      server.receiveMasked(m);
+    },
+  );
+  drop(r.dropAfter?.mask);
+  await each(ids, async (id, c) => server.receiveUnmask(await c.unmask(server.unmaskRequest(id))));
+  return { ...(await server.finish()), masked, aborted };
+}
