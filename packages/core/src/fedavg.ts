@@ -1,6 +1,6 @@
 import { coreErrors } from './core-errors.js';
 import type { ClientUpdate, RoundAggregator, Strategy, StrategyState, ServerStep } from './strategy.js';
-import { type TensorSpec, type Weights, assertWeightsMatch, zerosFor } from './weights.js';
+import { type TensorSpec, type Weights, assertWeightsMatch, sizeOf } from './weights.js';
 
 /**
  * Examples-weighted mean of deltas, folded in as each arrives: one float64
@@ -18,7 +18,7 @@ export class StreamingWeightedMean {
   private n = 0;
 
   constructor(private readonly specs: readonly TensorSpec[]) {
-    this.sums = zerosFor(specs).map((t) => new Float64Array(t.length));
+    this.sums = specs.map((s) => new Float64Array(sizeOf(s.shape)));
   }
 
   /** Updates folded in so far. */
@@ -36,14 +36,20 @@ export class StreamingWeightedMean {
     if (!Number.isFinite(weight) || weight <= 0) {
       throw coreErrors.create('FEDERA_ERR_CORE_BAD_WEIGHT', String(weight));
     }
-    assertWeightsMatch(this.specs, delta);
-    for (let i = 0; i < this.sums.length; i++) {
-      const acc = this.sums[i]!;
-      const d = delta[i]!;
-      for (let j = 0; j < acc.length; j++) acc[j] = acc[j]! + weight * d[j]!;
-    }
+    // Fast screen first; the full check runs only to raise its precise error.
+    if (!this.fitsAndFinite(delta)) assertWeightsMatch(this.specs, delta);
+    for (let i = 0; i < this.sums.length; i++) addScaledInto64(this.sums[i]!, delta[i]!, weight);
     this.totalWeight += weight;
     this.n++;
+  }
+
+  private fitsAndFinite(delta: Weights): boolean {
+    if (delta.length !== this.sums.length) return false;
+    for (let i = 0; i < delta.length; i++) {
+      const d = delta[i]!;
+      if (d.length !== this.sums[i]!.length || !allFinite(d)) return false;
+    }
+    return true;
   }
 
   /** The weighted mean as float32. */
@@ -56,6 +62,45 @@ export class StreamingWeightedMean {
       return out;
     });
   }
+}
+
+/**
+ * True when no value of `t` is NaN or ±Infinity: x * 0 is 0 for finite x and
+ * NaN otherwise. Eight products per step into four independent sums keep the
+ * loop memory-bound instead of add-latency-bound (see docs/benchmarks.md).
+ */
+function allFinite(t: Float32Array): boolean {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  const n = t.length;
+  let j = 0;
+  for (; j + 8 <= n; j += 8) {
+    s0 += t[j]! * 0 + t[j + 4]! * 0;
+    s1 += t[j + 1]! * 0 + t[j + 5]! * 0;
+    s2 += t[j + 2]! * 0 + t[j + 6]! * 0;
+    s3 += t[j + 3]! * 0 + t[j + 7]! * 0;
+  }
+  for (; j < n; j++) s0 += t[j]! * 0;
+  return s0 + s1 + s2 + s3 === 0;
+}
+
+/** acc += weight * d, unrolled by eight (about 2x faster than the plain loop in V8, docs/benchmarks.md). */
+function addScaledInto64(acc: Float64Array, d: Float32Array, weight: number): void {
+  const n = acc.length;
+  let j = 0;
+  for (; j + 8 <= n; j += 8) {
+    acc[j] = acc[j]! + weight * d[j]!;
+    acc[j + 1] = acc[j + 1]! + weight * d[j + 1]!;
+    acc[j + 2] = acc[j + 2]! + weight * d[j + 2]!;
+    acc[j + 3] = acc[j + 3]! + weight * d[j + 3]!;
+    acc[j + 4] = acc[j + 4]! + weight * d[j + 4]!;
+    acc[j + 5] = acc[j + 5]! + weight * d[j + 5]!;
+    acc[j + 6] = acc[j + 6]! + weight * d[j + 6]!;
+    acc[j + 7] = acc[j + 7]! + weight * d[j + 7]!;
+  }
+  for (; j < n; j++) acc[j] = acc[j]! + weight * d[j]!;
 }
 
 /** global + delta, as new arrays. */
