@@ -1,0 +1,29 @@
+/** How RDP is converted to (ε, δ)-DP. */
+export type RdpConversion = 'improved' | 'classic';
+
+/**
+ * ε at order α from an RDP value, minimised over orders by the caller.
+ * - `classic` (Mironov 2017, Prop. 3): ε = rdp + log(1/δ)/(α − 1).
+ * - `improved` (Canonne, Kamath & Steinke 2020, Prop. 12; Balle et al. 2020,
+ *   Thm. 21): ε = rdp + log((α−1)/α) − (log δ + log α)/(α − 1), never larger
+ *   than classic; used by TF Privacy and Opacus since 2020.
+ */
+export function epsilonAtOrder(rdp: number, alpha: number, delta: number, conversion: RdpConversion): number {
+  if (conversion === 'classic') return rdp - Math.log(delta) / (alpha - 1);
+  return rdp + Math.log1p(-1 / alpha) - (Math.log(delta) + Math.log(alpha)) / (alpha - 1);
+}
+
+/** Smallest ε over `orders` (and the order achieving it), clamped at 0. */
+export function epsilonFromRdp(
+  orders: readonly number[],
+  rdp: readonly number[],
+  delta: number,
+  conversion: RdpConversion = 'improved',
+): { epsilon: number; order: number } {
+  let best = { epsilon: Number.POSITIVE_INFINITY, order: Number.NaN };
+  orders.forEach((alpha, i) => {
+    const eps = epsilonAtOrder(rdp[i]!, alpha, delta, conversion);
+    if (eps < best.epsilon) best = { epsilon: eps, order: alpha };
+  });
+  return { epsilon: Math.max(0, best.epsilon), order: best.order };
+}

@@ -1,0 +1,35 @@
+import { coreErrors } from '../core-errors.js';
+import type { ClientUpdate, RoundAggregator } from '../strategy.js';
+import { type TensorSpec, assertWeightsMatch } from '../weights.js';
+import { flatten, unflatten } from './flat.js';
+
+/** Reduces every update of a round (flattened, unweighted) to one flat delta. */
+export type FlatReducer = (updates: readonly Float32Array[]) => ArrayLike<number>;
+
+/**
+ * Aggregator for robust rules that must see all updates at once (median,
+ * trimmed mean, Krum, Bulyan): O(n · params) memory, hence `streaming: false`
+ * and no secure aggregation. Each update is validated before it is kept.
+ *
+ * @example
+ * const agg = createBufferedAggregator(specs, (us) => coordinatewise(us, medianOfSorted));
+ */
+export function createBufferedAggregator(specs: readonly TensorSpec[], reduce: FlatReducer): RoundAggregator {
+  const updates: Float32Array[] = [];
+  return {
+    add(update: ClientUpdate) {
+      if (!Number.isFinite(update.numExamples) || update.numExamples <= 0) {
+        throw coreErrors.create('FEDERA_ERR_CORE_BAD_WEIGHT', String(update.numExamples));
+      }
+      assertWeightsMatch(specs, update.delta);
+      updates.push(flatten(specs, update.delta));
+    },
+    get count() {
+      return updates.length;
+    },
+    finish() {
+      if (updates.length === 0) throw coreErrors.create('FEDERA_ERR_CORE_NO_UPDATES');
+      return unflatten(specs, reduce(updates));
+    },
+  };
+}
