@@ -150,7 +150,10 @@ describe('decodeEnvelope rejects', () => {
 describe('encodeEnvelope rejects values the schema cannot carry', () => {
   const task = exampleBodies.find((b) => b.kind === 'task')!;
   const withTask = (patch: Record<string, unknown>): Envelope =>
-    envelope({ kind: 'task', task: { ...(task as { task: object }).task, ...patch } } as EnvelopeBody);
+    envelope({
+      kind: 'task',
+      task: { ...(task as { task: object }).task, ...patch },
+    } as unknown as EnvelopeBody);
 
   it.each([
     ['negative uint32', { round: -1 }],

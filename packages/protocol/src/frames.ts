@@ -28,6 +28,20 @@ export async function toFrames(
   if (payload.byteLength <= chunkBytes) return [payload];
   if (env.body.kind === 'chunk')
     throw new TypeError('a Chunk envelope larger than chunkBytes cannot be chunked again');
+  return chunkPayload(payload, chunkBytes);
+}
+
+/**
+ * Split any byte string into a Chunk stream (what toFrames does for a large envelope). Exposed for tests
+ * and tools; a FrameReader only accepts streams whose payload is itself a non-Chunk Envelope.
+ *
+ * @example
+ * const frames = await chunkPayload(encodeEnvelope(env), 64 * 1024);
+ */
+export async function chunkPayload(payload: Uint8Array, chunkBytes: number): Promise<Uint8Array[]> {
+  if (!Number.isInteger(chunkBytes) || chunkBytes < 1)
+    throw new TypeError('chunkBytes must be a positive integer');
+  if (payload.byteLength === 0) throw new TypeError('cannot chunk an empty payload');
   const streamId = newStreamId();
   const total = Math.ceil(payload.byteLength / chunkBytes);
   const payloadSha256 = await sha256(payload);

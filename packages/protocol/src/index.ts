@@ -30,7 +30,7 @@ export type {
 export { decodeEnvelope, encodeEnvelope, envelope } from './envelope.js';
 export { tensorsFromWeights, weightsFromTensors } from './tensors.js';
 export { canonicalWeightsBytes, hashWeights, sha256, toHex } from './hash.js';
-export { newStreamId, toFrames } from './frames.js';
+export { chunkPayload, newStreamId, toFrames } from './frames.js';
 export { FrameReader } from './frame-reader.js';
 export type { FrameReaderLimits } from './frame-reader.js';
 export { errorBody, errorFromWire, protocolErrors } from './errors.js';

@@ -1,0 +1,46 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  descriptorPath,
+  loadDescriptor,
+  protoIncludeDir,
+  renderDescriptorSource,
+} from '../scripts/gen-descriptor.mjs';
+import { EnvelopeType } from './schema.js';
+
+describe('generated descriptor', () => {
+  it('is in sync with proto/federa/v1 (run `npm run gen -w @federa/protocol` if this fails)', () => {
+    expect(readFileSync(descriptorPath, 'utf8')).toBe(renderDescriptorSource());
+  });
+
+  it('exposes the Envelope body oneof the codecs rely on', () => {
+    expect(EnvelopeType.oneofs['body']?.oneof).toEqual([
+      'challenge',
+      'hello',
+      'welcome',
+      'task',
+      'modelRequest',
+      'model',
+      'update',
+      'ack',
+      'error',
+      'chunk',
+    ]);
+  });
+
+  it('picks up every .proto file in the folder, including ones added later', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'federa-proto-'));
+    try {
+      cpSync(protoIncludeDir, dir, { recursive: true });
+      const extra = 'syntax = "proto3";\npackage federa.v1;\nmessage SecAggProbe { bytes share = 1; }\n';
+      writeFileSync(join(dir, 'federa/v1/zz-probe.proto'), extra);
+      const json = JSON.stringify(loadDescriptor(dir));
+      expect(json).toContain('"SecAggProbe"');
+      expect(json).toContain('"Envelope"');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,79 @@
+import { createHash } from 'node:crypto';
+import type { TensorSpec } from '@federa/core';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { canonicalWeightsBytes, hashWeights } from './hash.js';
+
+const specs: TensorSpec[] = [
+  { name: 'w', shape: [2] },
+  { name: 'b', shape: [1] },
+];
+const weights = [new Float32Array([1, -2]), new Float32Array([0.5])];
+/** Quoted in docs/protocol.md, "Hashing". */
+const GOLDEN_HASH = 'defbdbd52543710443b7eb4f42dd7413b00718468fbc0302809a3fb419dbbf98';
+
+describe('hashWeights', () => {
+  it('digests the documented canonical encoding (golden vector for other languages)', async () => {
+    // "federa.weights.v1\0", count=2, then per tensor: name len, name, rank, dims, LE float32 data.
+    const hex =
+      '6665646572612e776569676874732e763100' +
+      '02000000' +
+      '01000000' +
+      '77' +
+      '01000000' +
+      '02000000' +
+      '0000803f' +
+      '000000c0' +
+      '01000000' +
+      '62' +
+      '01000000' +
+      '01000000' +
+      '0000003f';
+    expect(Buffer.from(canonicalWeightsBytes(specs, weights)).toString('hex')).toBe(hex);
+    const expected = createHash('sha256').update(Buffer.from(hex, 'hex')).digest('hex');
+    expect(expected).toBe(GOLDEN_HASH);
+    expect(await hashWeights(specs, weights)).toBe(GOLDEN_HASH);
+  });
+
+  it('is deterministic and 64 lowercase hex characters', async () => {
+    const a = await hashWeights(specs, weights);
+    expect(a).toMatch(/^[0-9a-f]{64}$/);
+    expect(
+      await hashWeights(
+        specs,
+        weights.map((w) => w.slice()),
+      ),
+    ).toBe(a);
+  });
+
+  it('changes on any 1-bit flip of the data (property)', async () => {
+    const base = await hashWeights(specs, weights);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 1 }),
+        fc.nat(),
+        fc.integer({ min: 0, max: 7 }),
+        async (t, byte, bit) => {
+          const flipped = weights.map((w) => w.slice());
+          const bytes = new Uint8Array(flipped[t]!.buffer);
+          bytes[byte % bytes.length]! ^= 1 << bit;
+          expect(await hashWeights(specs, flipped)).not.toBe(base);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('changes when a name or shape changes, even with identical data', async () => {
+    const base = await hashWeights(specs, weights);
+    expect(await hashWeights([{ name: 'W', shape: [2] }, specs[1]!], weights)).not.toBe(base);
+    expect(await hashWeights([{ name: 'w', shape: [2, 1] }, specs[1]!], weights)).not.toBe(base);
+    // Same concatenated names and data, different split: length prefixes keep them apart.
+    const merged = [{ name: 'wb', shape: [3] }];
+    expect(await hashWeights(merged, [new Float32Array([1, -2, 0.5])])).not.toBe(base);
+  });
+
+  it('throws TypeError when weights do not fit the specs', async () => {
+    await expect(hashWeights(specs, [weights[0]!])).rejects.toThrow(TypeError);
+  });
+});
