@@ -1,0 +1,100 @@
+import type { DriftMonitor } from '../metrics/drift.js';
+import type { ServingMetrics } from '../metrics/serving-metrics.js';
+import type { ModelRegistry } from '../registry/model-registry.js';
+import type { ModelCache } from './model-cache.js';
+import type { ModelSignature } from './signature.js';
+import type { InputBatch } from './tensor-input.js';
+import { resolveTarget, shadowTarget, type Target } from './traffic-router.js';
+
+/** A finished prediction and what produced it. */
+export interface Prediction {
+  target: Target;
+  signature: ModelSignature;
+  output: Float32Array;
+  rows: number;
+}
+
+/** Index of the largest value of each row. */
+function argmaxRows(values: Float32Array, rows: number, size: number): Int32Array {
+  const out = new Int32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let best = 0;
+    for (let i = 1; i < size; i++) if (values[r * size + i]! > values[r * size + best]!) best = i;
+    out[r] = best;
+  }
+  return out;
+}
+
+/**
+ * One inference: route, hold the version, validate against its signature,
+ * predict through its batcher, feed drift, and mirror to a shadow. Shadow work
+ * starts after the primary answered and its failures are only counted.
+ *
+ * @example
+ * const p = await inference.predict('mnist', {}, header, (sig) => parseInstances(body.instances, sig));
+ */
+export class InferenceService {
+  /** Shadow predictions still running (tests and shutdown wait on them). */
+  readonly pendingShadows = new Set<Promise<void>>();
+
+  constructor(
+    private readonly registry: ModelRegistry,
+    private readonly cache: ModelCache,
+    private readonly drift: DriftMonitor,
+    private readonly metrics: ServingMetrics,
+  ) {}
+
+  async predict(
+    model: string,
+    selector: { version?: number; label?: string },
+    header: (name: string) => string | undefined,
+    parse: (sig: ModelSignature) => InputBatch,
+    onTarget: (target: Target) => void = () => {},
+  ): Promise<Prediction> {
+    const target = await resolveTarget(this.registry, model, selector, header);
+    onTarget(target);
+    const { input, prediction } = await this.cache.use(model, target.version, async (loaded) => {
+      const input = parse(loaded.signature);
+      const output = await loaded.predict(input.data, input.rows);
+      return { input, prediction: { target, signature: loaded.signature, output, rows: input.rows } };
+    });
+    this.drift.observe(model, input.data, prediction.signature.inputSize);
+    this.mirror(prediction, input);
+    return prediction;
+  }
+
+  /** Resolves when every shadow prediction started so far has finished. */
+  async settled(): Promise<void> {
+    while (this.pendingShadows.size > 0) await Promise.allSettled([...this.pendingShadows]);
+  }
+
+  private mirror(primary: Prediction, input: InputBatch): void {
+    const { model } = primary.target;
+    const run = async () => {
+      const primaryVersion = String(primary.target.version);
+      let shadow: Target | undefined;
+      try {
+        shadow = await shadowTarget(this.registry, model);
+      } catch {
+        this.metrics.observeShadowError(model, primaryVersion, 'unresolved');
+        return;
+      }
+      if (!shadow) return;
+      try {
+        const out = await this.cache.use(model, shadow.version, (m) => m.predict(input.data, input.rows));
+        const size = primary.signature.outputSize;
+        const a = argmaxRows(primary.output, primary.rows, size);
+        const b = argmaxRows(out, primary.rows, size);
+        let agree = 0;
+        for (let r = 0; r < a.length; r++) if (a[r] === b[r]) agree++;
+        this.metrics.observeShadow(model, primaryVersion, String(shadow.version), primary.rows, agree);
+      } catch {
+        this.metrics.observeShadowError(model, primaryVersion, String(shadow.version));
+      }
+    };
+    // Started on the next macrotask, so the primary response is already on its way.
+    const task = new Promise<void>((resolve) => setImmediate(() => run().then(resolve, resolve)));
+    this.pendingShadows.add(task);
+    void task.then(() => this.pendingShadows.delete(task));
+  }
+}
