@@ -391,6 +391,222 @@ export const descriptor = {
                   "id": 4
                 }
               }
+            },
+            "AdvertiseKeys": {
+              "fields": {
+                "runId": {
+                  "type": "string",
+                  "id": 1
+                },
+                "round": {
+                  "type": "uint32",
+                  "id": 2
+                },
+                "clientId": {
+                  "type": "string",
+                  "id": 3
+                },
+                "encryptionPublicKey": {
+                  "type": "bytes",
+                  "id": 4
+                },
+                "maskingPublicKey": {
+                  "type": "bytes",
+                  "id": 5
+                },
+                "signature": {
+                  "type": "bytes",
+                  "id": 6
+                }
+              }
+            },
+            "AdvertisedKey": {
+              "fields": {
+                "clientId": {
+                  "type": "string",
+                  "id": 1
+                },
+                "encryptionPublicKey": {
+                  "type": "bytes",
+                  "id": 2
+                },
+                "maskingPublicKey": {
+                  "type": "bytes",
+                  "id": 3
+                },
+                "signature": {
+                  "type": "bytes",
+                  "id": 4
+                }
+              }
+            },
+            "AdvertisedRoster": {
+              "fields": {
+                "runId": {
+                  "type": "string",
+                  "id": 1
+                },
+                "round": {
+                  "type": "uint32",
+                  "id": 2
+                },
+                "recipientId": {
+                  "type": "string",
+                  "id": 3
+                },
+                "sampled": {
+                  "rule": "repeated",
+                  "type": "string",
+                  "id": 4
+                },
+                "neighbours": {
+                  "rule": "repeated",
+                  "type": "AdvertisedKey",
+                  "id": 5
+                }
+              }
+            },
+            "EncryptedShare": {
+              "fields": {
+                "senderId": {
+                  "type": "string",
+                  "id": 1
+                },
+                "recipientId": {
+                  "type": "string",
+                  "id": 2
+                },
+                "ciphertext": {
+                  "type": "bytes",
+                  "id": 3
+                }
+              }
+            },
+            "ShareKeys": {
+              "fields": {
+                "runId": {
+                  "type": "string",
+                  "id": 1
+                },
+                "round": {
+                  "type": "uint32",
+                  "id": 2
+                },
+                "clientId": {
+                  "type": "string",
+                  "id": 3
+                },
+                "shares": {
+                  "rule": "repeated",
+                  "type": "EncryptedShare",
+                  "id": 4
+                }
+              }
+            },
+            "ShareInbox": {
+              "fields": {
+                "runId": {
+                  "type": "string",
+                  "id": 1
+                },
+                "round": {
+                  "type": "uint32",
+                  "id": 2
+                },
+                "recipientId": {
+                  "type": "string",
+                  "id": 3
+                },
+                "shares": {
+                  "rule": "repeated",
+                  "type": "EncryptedShare",
+                  "id": 4
+                }
+              }
+            },
+            "MaskedInput": {
+              "fields": {
+                "runId": {
+                  "type": "string",
+                  "id": 1
+                },
+                "round": {
+                  "type": "uint32",
+                  "id": 2
+                },
+                "clientId": {
+                  "type": "string",
+                  "id": 3
+                },
+                "words": {
+                  "type": "bytes",
+                  "id": 4
+                }
+              }
+            },
+            "UnmaskRequest": {
+              "fields": {
+                "runId": {
+                  "type": "string",
+                  "id": 1
+                },
+                "round": {
+                  "type": "uint32",
+                  "id": 2
+                },
+                "recipientId": {
+                  "type": "string",
+                  "id": 3
+                },
+                "survivors": {
+                  "rule": "repeated",
+                  "type": "string",
+                  "id": 4
+                },
+                "dropped": {
+                  "rule": "repeated",
+                  "type": "string",
+                  "id": 5
+                }
+              }
+            },
+            "RevealedShare": {
+              "fields": {
+                "ownerId": {
+                  "type": "string",
+                  "id": 1
+                },
+                "share": {
+                  "type": "bytes",
+                  "id": 2
+                }
+              }
+            },
+            "UnmaskResponse": {
+              "fields": {
+                "runId": {
+                  "type": "string",
+                  "id": 1
+                },
+                "round": {
+                  "type": "uint32",
+                  "id": 2
+                },
+                "clientId": {
+                  "type": "string",
+                  "id": 3
+                },
+                "selfMaskShares": {
+                  "rule": "repeated",
+                  "type": "RevealedShare",
+                  "id": 4
+                },
+                "maskingKeyShares": {
+                  "rule": "repeated",
+                  "type": "RevealedShare",
+                  "id": 5
+                }
+              }
             }
           }
         }
