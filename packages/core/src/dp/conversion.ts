@@ -4,9 +4,10 @@ export type RdpConversion = 'improved' | 'classic';
 /**
  * ε at order α from an RDP value, minimised over orders by the caller.
  * - `classic` (Mironov 2017, Prop. 3): ε = rdp + log(1/δ)/(α − 1).
- * - `improved` (Canonne, Kamath & Steinke 2020, Prop. 12; Balle et al. 2020,
- *   Thm. 21): ε = rdp + log((α−1)/α) − (log δ + log α)/(α − 1), never larger
- *   than classic; used by TF Privacy and Opacus since 2020.
+ * - `improved` (Canonne, Kamath & Steinke 2020, arXiv:2004.00010 Prop. 12;
+ *   also Asoodeh et al. 2020, arXiv:2001.05990 eq. 20):
+ *   ε = rdp + log((α−1)/α) − (log δ + log α)/(α − 1), never larger than
+ *   classic; the formula TF Privacy uses.
  */
 export function epsilonAtOrder(rdp: number, alpha: number, delta: number, conversion: RdpConversion): number {
   if (conversion === 'classic') return rdp - Math.log(delta) / (alpha - 1);

@@ -1,6 +1,6 @@
 import { logAdd, logErfc, logSub } from './log-math.js';
 
-/** Orders α at which RDP is tracked by default (the grid of TF Privacy and Opacus). */
+/** Orders α at which RDP is tracked by default (the grid of TF Privacy's tutorials and Opacus). */
 export const DEFAULT_RDP_ORDERS: readonly number[] = [
   ...Array.from({ length: 99 }, (_, i) => 1 + (i + 1) / 10),
   ...Array.from({ length: 52 }, (_, i) => 12 + i),
