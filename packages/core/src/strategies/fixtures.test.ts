@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { krumScores } from './krum-math.js';
 import { createStrategy } from './registry.js';
 import { aggregate, plain, update, vectorSpecs } from './test-helpers.js';
 
@@ -31,6 +32,21 @@ describe('hand-computed aggregates', () => {
     ].map((r) => update([r]));
     const out = aggregate(createStrategy({ name: 'fedtrimmedavg', beta: 0.2 }), v2, rows);
     expect(plain(out)).toEqual([[3, 8]]);
+  });
+
+  it('FedTrimmedAvg trims ⌊βn⌋, not ⌈βn⌉: β = 0.25 on 5 clients drops one per side', () => {
+    const out = aggregate(
+      createStrategy({ name: 'fedtrimmedavg', beta: 0.25 }),
+      v1,
+      scalars([0, 1, 2, 6, 100]),
+    );
+    expect(plain(out)).toEqual([[3]]);
+  });
+
+  it('Krum scores sum squared distances to the n − f − 2 nearest others', () => {
+    const points = [0, 1, 3, 7, 20].map((x) => Float32Array.of(x));
+    // f = 1, n = 5 → 2 neighbours: 0 → 1 + 9, 1 → 1 + 4, 3 → 4 + 9, 7 → 16 + 36, 20 → 169 + 289
+    expect(krumScores(points, 1)).toEqual([10, 5, 13, 52, 458]);
   });
 
   const krumRound = [
