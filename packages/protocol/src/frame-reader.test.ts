@@ -249,6 +249,20 @@ describe('FrameReader failure modes (each drops the stream, the reader keeps wor
   });
 });
 
+describe('FrameReader after a failed stream', () => {
+  it('ignores the rest of that stream quietly, once per failure, and still reads others', async () => {
+    const r = new FrameReader({ maxChunkBytes: CHUNK });
+    const f = await toFrames(bigEnvelope(400), CHUNK);
+    const c = chunkOf(f[1]!);
+    c.data[0]! ^= 1;
+    await r.push(f[0]!);
+    expect(await codeOf(r.push(reframe(c)))).toBe('FEDERA_ERR_PROTO_CHUNK_HASH');
+    for (const rest of f.slice(2)) expect(await r.push(rest)).toBeUndefined();
+    expect(r.openStreams).toBe(0);
+    await expectRecovered(r);
+  });
+});
+
 describe('FrameReader.expire', () => {
   it('drops only streams idle longer than maxIdleMs', async () => {
     const r = new FrameReader({ maxChunkBytes: CHUNK });

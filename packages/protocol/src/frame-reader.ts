@@ -10,6 +10,9 @@ import { type ProtocolErrorCode, protocolErrors } from './errors.js';
 import { bytesEqual, sha256 } from './hash.js';
 import type { Chunk, Envelope } from './messages.js';
 
+/** How many failed stream ids a reader remembers, to swallow the rest of their chunks quietly. */
+const FAILED_STREAMS_REMEMBERED = 16;
+
 /** Tag an error from a stream's reassembled payload (e.g. DECODE) with the stream id, for Error.ref. */
 function withStreamId(err: unknown, streamId: string): unknown {
   if (!isFederaError(err) || err.details?.['streamId'] !== undefined) return err;
@@ -42,7 +45,8 @@ interface OpenStream {
 
 /**
  * Reassembles the frames of one connection into Envelopes, enforcing docs/protocol.md "Chunking".
- * Frames are processed strictly in arrival order even if push() is called without awaiting.
+ * Frames are processed strictly in arrival order even if push() is called without awaiting. After a stream
+ * fails, its remaining chunks resolve to undefined (the sender already has its one error).
  *
  * @example
  * const reader = new FrameReader({ maxMessageBytes: 16 << 20 });
@@ -52,8 +56,11 @@ interface OpenStream {
  * });
  */
 export class FrameReader {
+  /** Current limits; a client may raise `maxChunkBytes` to the server's `Welcome.chunkBytes`. */
   readonly limits: FrameReaderLimits;
   private readonly streams = new Map<string, OpenStream>();
+  /** Recently failed stream ids: their remaining chunks are ignored instead of each earning an error. */
+  private readonly failedStreams: string[] = [];
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(limits: Partial<FrameReaderLimits> = {}) {
@@ -95,10 +102,13 @@ export class FrameReader {
     const env = decodeEnvelope(frame);
     if (env.body.kind !== 'chunk') return env;
     const chunk = env.body.chunk;
+    if (this.failedStreams.includes(chunk.streamId)) return undefined;
     try {
       return await this.accept(chunk);
     } catch (err) {
       this.streams.delete(chunk.streamId);
+      this.failedStreams.push(chunk.streamId);
+      if (this.failedStreams.length > FAILED_STREAMS_REMEMBERED) this.failedStreams.shift();
       throw withStreamId(err, chunk.streamId);
     }
   }

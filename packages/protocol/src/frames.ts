@@ -3,7 +3,12 @@ import { encodeEnvelope, envelope } from './envelope.js';
 import { sha256, toHex } from './hash.js';
 import type { Envelope } from './messages.js';
 
-/** 128-bit random stream id, 32 hex characters; randomness from WebCrypto so ids are unguessable. */
+/**
+ * 128-bit random stream id, 32 hex characters; randomness from WebCrypto so ids are unguessable.
+ *
+ * @example
+ * newStreamId(); // '9f2c…' (32 lowercase hex characters)
+ */
 export function newStreamId(): string {
   return toHex(globalThis.crypto.getRandomValues(new Uint8Array(16)));
 }

@@ -3,12 +3,22 @@ import { sizeOf } from '@federa/core';
 import { float32ToLeBytes } from './le-float32.js';
 import { assertLayout } from './tensors.js';
 
-/** SHA-256 of `bytes` via WebCrypto (Node 20 and browsers alike). */
+/**
+ * SHA-256 of `bytes` via WebCrypto (Node 20 and browsers; browsers expose it in secure contexts only).
+ *
+ * @example
+ * const digest = await sha256(frame); // 32 bytes
+ */
 export async function sha256(bytes: Uint8Array): Promise<Uint8Array> {
   return new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
 }
 
-/** Lowercase hex of `bytes`. */
+/**
+ * Lowercase hex of `bytes`.
+ *
+ * @example
+ * toHex(new Uint8Array([0, 255])); // '00ff'
+ */
 export function toHex(bytes: Uint8Array): string {
   let s = '';
   for (const b of bytes) s += b.toString(16).padStart(2, '0');
@@ -29,6 +39,9 @@ const WEIGHTS_HASH_MAGIC = new TextEncoder().encode('federa.weights.v1\0');
  * The canonical byte string hashWeights digests (docs/protocol.md, "Hashing"): the magic, then u32 LE
  * tensor count, then per tensor u32 LE name length, UTF-8 name, u32 LE rank, u32 LE dims, and the
  * little-endian float32 data. Lengths are prefixed, so the encoding is injective.
+ *
+ * @example
+ * const bytes = canonicalWeightsBytes([{ name: 'b', shape: [1] }], [new Float32Array([0.5])]);
  */
 export function canonicalWeightsBytes(specs: readonly TensorSpec[], weights: Weights): Uint8Array {
   assertLayout(specs, weights);
