@@ -1,5 +1,6 @@
 // `npm run bench` entry: runs every bench/*.mjs exporting `run()`, prints the tables and rewrites the
-// matching blocks of the Results section in docs/benchmarks.md. `node bench/run.mjs fedavg` runs one.
+// matching blocks of the Results section in docs/benchmarks.md. `node bench/run.mjs fedavg` runs one;
+// `--no-doc` prints without touching the doc.
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { basename, join } from 'node:path';
@@ -36,14 +37,28 @@ function machineLine(name) {
   );
 }
 
-const only = process.argv.slice(2);
+const args = process.argv.slice(2);
+const writeDoc = !args.includes('--no-doc'); // for trial runs with non-default settings
+const only = args.filter((a) => a !== '--no-doc');
+const written = [];
 const modules = await benchModules(only);
 for (const { name, run } of modules) {
   console.log(`\n▶ ${name}`);
-  const { title, markdown } = await run();
+  const result = await run();
+  if (typeof result?.title !== 'string' || typeof result?.markdown !== 'string') {
+    console.error(`bench/${name}.mjs: run() must resolve to { title: string; markdown: string }; skipped.`);
+    process.exitCode = 1;
+    continue;
+  }
+  const { title, markdown } = result;
   console.log(`\n### ${title}\n\n${markdown}\n`);
+  if (!writeDoc) continue;
   // Re-read just before writing, so blocks written meanwhile by another run are kept.
   const doc = await readFile(docPath, 'utf8').catch(() => `# Benchmarks\n\n${RESULTS_HEADING}\n`);
   await writeFile(docPath, upsertBlock(doc, name, `### ${title}\n\n${machineLine(name)}\n\n${markdown}`));
+  written.push(name);
 }
-console.log(`\nUpdated ${docPath} (${modules.map((m) => m.name).join(', ') || 'nothing to run'}).`);
+const ran = modules.map((m) => m.name).join(', ') || 'nothing';
+console.log(
+  `\nRan ${ran}; ${written.length > 0 ? `updated ${docPath} (${written.join(', ')})` : 'docs unchanged'}.`,
+);
