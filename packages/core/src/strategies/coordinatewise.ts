@@ -16,10 +16,27 @@ export function coordinatewise(
   const out = new Float64Array(dim);
   for (let j = 0; j < dim; j++) {
     for (let i = 0; i < n; i++) column[i] = updates[i]![j]!;
-    column.sort();
+    sortAscending(column);
     out[j] = reduce(column);
   }
   return out;
+}
+
+/** Insertion sort for the few values of one coordinate; TypedArray#sort's per-call cost dominates there. */
+function sortAscending(column: Float64Array): void {
+  if (column.length > 32) {
+    column.sort();
+    return;
+  }
+  for (let i = 1; i < column.length; i++) {
+    const x = column[i]!;
+    let k = i - 1;
+    while (k >= 0 && column[k]! > x) {
+      column[k + 1] = column[k]!;
+      k--;
+    }
+    column[k + 1] = x;
+  }
 }
 
 /** Median of an ascending column; the mean of the two middle values when the count is even. */

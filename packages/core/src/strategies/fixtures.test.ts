@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { coordinatewise, medianOfSorted, trimmedMeanOfSorted } from './coordinatewise.js';
 import { krumScores } from './krum-math.js';
 import { createStrategy } from './registry.js';
 import { aggregate, plain, update, vectorSpecs } from './test-helpers.js';
@@ -166,3 +167,21 @@ export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
   expect(actual.length).toBe(expected.length);
   for (let j = 0; j < expected.length; j++) expect(actual[j]).toBeCloseTo(expected[j]!, digits);
 }
+
+describe('coordinate-wise kernels against a reference (property)', () => {
+  it('median and trimmed mean match a sort-based reference for 1..40 clients', () => {
+    const values = fc.array(fc.float({ min: -1e3, max: 1e3, noNaN: true }), { minLength: 1, maxLength: 40 });
+    fc.assert(
+      fc.property(values, fc.double({ min: 0, max: 0.49, noNaN: true }), (xs, beta) => {
+        const updates = xs.map((x) => Float32Array.of(x, -x));
+        const sorted = xs.map((x) => Math.fround(x)).sort((a, b) => a - b);
+        const k = Math.floor(beta * xs.length);
+        const kept = sorted.slice(k, sorted.length - k);
+        const [median] = coordinatewise(updates, medianOfSorted);
+        const [trimmed] = coordinatewise(updates, (c) => trimmedMeanOfSorted(c, k));
+        expect(median).toBeCloseTo(medianOfSorted(sorted), 9);
+        expect(trimmed).toBeCloseTo(kept.reduce((a, b) => a + b, 0) / kept.length, 6);
+      }),
+    );
+  });
+});
