@@ -72,7 +72,16 @@ export async function keystream(key: CryptoKey, length: number, modulusBits: num
   return out;
 }
 
-function addWords(target: Uint32Array, words: Uint32Array, sign: 1 | -1, modMask: number): void {
+/** target ± words mod 2^m, in place. */
+export function addWords(target: Uint32Array, words: Uint32Array, sign: 1 | -1, modMask: number): void {
+  if (modMask === 0xffffffff) {
+    // Int32 views keep V8 on its small-integer fast path; two's complement wraps mod 2^32.
+    const t = new Int32Array(target.buffer, target.byteOffset, target.length);
+    const w = new Int32Array(words.buffer, words.byteOffset, words.length);
+    if (sign === 1) for (let i = 0; i < t.length; i++) t[i] = (t[i]! + w[i]!) | 0;
+    else for (let i = 0; i < t.length; i++) t[i] = (t[i]! - w[i]!) | 0;
+    return;
+  }
   if (sign === 1) for (let i = 0; i < target.length; i++) target[i] = (target[i]! + words[i]!) & modMask;
   else for (let i = 0; i < target.length; i++) target[i] = (target[i]! - words[i]!) & modMask;
 }

@@ -16,6 +16,8 @@ export interface SecAggConfig {
   readonly maxWeight?: number;
   /** Expected fraction of clients lost during the round, used to size k (default 0.1). */
   readonly dropoutRate?: number;
+  /** Accepted chance that a round fails for lack of shares at that rate, used to size k (default 2^-20). */
+  readonly failureProbability?: number;
 }
 
 /** Resolved parameters, identical on the server and every client of a round. */
@@ -29,7 +31,7 @@ export interface SecAggParams {
   readonly maxWeight: number;
 }
 
-/** Target probability that some client's secrets become unrecoverable at the expected dropout rate. */
+/** Default accepted probability that some client's secrets become unrecoverable at the expected dropout rate. */
 const ROUND_FAILURE_TARGET = 2 ** -20;
 
 /**
@@ -37,7 +39,7 @@ const ROUND_FAILURE_TARGET = 2 ** -20;
  * sum of all quantized weighted updates fits in [-2^(m-1), 2^(m-1)).
  * k is the smallest even degree (Harary graph, Bell et al. 2020, §3) with at
  * least 2·log2(n) neighbours whose chance of losing more than k - t neighbours
- * at `dropoutRate` stays below 2^-20 per round; t = floor(k/2) + 1.
+ * at `dropoutRate` stays below `failureProbability` (2^-20) per round; t = floor(k/2) + 1.
  *
  * @example
  * const params = deriveSecAggParams(100, { clipRange: 1 }); // k = 16, t = 9, b = 15
@@ -53,7 +55,9 @@ export function deriveSecAggParams(sampledCount: number, config: SecAggConfig = 
   if (!Number.isInteger(w) || w < 1) invalid(`maxWeight ${w} must be a positive integer`);
   const dropout = config.dropoutRate ?? 0.1;
   if (!(dropout >= 0 && dropout < 0.5)) invalid(`dropoutRate ${dropout} must be in [0, 0.5)`);
-  const k = config.neighbours ?? defaultNeighbours(n, dropout);
+  const failure = config.failureProbability ?? ROUND_FAILURE_TARGET;
+  if (!(failure > 0 && failure < 1)) invalid(`failureProbability ${failure} must be in (0, 1)`);
+  const k = config.neighbours ?? defaultNeighbours(n, dropout, failure);
   const t = config.threshold ?? Math.floor(k / 2) + 1;
   const headroom = Math.floor((2 ** (m - 1) - 1) / (n * w));
   const maxBits = headroom >= 1 ? Math.min(24, 1 + Math.floor(Math.log2(headroom))) : 0;
@@ -120,11 +124,11 @@ export function quantizationErrorBound(params: SecAggParams): number {
   return params.clipRange / 2 ** params.quantizationBits + params.clipRange * 2 ** -23;
 }
 
-function defaultNeighbours(n: number, dropout: number): number {
+function defaultNeighbours(n: number, dropout: number, failure: number): number {
   const minimum = 2 * Math.ceil(Math.log2(n));
   for (let k = Math.max(2, minimum + (minimum % 2)); k < n - 1; k += 2) {
     const t = Math.floor(k / 2) + 1;
-    if (n * binomialTailBelow(k, 1 - dropout, t) <= ROUND_FAILURE_TARGET) return k;
+    if (n * binomialTailBelow(k, 1 - dropout, t) <= failure) return k;
   }
   return n - 1;
 }

@@ -3,6 +3,7 @@ import { secaggErrors } from './errors.js';
 import { decodeFieldElement } from './field.js';
 import { type NeighbourGraph, buildNeighbourGraph } from './graph.js';
 import { KEY_BYTES, sealedLength } from './keys.js';
+import { addWords } from './keystream.js';
 import type {
   AdvertiseKeys,
   AdvertisedRoster,
@@ -174,8 +175,7 @@ export class SecAggServer {
     if (bits < 32 && words.some((w) => w > modMask)) {
       throw secaggErrors.create('FEDERA_ERR_SECAGG_MALFORMED', `word exceeds 2^${bits}`);
     }
-    const sum = this.sum;
-    for (let i = 0; i < sum.length; i++) sum[i] = (sum[i]! + words[i]!) & modMask;
+    addWords(this.sum, words, 1, modMask);
     this.masked.add(m.clientId);
   }
 

@@ -1,0 +1,170 @@
+// SecAgg+ benchmark: 100 clients × 1,000,000 parameters at 0 %, 10 % and 30 % dropout (after ShareKeys,
+// the costliest point for the server), against plain streaming FedAvg of the same updates.
+// Build core first: npx tsc -p packages/core/tsconfig.build.json ; then: node bench/secagg.mjs
+import {
+  SecAggClient,
+  SecAggServer,
+  StreamingWeightedMean,
+  decodeAggregate,
+  deriveSecAggParams,
+  quantizationErrorBound,
+} from '../packages/core/dist/index.js';
+
+const CLIENTS = Number(process.env.SECAGG_CLIENTS ?? 100);
+const PARAMS = Number(process.env.SECAGG_PARAMS ?? 1_000_000);
+// The default k targets a 2^-20 round-failure chance; the last row accepts 1 % for a sparser graph.
+const SCENARIOS = [
+  { dropoutRate: 0 },
+  { dropoutRate: 0.1 },
+  { dropoutRate: 0.3 },
+  { dropoutRate: 0.1, failureProbability: 0.01 },
+];
+const RUN = 'bench-run';
+
+/** Deterministic-per-client pseudo-update; any data works, so it need not be secret. */
+function deltaFor(index) {
+  const d = new Float32Array(PARAMS);
+  for (let j = 0; j < PARAMS; j++)
+    d[j] = Math.sin(j * 0.001 + index) * 0.05 + ((j * 7919 + index * 104729) % 1000) * 1e-5;
+  return d;
+}
+
+const idBytes = (s) => new TextEncoder().encode(s).length;
+
+/** Payload bytes a client uploads over the four stages (ids + keys + ciphertexts + words + shares). */
+function uploadBytes(adv, shares, masked, reveal) {
+  let n =
+    idBytes(adv.runId) +
+    4 +
+    idBytes(adv.clientId) +
+    adv.encryptionPublicKey.length +
+    adv.maskingPublicKey.length;
+  n += idBytes(shares.runId) + 4 + idBytes(shares.clientId);
+  for (const s of shares.shares) n += idBytes(s.senderId) + idBytes(s.recipientId) + s.ciphertext.length;
+  n += idBytes(masked.runId) + 4 + idBytes(masked.clientId) + masked.words.length;
+  if (reveal)
+    for (const s of [...reveal.selfMaskShares, ...reveal.maskingKeyShares])
+      n += idBytes(s.ownerId) + s.share.length;
+  return n;
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function scenario(config) {
+  const { dropoutRate } = config;
+  const params = deriveSecAggParams(CLIENTS, config);
+  const ids = Array.from({ length: CLIENTS }, (_, i) => `client-${String(i).padStart(3, '0')}`);
+  const round = Math.round(dropoutRate * 100) + 1 + (config.failureProbability ? 1000 : 0);
+  const server = await SecAggServer.create({ runId: RUN, round, sampled: ids, params, vectorLength: PARAMS });
+  const clients = ids.map((clientId) => new SecAggClient({ runId: RUN, round, clientId, params }));
+  const adv = new Map();
+  for (const c of clients) {
+    const m = await c.advertise();
+    adv.set(m.clientId, m);
+    server.receiveAdvertise(m);
+  }
+  const sharesOf = new Map();
+  for (const [i, c] of clients.entries()) {
+    const m = await c.shareKeys(server.roster(ids[i]));
+    sharesOf.set(ids[i], m);
+    server.receiveShares(m);
+  }
+  // Spread the lost clients evenly so no neighbourhood is hit harder than the rate says.
+  const lost = new Set(
+    ids
+      .filter((_, i) => dropoutRate > 0 && i % Math.round(1 / dropoutRate) === 0)
+      .slice(0, Math.round(dropoutRate * CLIENTS)),
+  );
+  const plain = new StreamingWeightedMean([{ name: 'flat', shape: [PARAMS] }]);
+  const maskMs = [];
+  let plainMs = 0;
+  let serverMs = 0;
+  const maskedOf = new Map();
+  for (const [i, c] of clients.entries()) {
+    if (lost.has(ids[i])) continue;
+    const delta = deltaFor(i);
+    const numExamples = 200 + ((i * 37) % 800);
+    const inbox = server.inboxFor(ids[i]);
+    let t = performance.now();
+    const m = await c.maskedInput(inbox, delta, numExamples);
+    maskMs.push(performance.now() - t);
+    maskedOf.set(ids[i], m);
+    t = performance.now();
+    server.receiveMasked(m);
+    serverMs += performance.now() - t;
+    t = performance.now();
+    plain.add([delta], numExamples);
+    plainMs += performance.now() - t;
+  }
+  const reveals = new Map();
+  for (const [i, c] of clients.entries()) {
+    if (lost.has(ids[i])) continue;
+    const r = await c.unmask(server.unmaskRequest(ids[i]));
+    reveals.set(ids[i], r);
+    const t = performance.now();
+    server.receiveUnmask(r);
+    serverMs += performance.now() - t;
+  }
+  let t = performance.now();
+  const { sum, survivors } = await server.finish();
+  const decoded = decodeAggregate(sum, params, survivors.length);
+  serverMs += performance.now() - t;
+  t = performance.now();
+  const [mean] = plain.finish();
+  plainMs += performance.now() - t;
+  let maxError = 0;
+  for (let j = 0; j < PARAMS; j++)
+    maxError = Math.max(maxError, Math.abs(decoded.weightedMeanDelta[j] - mean[j]));
+  const sample = ids.find((id) => !lost.has(id));
+  const upload = uploadBytes(
+    adv.get(sample),
+    sharesOf.get(sample),
+    maskedOf.get(sample),
+    reveals.get(sample),
+  );
+  return {
+    dropout: `${Math.round(dropoutRate * 100)}%`,
+    k: params.neighbours,
+    t: params.threshold,
+    survivors: survivors.length,
+    clientMaskMedianMs: median(maskMs),
+    clientMaskMaxMs: Math.max(...maskMs),
+    serverMs,
+    plainFedAvgMs: plainMs,
+    serverVsPlain: serverMs / plainMs,
+    uploadBytes: upload,
+    uploadVsQuantized: upload / (4 * PARAMS),
+    uploadVsFloat32: upload / (4 * PARAMS),
+    maxAbsError: maxError,
+    errorBound: quantizationErrorBound(params),
+  };
+}
+
+/** Run every scenario; returns one row per dropout rate. */
+export async function run() {
+  const rows = [];
+  for (const config of SCENARIOS) rows.push(await scenario(config));
+  return rows;
+}
+
+function table(rows) {
+  const cols = Object.keys(rows[0]);
+  const fmt = (v) =>
+    typeof v === 'number'
+      ? Number.isInteger(v)
+        ? String(v)
+        : v < 0.01
+          ? v.toExponential(2)
+          : v.toFixed(2)
+      : v;
+  return [
+    `| ${cols.join(' | ')} |`,
+    `|${cols.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${cols.map((c) => fmt(r[c])).join(' | ')} |`),
+  ].join('\n');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log(`SecAgg+ ${CLIENTS} clients × ${PARAMS} params, Node ${process.version}\n`);
+  console.log(table(await run()));
+}
