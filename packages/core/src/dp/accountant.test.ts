@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { PrivacyAccountant } from './accountant.js';
 import { epsilonAtOrder, epsilonFromRdp } from './conversion.js';
 import { logAdd } from './log-math.js';
-import { sampledGaussianRdp } from './rdp.js';
+import { DEFAULT_RDP_ORDERS, sampledGaussianRdp } from './rdp.js';
 
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
 const rdpOver = (q: number, z: number, steps: number, orders: readonly number[]) =>
@@ -119,6 +119,17 @@ describe('sampled Gaussian RDP, independent checks', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('stays finite and non-negative over the default orders for a wide grid of q and z', () => {
+    for (const q of [1e-6, 1e-4, 0.01, 0.1, 0.5, 0.99]) {
+      for (const z of [0.3, 0.8, 1, 3, 50]) {
+        for (const alpha of [...DEFAULT_RDP_ORDERS, 1.01, 128.5, 256]) {
+          const r = sampledGaussianRdp(q, z, alpha);
+          expect(Number.isFinite(r) && r >= 0, `q=${q} z=${z} α=${alpha} → ${r}`).toBe(true);
+        }
+      }
+    }
   });
 
   it('improved conversion is never worse than classic', () => {
