@@ -25,6 +25,8 @@ export type BeforeMove = (model: string, version: number) => Promise<void>;
 export interface RegistryEventMap {
   'label-moved': [record: LabelRecord, reason: MoveReason];
   'policy-changed': [model: string, policy: TrafficPolicy];
+  /** Outcome of a promotion-gate evaluation (see attachPromotionGate). */
+  'gate-decision': [decision: { model: string; version: number; promoted: boolean; reason: string }];
 }
 
 /**

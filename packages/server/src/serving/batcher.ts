@@ -4,7 +4,10 @@ import { servingErrors } from './errors.js';
 export interface BatchingOptions {
   /** Largest number of rows merged into one predict call. */
   maxBatchSize: number;
-  /** Longest a row waits for companions before a partial batch runs. */
+  /**
+   * Longest a row waits for companions before a partial batch runs. With 0, rows
+   * parsed in the same event-loop turn, or arriving while a batch runs, still merge.
+   */
   maxQueueDelayMs: number;
   /** Bound on waiting rows; beyond it requests fail fast with FEDERA_ERR_SERVING_OVERLOADED (503 + Retry-After). */
   maxQueueRows: number;
@@ -36,7 +39,8 @@ export class DynamicBatcher {
   private queue: Pending[] = [];
   private queuedRows = 0;
   private running = false;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  /** Cancels the pending flush, if one is scheduled. */
+  private timer: (() => void) | undefined;
   private closed = false;
 
   constructor(
@@ -83,7 +87,7 @@ export class DynamicBatcher {
   /** Fail everything still queued (the version is being unloaded). */
   close(): void {
     this.closed = true;
-    clearTimeout(this.timer);
+    this.cancelTimer();
     for (const p of this.queue.splice(0))
       p.reject(servingErrors.create('FEDERA_ERR_SERVING_NOT_READY', 'version unloaded'));
     this.queuedRows = 0;
@@ -91,17 +95,30 @@ export class DynamicBatcher {
 
   private schedule(): void {
     if (this.running || this.queue.length === 0) return;
-    const waited = performance.now() - this.queue[0]!.enqueuedAt;
-    if (this.queuedRows >= this.options.maxBatchSize || waited >= this.options.maxQueueDelayMs) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
+    if (this.queuedRows >= this.options.maxBatchSize) {
+      this.cancelTimer();
       void this.runBatch();
-    } else if (this.timer === undefined) {
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
-        this.schedule();
-      }, this.options.maxQueueDelayMs - waited);
+      return;
     }
+    if (this.timer !== undefined) return;
+    const fire = () => {
+      this.timer = undefined;
+      if (!this.running && this.queue.length > 0) void this.runBatch();
+    };
+    const remaining = this.options.maxQueueDelayMs - (performance.now() - this.queue[0]!.enqueuedAt);
+    // Even with no delay, flush on setImmediate: requests parsed in the same event-loop turn join the batch.
+    if (remaining <= 0) {
+      const handle = setImmediate(fire);
+      this.timer = () => clearImmediate(handle);
+    } else {
+      const handle = setTimeout(fire, remaining);
+      this.timer = () => clearTimeout(handle);
+    }
+  }
+
+  private cancelTimer(): void {
+    this.timer?.();
+    this.timer = undefined;
   }
 
   private async runBatch(): Promise<void> {

@@ -59,7 +59,7 @@ export class InferenceService {
       return { input, prediction: { target, signature: loaded.signature, output, rows: input.rows } };
     });
     this.drift.observe(model, input.data, prediction.signature.inputSize);
-    this.mirror(prediction, input);
+    await this.mirror(prediction, input);
     return prediction;
   }
 
@@ -68,28 +68,30 @@ export class InferenceService {
     while (this.pendingShadows.size > 0) await Promise.allSettled([...this.pendingShadows]);
   }
 
-  private mirror(primary: Prediction, input: InputBatch): void {
+  /** Decide now (the policy in force for this request), compare later. */
+  private async mirror(primary: Prediction, input: InputBatch): Promise<void> {
     const { model } = primary.target;
+    const primaryVersion = String(primary.target.version);
+    let shadow: Target | undefined;
+    try {
+      shadow = await shadowTarget(this.registry, model);
+    } catch {
+      this.metrics.observeShadowError(model, primaryVersion, 'unresolved');
+      return;
+    }
+    if (!shadow) return;
+    const shadowVersion = shadow.version;
     const run = async () => {
-      const primaryVersion = String(primary.target.version);
-      let shadow: Target | undefined;
       try {
-        shadow = await shadowTarget(this.registry, model);
-      } catch {
-        this.metrics.observeShadowError(model, primaryVersion, 'unresolved');
-        return;
-      }
-      if (!shadow) return;
-      try {
-        const out = await this.cache.use(model, shadow.version, (m) => m.predict(input.data, input.rows));
+        const out = await this.cache.use(model, shadowVersion, (m) => m.predict(input.data, input.rows));
         const size = primary.signature.outputSize;
         const a = argmaxRows(primary.output, primary.rows, size);
         const b = argmaxRows(out, primary.rows, size);
         let agree = 0;
         for (let r = 0; r < a.length; r++) if (a[r] === b[r]) agree++;
-        this.metrics.observeShadow(model, primaryVersion, String(shadow.version), primary.rows, agree);
+        this.metrics.observeShadow(model, primaryVersion, String(shadowVersion), primary.rows, agree);
       } catch {
-        this.metrics.observeShadowError(model, primaryVersion, String(shadow.version));
+        this.metrics.observeShadowError(model, primaryVersion, String(shadowVersion));
       }
     };
     // Started on the next macrotask, so the primary response is already on its way.

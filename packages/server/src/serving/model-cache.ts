@@ -101,7 +101,9 @@ export class ModelCache {
         (slot) => {
           created.state = 'ready';
           created.slot = slot;
-          this.trim();
+          // A fresh load counts as a use: never evict the version just warmed for a label move.
+          created.lastUsed = performance.now();
+          this.trim(created);
         },
         () => {
           created.state = 'failed';
@@ -125,15 +127,11 @@ export class ModelCache {
     if (slot.refs === 0) slot.dispose();
   }
 
-  private trim(): void {
-    const ready = [...this.entries.entries()].filter(([, e]) => e.state === 'ready' && e.slot);
-    ready.sort((a, b) => a[1].lastUsed - b[1].lastUsed);
-    for (
-      let excess = ready.length - this.options.maxLoaded, i = 0;
-      excess > 0 && i < ready.length;
-      i++, excess--
-    ) {
-      const [key, entry] = ready[i]!;
+  private trim(keep: Entry): void {
+    const others = [...this.entries.entries()].filter(([, e]) => e.state === 'ready' && e.slot && e !== keep);
+    others.sort((a, b) => a[1].lastUsed - b[1].lastUsed);
+    const excess = others.length + 1 - this.options.maxLoaded;
+    for (const [key, entry] of others.slice(0, Math.max(0, excess))) {
       this.entries.delete(key);
       this.evict(entry.slot!);
     }

@@ -30,7 +30,7 @@ export interface ServingOptions {
   roles?: { infer?: Role[]; read?: Role[]; write?: Role[] };
 }
 
-export const DEFAULT_BATCHING: BatchingOptions = { maxBatchSize: 32, maxQueueDelayMs: 2, maxQueueRows: 1024 };
+export const DEFAULT_BATCHING: BatchingOptions = { maxBatchSize: 32, maxQueueDelayMs: 0, maxQueueRows: 1024 };
 
 export const SERVING_DEFAULTS = {
   maxLoadedVersions: 4,

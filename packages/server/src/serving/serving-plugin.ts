@@ -90,9 +90,10 @@ export async function servingPlugin(app: FastifyInstance, options: ServingOption
     detach.push(() => events.off('round-committed', onCommitted));
     if (options.promotionGate) {
       detach.push(
-        attachPromotionGate(events, registry, options.promotionGate, (d) =>
-          app.log.info({ gate: d }, 'promotion gate'),
-        ),
+        attachPromotionGate(events, registry, options.promotionGate, (d) => {
+          app.log.info({ gate: d }, 'promotion gate');
+          registry.emit('gate-decision', d);
+        }),
       );
     }
   }

@@ -1,0 +1,115 @@
+import { packWeights } from '../store/pack.js';
+import { modelFromTopology } from '../tf/model.js';
+import { labelParam, modelParam, versionParam } from './context.js';
+import { servingErrors } from './errors.js';
+const SHARD = 'group1-shard1of1.bin';
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+/** Names the topology's layers look weights up by, in model.getWeights() order. */
+async function weightNames(run) {
+    const model = await modelFromTopology(run.topology);
+    try {
+        return model.weights.map((w) => w.originalName ?? w.name);
+    }
+    finally {
+        model.dispose();
+    }
+}
+function cors(reply) {
+    reply
+        .header('access-control-allow-origin', '*')
+        .header('access-control-expose-headers', 'etag, content-length, location')
+        .header('vary', 'origin');
+}
+/**
+ * TF.js layers-model artifacts, loadable unmodified with
+ * `tf.loadLayersModel(url)` in Node or a browser. Versioned files are
+ * immutable (long-lived Cache-Control, ETag = weights hash); a label URL
+ * redirects to its version's model.json. Shard paths in the manifest are
+ * written as `../../versions/<v>/…`, which resolves to the same version
+ * whether the loader fetched model.json via the label or the version URL
+ * (tf.io.http resolves shards against the URL it was given, not the redirect).
+ */
+export function artifactRoutes(app, ctx) {
+    const names = new Map();
+    const namesFor = (run) => {
+        let p = names.get(run.settings.id);
+        if (!p) {
+            p = weightNames(run);
+            p.catch(() => names.delete(run.settings.id));
+            names.set(run.settings.id, p);
+        }
+        return p;
+    };
+    app.addHook('onRequest', async (_request, reply) => cors(reply));
+    app.options('/models/*', async (_request, reply) => reply
+        .code(204)
+        .header('access-control-allow-methods', 'GET, HEAD, OPTIONS')
+        .header('access-control-allow-headers', 'authorization, content-type, if-none-match')
+        .header('access-control-max-age', '86400')
+        .send());
+    const versioned = {
+        type: 'object',
+        properties: { m: modelParam, v: versionParam },
+        required: ['m', 'v'],
+    };
+    const notModified = (request, reply, etag) => {
+        reply.header('etag', etag).header('cache-control', IMMUTABLE);
+        return request.headers['if-none-match'] === etag;
+    };
+    app.get('/models/:m/versions/:v/model.json', { preHandler: ctx.guards.read, schema: { params: versioned } }, async (request, reply) => {
+        const { m } = request.params;
+        const version = Number(request.params.v);
+        const meta = await ctx.registry.version(m, version);
+        if (notModified(request, reply, `"${meta.hash}.json"`))
+            return reply.code(304).send();
+        const run = await ctx.registry.run(m);
+        const weightNamesList = await namesFor(run);
+        if (weightNamesList.length !== run.specs.length) {
+            throw servingErrors.create('FEDERA_ERR_SERVING_UNSUPPORTED_MODEL', 'topology and weight layout disagree');
+        }
+        return {
+            format: 'layers-model',
+            generatedBy: 'federa',
+            convertedBy: null,
+            modelTopology: run.topology,
+            weightsManifest: [
+                {
+                    paths: [`../../versions/${version}/${SHARD}`],
+                    weights: run.specs.map((s, i) => ({
+                        name: weightNamesList[i],
+                        shape: [...s.shape],
+                        dtype: 'float32',
+                    })),
+                },
+            ],
+            userDefinedMetadata: { federa: { model: m, version, hash: meta.hash, round: meta.round } },
+        };
+    });
+    app.get(`/models/:m/versions/:v/${SHARD}`, { preHandler: ctx.guards.read, schema: { params: versioned } }, async (request, reply) => {
+        const { m } = request.params;
+        const version = Number(request.params.v);
+        const meta = await ctx.registry.version(m, version);
+        if (notModified(request, reply, `"${meta.hash}"`))
+            return reply.code(304).send();
+        const run = await ctx.registry.run(m);
+        const weights = await ctx.registry.weights(m, version, run.specs);
+        const bytes = packWeights(weights);
+        return reply
+            .type('application/octet-stream')
+            .send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    });
+    app.get('/models/:m/labels/:l/model.json', {
+        preHandler: ctx.guards.read,
+        schema: {
+            params: { type: 'object', properties: { m: modelParam, l: labelParam }, required: ['m', 'l'] },
+        },
+    }, async (request, reply) => {
+        const version = await ctx.registry.resolve(request.params.m, request.params.l);
+        return reply
+            .code(307)
+            .header('cache-control', 'no-store')
+            .header('location', `../../versions/${version}/model.json`)
+            .send();
+    });
+}
+//# sourceMappingURL=routes-artifacts.js.map

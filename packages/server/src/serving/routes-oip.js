@@ -1,0 +1,121 @@
+import { servingErrors } from './errors.js';
+import { errorBodySchema } from './http-errors.js';
+import { modelParam, selectorOf, versionParam } from './context.js';
+import { parseOipInput } from './tensor-input.js';
+const inferSchema = {
+    body: {
+        type: 'object',
+        required: ['inputs'],
+        properties: {
+            id: { type: 'string', maxLength: 256 },
+            parameters: { type: 'object' },
+            inputs: {
+                type: 'array',
+                minItems: 1,
+                maxItems: 1,
+                items: {
+                    type: 'object',
+                    required: ['name', 'shape', 'datatype', 'data'],
+                    properties: {
+                        name: { type: 'string', maxLength: 256 },
+                        shape: { type: 'array', maxItems: 8, items: { type: 'integer', minimum: 0 } },
+                        datatype: { type: 'string', maxLength: 16 },
+                        data: { type: 'array' },
+                    },
+                },
+            },
+            outputs: { type: 'array' },
+        },
+    },
+    response: { '4xx': errorBodySchema, '5xx': errorBodySchema },
+};
+const tensorMeta = (name, shape) => ({ name, datatype: 'FP32', shape: [-1, ...shape] });
+/**
+ * Open Inference Protocol / KServe V2 REST (kserve.github.io/website, "V2 protocol"):
+ * health, model metadata and readiness, and `infer` with typed FP32 tensors.
+ */
+export function oipRoutes(app, ctx) {
+    const modelOnly = { type: 'object', properties: { m: modelParam }, required: ['m'] };
+    const withVersion = {
+        type: 'object',
+        properties: { m: modelParam, v: versionParam },
+        required: ['m', 'v'],
+    };
+    app.get('/v2/health/live', async () => ({ live: true }));
+    app.get('/v2/health/ready', async (_request, reply) => {
+        const ready = ctx.isReady();
+        return reply.code(ready ? 200 : 503).send({ ready });
+    });
+    app.get('/v2', async () => ({ name: 'federa', version: '0.1.0', extensions: [] }));
+    const metadata = async (request) => {
+        const { m } = request.params;
+        const selector = selectorOf(request.params);
+        const version = selector.version ?? (await ctx.registry.resolve(m, 'stable'));
+        await ctx.registry.version(m, version);
+        const versions = (await ctx.registry.versions(m)).map((v) => String(v.version));
+        const sig = await ctx.cache.use(m, version, async (loaded) => loaded.signature);
+        return {
+            name: m,
+            versions: selector.version === undefined ? versions : [String(version)],
+            platform: 'tensorflowjs_layers',
+            inputs: [tensorMeta(sig.inputName, sig.inputShape)],
+            outputs: [tensorMeta(sig.outputName, sig.outputShape)],
+        };
+    };
+    const readiness = async (request, reply) => {
+        const { m } = request.params;
+        const selector = selectorOf(request.params);
+        const version = selector.version ?? (await ctx.registry.resolve(m, 'stable'));
+        await ctx.registry.version(m, version);
+        const ready = ctx.cache.state(m, version) === 'ready';
+        return reply.code(ready ? 200 : 503).send({ name: m, version: String(version), ready });
+    };
+    const readOpts = (params) => ({ preHandler: ctx.guards.read, schema: { params } });
+    app.get('/v2/models/:m', readOpts(modelOnly), metadata);
+    app.get('/v2/models/:m/versions/:v', readOpts(withVersion), metadata);
+    app.get('/v2/models/:m/ready', readOpts(modelOnly), readiness);
+    app.get('/v2/models/:m/versions/:v/ready', readOpts(withVersion), readiness);
+    const infer = async (request, reply) => {
+        const { m } = request.params;
+        const info = { route: 'oip_infer', model: m };
+        request.federaServing = info;
+        const input = request.body.inputs[0];
+        const p = await ctx.inference.predict(m, selectorOf(request.params), (h) => headerValue(request, h), (sig) => {
+            if (input.name !== sig.inputName && input.name !== 'input') {
+                throw servingErrors.create('FEDERA_ERR_SERVING_BAD_SHAPE', `unknown input ${input.name}; expected ${sig.inputName}`);
+            }
+            return parseOipInput(input, sig);
+        }, (target) => {
+            info.target = target;
+        });
+        reply
+            .header('x-federa-model-version', String(p.target.version))
+            .header('x-federa-variant', p.target.variant);
+        return {
+            model_name: m,
+            model_version: String(p.target.version),
+            ...(request.body.id === undefined ? {} : { id: request.body.id }),
+            outputs: [
+                {
+                    name: p.signature.outputName,
+                    datatype: 'FP32',
+                    shape: [p.rows, ...p.signature.outputShape],
+                    data: Array.from(p.output),
+                },
+            ],
+        };
+    };
+    const inferOpts = (params) => ({
+        preHandler: ctx.guards.infer,
+        bodyLimit: ctx.maxBodyBytes,
+        schema: { ...inferSchema, params },
+    });
+    app.post('/v2/models/:m/infer', inferOpts(modelOnly), infer);
+    app.post('/v2/models/:m/versions/:v/infer', inferOpts(withVersion), infer);
+}
+/** First value of a request header, lower-case name. */
+export function headerValue(request, name) {
+    const v = request.headers[name];
+    return Array.isArray(v) ? v[0] : v;
+}
+//# sourceMappingURL=routes-oip.js.map

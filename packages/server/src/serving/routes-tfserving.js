@@ -1,0 +1,74 @@
+import { errorBodySchema } from './http-errors.js';
+import { labelParam, modelParam, selectorOf, versionParam, } from './context.js';
+import { headerValue } from './routes-oip.js';
+import { nestRows, parseColumnar, parseInstances } from './tensor-input.js';
+const predictBody = {
+    type: 'object',
+    properties: {
+        signature_name: { type: 'string', maxLength: 128 },
+        instances: { type: 'array', minItems: 1 },
+        inputs: { anyOf: [{ type: 'array', minItems: 1 }, { type: 'object' }] },
+    },
+    oneOf: [{ required: ['instances'] }, { required: ['inputs'] }],
+};
+/**
+ * TensorFlow Serving REST API (tensorflow.org/tfx/serving/api_rest): `:predict`
+ * in row (`instances`) and columnar (`inputs`) formats, by model, version or
+ * label, plus model status.
+ */
+export function tfServingRoutes(app, ctx) {
+    const params = (extra) => ({
+        type: 'object',
+        properties: { m: modelParam, ...extra },
+        required: ['m', ...Object.keys(extra)],
+    });
+    const predict = async (request, reply) => {
+        const { m } = request.params;
+        const info = { route: 'tfs_predict', model: m };
+        request.federaServing = info;
+        const body = request.body;
+        const p = await ctx.inference.predict(m, selectorOf(request.params), (h) => headerValue(request, h), (sig) => body.instances !== undefined ? parseInstances(body.instances, sig) : parseColumnar(body.inputs, sig), (target) => {
+            info.target = target;
+        });
+        reply
+            .header('x-federa-model-version', String(p.target.version))
+            .header('x-federa-variant', p.target.variant);
+        const rows = nestRows(p.output, p.rows, p.signature.outputShape);
+        return body.instances !== undefined ? { predictions: rows } : { outputs: rows };
+    };
+    const opts = (p) => ({
+        preHandler: ctx.guards.infer,
+        bodyLimit: ctx.maxBodyBytes,
+        schema: { params: p, body: predictBody, response: { '4xx': errorBodySchema, '5xx': errorBodySchema } },
+    });
+    // find-my-way: a regex-constrained parameter, then `::` for the literal colon of `:predict`.
+    app.post('/v1/models/:m([a-z0-9][a-z0-9_-]*)::predict', opts(params({})), predict);
+    app.post('/v1/models/:m/versions/:v([0-9]+)::predict', opts(params({ v: versionParam })), predict);
+    app.post('/v1/models/:m/labels/:l([a-z0-9_-]+)::predict', opts(params({ l: labelParam })), predict);
+    const status = async (request) => {
+        const { m } = request.params;
+        const selector = selectorOf(request.params);
+        const versions = selector.version !== undefined
+            ? [await ctx.registry.version(m, selector.version)]
+            : selector.label !== undefined
+                ? [await ctx.registry.version(m, await ctx.registry.resolve(m, selector.label))]
+                : await ctx.registry.versions(m);
+        const stateName = { ready: 'AVAILABLE', loading: 'LOADING', unloaded: 'END', failed: 'END' };
+        return {
+            model_version_status: versions.map((v) => {
+                const state = ctx.cache.state(m, v.version);
+                const failed = state === 'failed';
+                return {
+                    version: String(v.version),
+                    state: stateName[state],
+                    status: { error_code: failed ? 'UNKNOWN' : 'OK', error_message: failed ? 'load failed' : '' },
+                };
+            }),
+        };
+    };
+    const statusOpts = (p) => ({ preHandler: ctx.guards.read, schema: { params: p } });
+    app.get('/v1/models/:m', statusOpts(params({})), status);
+    app.get('/v1/models/:m/versions/:v', statusOpts(params({ v: versionParam })), status);
+    app.get('/v1/models/:m/labels/:l', statusOpts(params({ l: labelParam })), status);
+}
+//# sourceMappingURL=routes-tfserving.js.map

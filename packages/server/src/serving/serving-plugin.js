@@ -1,0 +1,148 @@
+import { Registry } from 'prom-client';
+import { roleGuard } from '../auth/auth-plugin.js';
+import { DriftMonitor } from '../metrics/drift.js';
+import { ServingMetrics } from '../metrics/serving-metrics.js';
+import { ModelRegistry } from '../registry/model-registry.js';
+import { attachPromotionGate } from '../registry/promotion-gate.js';
+import { registryRoutes } from '../registry/registry-routes.js';
+import { initTfBackend } from '../tf/backend.js';
+import { BatchJobs } from './batch-jobs.js';
+import { installErrorHandling } from './http-errors.js';
+import { InferenceService } from './inference.js';
+import { ModelCache } from './model-cache.js';
+import { artifactRoutes } from './routes-artifacts.js';
+import { jobRoutes } from './routes-jobs.js';
+import { oipRoutes } from './routes-oip.js';
+import { tfServingRoutes } from './routes-tfserving.js';
+import { SERVING_DEFAULTS, batchingFrom } from './serving-options.js';
+/**
+ * Model serving: registry, Open Inference Protocol and TF Serving inference,
+ * TF.js artifacts, batch jobs, canary / A/B / shadow routing, dynamic
+ * batching and serving metrics. Register after authPlugin; routes get their
+ * own encapsulated context (typed error bodies), `app.serving` is app-wide.
+ *
+ * @example
+ * await app.register(authPlugin, { tokens });
+ * await app.register(servingPlugin, { store, events, registry, batching: { maxBatchSize: 64 } });
+ * app.serving.recordTrainingStats('mnist', 3, { mean, variance, count });
+ */
+export async function servingPlugin(app, options) {
+    await initTfBackend((msg) => app.log.info(msg));
+    const batching = batchingFrom(options.batching);
+    const promRegistry = options.registry ?? (app.hasDecorator('metricsRegistry') ? app.metricsRegistry : new Registry());
+    const metrics = new ServingMetrics(promRegistry);
+    const drift = new DriftMonitor(options.driftWindow ?? SERVING_DEFAULTS.driftWindow);
+    metrics.driftSource = () => drift.models().map((m) => [m, drift.score(m)]);
+    const registry = new ModelRegistry(options.store);
+    const cache = new ModelCache(options.store, registry, {
+        maxLoaded: options.maxLoadedVersions ?? SERVING_DEFAULTS.maxLoadedVersions,
+        batching,
+        metrics,
+    });
+    // Hot swap: a label only moves once its target is loaded and warmed.
+    registry.setBeforeMove((model, version) => cache.load(model, version));
+    registry.on('label-moved', (record, reason) => metrics.labelMoves.inc({ model: record.model, label: record.label, reason }));
+    const inference = new InferenceService(registry, cache, drift, metrics);
+    const jobs = new BatchJobs(options.store.db, cache, {
+        chunkRows: Math.min(options.jobs?.chunkRows ?? SERVING_DEFAULTS.chunkRows, batching.maxQueueRows),
+        process: options.jobs?.process ?? true,
+    });
+    const detach = [];
+    if (options.events) {
+        const events = options.events;
+        const onCommitted = ({ version }) => {
+            // The implicit `stable` (latest) moves with each commit: warm the new version before routing to it.
+            void cache
+                .load(version.runId, version.version)
+                .catch((err) => app.log.warn({ err }, 'serving: warming a new version failed'))
+                .finally(() => registry.invalidate(version.runId));
+        };
+        events.on('round-committed', onCommitted);
+        detach.push(() => events.off('round-committed', onCommitted));
+        if (options.promotionGate) {
+            detach.push(attachPromotionGate(events, registry, options.promotionGate, (d) => {
+                app.log.info({ gate: d }, 'promotion gate');
+                registry.emit('gate-decision', d);
+            }));
+        }
+    }
+    let ready = false;
+    const preload = async () => {
+        if (options.preload ?? SERVING_DEFAULTS.preload) {
+            for (const model of await registry.models()) {
+                await cache
+                    .load(model, await registry.resolve(model, 'stable'))
+                    .catch((err) => app.log.warn({ err, model }, 'serving: preload failed'));
+            }
+        }
+        await jobs.resume();
+        ready = true;
+    };
+    let preloaded = Promise.resolve();
+    app.addHook('onReady', async () => {
+        preloaded = preload().catch((err) => app.log.error({ err }, 'serving: preload failed'));
+    });
+    const roles = { ...SERVING_DEFAULTS.roles, ...options.roles };
+    const ctx = {
+        registry,
+        cache,
+        inference,
+        drift,
+        metrics,
+        maxBodyBytes: options.maxBodyBytes ?? SERVING_DEFAULTS.maxBodyBytes,
+        isReady: () => ready,
+        guards: {
+            infer: roleGuard(app, ...roles.infer),
+            read: roleGuard(app, ...roles.read),
+            write: roleGuard(app, ...roles.write),
+        },
+    };
+    app.decorate('serving', {
+        registry,
+        cache,
+        inference,
+        drift,
+        jobs,
+        metrics,
+        recordTrainingStats: (runId, version, stats) => drift.recordTrainingStats(runId, version, stats),
+        get preloaded() {
+            return preloaded;
+        },
+        settled: async () => {
+            await inference.settled();
+            await jobs.settled();
+        },
+    });
+    await app.register(async (routes) => {
+        installErrorHandling(routes);
+        routes.addHook('onResponse', async (request, reply) => {
+            const info = request.federaServing;
+            if (!info)
+                return;
+            metrics.observeRequest({
+                route: info.route,
+                model: info.model,
+                version: info.target ? String(info.target.version) : 'none',
+                variant: info.target?.variant ?? 'none',
+                status: String(reply.statusCode),
+            }, reply.elapsedTime / 1000);
+        });
+        oipRoutes(routes, ctx);
+        tfServingRoutes(routes, ctx);
+        registryRoutes(routes, ctx);
+        jobRoutes(routes, ctx, jobs);
+        await routes.register(async (files) => artifactRoutes(files, ctx));
+    });
+    app.addHook('onClose', async () => {
+        for (const d of detach)
+            d();
+        await jobs.stop();
+        await inference.settled();
+        cache.close();
+    });
+}
+Object.assign(servingPlugin, {
+    [Symbol.for('skip-override')]: true,
+    [Symbol.for('fastify.display-name')]: 'federa-serving',
+});
+//# sourceMappingURL=serving-plugin.js.map
