@@ -41,6 +41,47 @@ describe('adaptive clipping (Andrew et al. 2021)', () => {
     expect(clip).toBeLessThan(21.5);
   });
 
+  it('converges the same way with client clipping, from the summed unclipped bits', () => {
+    const s = createStrategy({
+      name: 'fedavg',
+      dp: { ...config.dp, mode: 'client-clipping', expectedClients: norms.length },
+    });
+    let state: StrategyState = {};
+    let global: Weights = [new Float32Array(1)];
+    for (let r = 0; r < 400; r++) {
+      const clip = s.clientConfig()['clip_norm']!;
+      const agg = s.createAggregator(specs);
+      // What secure aggregation hands over: the sum of client-clipped deltas and of their unclipped bits.
+      const sum = norms.reduce((acc, n) => acc + Math.min(n, clip), 0);
+      const bits = norms.filter((n) => n <= clip).length;
+      agg.add({
+        clientId: 'sum',
+        numExamples: 1,
+        delta: [Float32Array.of(sum)],
+        metrics: { dp_unclipped: bits },
+      });
+      const step = s.applyDelta(global, agg.finish(), state);
+      global = step.weights;
+      state = step.state;
+    }
+    expect(clipFromState(state)).toBeGreaterThan(19.5);
+    expect(clipFromState(state)).toBeLessThan(21.5);
+  });
+
+  it('with client clipping, refuses an update without its unclipped count and stays unchanged', () => {
+    const s = createStrategy({
+      name: 'fedavg',
+      dp: { ...config.dp, mode: 'client-clipping', expectedClients: 2 },
+    });
+    const agg = s.createAggregator(specs);
+    agg.add({ clientId: 'a', numExamples: 1, delta: [Float32Array.of(0.5)], metrics: { dp_unclipped: 1 } });
+    expect(() =>
+      agg.add({ clientId: 'b', numExamples: 1, delta: [Float32Array.of(0.5)], metrics: {} }),
+    ).toThrow(expect.objectContaining({ code: 'FEDERA_ERR_STRATEGY_DP_UNCLIPPED_MISSING' }));
+    expect(agg.count).toBe(1);
+    expect(Array.from(agg.finish()[0]!)).toEqual([0.25]);
+  });
+
   it('would NOT converge there with the inverted update that plugs in the clipped fraction', () => {
     let clip = 1;
     for (let r = 0; r < 400; r++) {

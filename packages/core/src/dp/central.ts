@@ -2,9 +2,16 @@ import { coreErrors } from '../core-errors.js';
 import type { ClientUpdate, RoundAggregator, ServerStep, Strategy, StrategyState } from '../strategy.js';
 import { type TensorSpec, type Weights, assertWeightsMatch, sizeOf } from '../weights.js';
 import { nextClipNorm, updateNoiseMultiplier } from './adaptive-clip.js';
+import { strategyErrors } from '../strategies/errors.js';
 import { clipToNorm } from './clip.js';
 import { type DpConfig, resolveDpConfig } from './config.js';
 import { gaussianNoise } from './gaussian.js';
+
+/**
+ * Metric through which clients in `client-clipping` mode report whether their
+ * update was unclipped (1) or clipped (0); on a pre-summed update it is the count.
+ */
+export const DP_UNCLIPPED_METRIC = 'dp_unclipped';
 
 /** State key holding the current adaptive clip as a one-element tensor. */
 export const DP_CLIP_STATE_KEY = 'dp.clip';
@@ -43,11 +50,14 @@ export function withCentralDp(inner: Strategy, dp: DpConfig, resumeFrom: Strateg
     return {
       add(update: ClientUpdate) {
         assertWeightsMatch(specs, update.delta);
+        const reported = cfg.adaptive !== undefined && !serverClips ? reportedUnclipped(update) : 0;
         let delta = update.delta;
         if (serverClips) {
           const result = clipToNorm(delta, roundClip);
           delta = result.clipped;
           if (!result.wasClipped) unclipped++;
+        } else {
+          unclipped += reported;
         }
         for (let i = 0; i < sums.length; i++) {
           const acc = sums[i]!;
@@ -95,6 +105,17 @@ export function withCentralDp(inner: Strategy, dp: DpConfig, resumeFrom: Strateg
       };
     },
   };
+}
+
+function reportedUnclipped(update: ClientUpdate): number {
+  const value = update.metrics[DP_UNCLIPPED_METRIC];
+  if (value === undefined || !Number.isFinite(value) || value < 0) {
+    throw strategyErrors.create(
+      'FEDERA_ERR_STRATEGY_DP_UNCLIPPED_MISSING',
+      `client ${update.clientId}: ${value}`,
+    );
+  }
+  return value;
 }
 
 /** The current clip of a DP-wrapped strategy's state, or undefined for fixed clipping. */

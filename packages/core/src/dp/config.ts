@@ -16,7 +16,9 @@ export interface AdaptiveClipConfig {
  * Differential privacy settings of a run.
  * - `central`: the server clips each update and adds noise (needs plain updates).
  * - `client-clipping`: clients clip to `clip_norm` before secure-aggregation
- *   masking; the server adds noise to the unmasked mean only.
+ *   masking; the server adds noise to the unmasked mean only. With adaptive
+ *   clipping each client also reports `metrics.dp_unclipped` (1 if its norm
+ *   was ≤ clip_norm, else 0), summed under secure aggregation like the update.
  */
 export interface DpConfig {
   readonly mode?: 'central' | 'client-clipping';
@@ -86,21 +88,15 @@ export function resolveDpConfig(dp: DpConfig): ResolvedDpConfig {
     mode,
     noiseMultiplier: dp.noiseMultiplier,
     clipNorm: dp.clipNorm ?? dp.adaptive?.initialClip ?? 0.1,
-    adaptive: dp.adaptive === undefined ? undefined : resolveAdaptive(dp, mode),
+    adaptive: dp.adaptive === undefined ? undefined : resolveAdaptive(dp),
     expectedClients: dp.expectedClients,
     delta,
     epsilonBudget: dp.epsilonBudget,
   };
 }
 
-function resolveAdaptive(dp: DpConfig, mode: string): NonNullable<ResolvedDpConfig['adaptive']> {
+function resolveAdaptive(dp: DpConfig): NonNullable<ResolvedDpConfig['adaptive']> {
   const a = dp.adaptive!;
-  if (mode !== 'central') {
-    throw strategyErrors.create(
-      'FEDERA_ERR_STRATEGY_DP_INCOMPATIBLE',
-      'adaptive clipping needs the server to see each norm; use mode "central" or a fixed clipNorm',
-    );
-  }
   positive('adaptive.initialClip', a.initialClip);
   positive('adaptive.learningRate', a.learningRate);
   const targetQuantile = a.targetQuantile ?? 0.5;

@@ -3,7 +3,7 @@ export { PrivacyAccountant } from './accountant.js';
 export type { PrivacyAccountantJson, PrivacyAccountantOptions } from './accountant.js';
 export { nextClipNorm, updateNoiseMultiplier } from './adaptive-clip.js';
 export type { AdaptiveClipRule } from './adaptive-clip.js';
-export { DP_CLIP_STATE_KEY, clipFromState, withCentralDp } from './central.js';
+export { DP_CLIP_STATE_KEY, DP_UNCLIPPED_METRIC, clipFromState, withCentralDp } from './central.js';
 export { clipToNorm } from './clip.js';
 export type { ClipResult } from './clip.js';
 export { resolveDpConfig } from './config.js';

@@ -45,6 +45,11 @@ export const strategyErrors = defineErrors({
     status: 400,
     retryable: false,
   },
+  FEDERA_ERR_STRATEGY_DP_UNCLIPPED_MISSING: {
+    message: 'adaptive clipping with client clipping needs metrics.dp_unclipped (count of unclipped updates)',
+    status: 400,
+    retryable: false,
+  },
   FEDERA_ERR_STRATEGY_STATE_INVALID: {
     message: 'persisted strategy state does not match the model',
     status: 400,
