@@ -3,7 +3,7 @@ import { type WordSource, cryptoWords, seededWords, uniformInt } from './prng.js
 
 /** How many clients a round takes, and from which random stream. */
 export interface SampleOptions {
-  /** Fraction of available clients, in (0, 1]; rounded up. */
+  /** Fraction of available clients, in (0, 1]; rounded up. Default 1 when `count` is absent. */
   readonly fraction?: number;
   /** Exact count; overrides `fraction`. */
   readonly count?: number;
