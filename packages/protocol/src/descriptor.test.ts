@@ -8,6 +8,7 @@ import {
   protoIncludeDir,
   renderDescriptorSource,
 } from '../scripts/gen-descriptor.mjs';
+import { REQUIRED_FIELDS } from './message-rules.js';
 import { EnvelopeType } from './schema.js';
 
 describe('generated descriptor', () => {
@@ -42,6 +43,15 @@ describe('generated descriptor', () => {
       expect(json).toContain('"Envelope"');
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('message rules', () => {
+  it('name only messages and fields that exist in the schema', () => {
+    for (const [typeName, fields] of Object.entries(REQUIRED_FIELDS)) {
+      const type = EnvelopeType.root.lookupType(typeName);
+      for (const f of fields) expect(type.fields[f], `${typeName}.${f}`).toBeDefined();
     }
   });
 });

@@ -5,6 +5,8 @@ import type { Envelope, EnvelopeBody } from './messages.js';
 import { EnvelopeType } from './schema.js';
 import { exampleBodies } from './test-support/examples.js';
 
+const hp = { localEpochs: 1, batchSize: 8, learningRate: 0.1 };
+
 /** Encode a raw protobufjs object, bypassing our encoder's checks (what a buggy or hostile peer sends). */
 function raw(message: Record<string, unknown>): Uint8Array {
   return EnvelopeType.encode(message).finish();
@@ -81,16 +83,30 @@ describe('decodeEnvelope rejects', () => {
   });
 
   it.each([
-    ['hello without client_id', { hello: { sdkVersion: 'x' } }],
-    ['task without run_id', { task: { taskId: 't', modelHash: 'h' } }],
-    ['task without model_hash', { task: { taskId: 't', runId: 'r' } }],
-    ['challenge without nonce', { challenge: { protocolVersion: 1 } }],
-    ['update without task_id', { update: { runId: 'r' } }],
-    ['chunk without data', { chunk: { streamId: 's', total: 1, payloadSha256: new Uint8Array(32) } }],
-    ['error without code', { error: { message: 'm' } }],
-  ])('%s', (_name, body) => {
-    expect(codeOf(() => decodeEnvelope(raw({ protocolVersion: 1, ...body })))).toBe(
-      'FEDERA_ERR_PROTO_MISSING_FIELD',
+    ['hello.clientId', { hello: { sdkVersion: 'x' } }],
+    ['task.runId', { task: { taskId: 't', modelHash: 'h', hyperparameters: hp } }],
+    ['task.hyperparameters', { task: { taskId: 't', runId: 'r', modelHash: 'h' } }],
+    ['task.modelHash', { task: { taskId: 't', runId: 'r', hyperparameters: hp } }],
+    ['challenge.nonce', { challenge: { protocolVersion: 1 } }],
+    ['update.taskId', { update: { runId: 'r' } }],
+    [
+      'chunk.data',
+      {
+        chunk: {
+          streamId: 's',
+          total: 1,
+          payloadSha256: new Uint8Array(32),
+          chunkSha256: new Uint8Array(32),
+        },
+      },
+    ],
+    ['error.code', { error: { message: 'm' } }],
+  ])('missing %s', (path, body) => {
+    expect(() => decodeEnvelope(raw({ protocolVersion: 1, ...body }))).toThrow(
+      expect.objectContaining({
+        code: 'FEDERA_ERR_PROTO_MISSING_FIELD',
+        message: expect.stringContaining(path),
+      }),
     );
   });
 
@@ -98,12 +114,28 @@ describe('decodeEnvelope rejects', () => {
     ['uint64 above 2^53-1', { update: { taskId: 't', runId: 'r', numExamples: 2 ** 53 } }],
     [
       'uint64 of 2^64-1',
-      { task: { taskId: 't', runId: 'r', modelHash: 'h', deadlineUnixMs: '18446744073709551615' } },
+      {
+        task: {
+          taskId: 't',
+          runId: 'r',
+          modelHash: 'h',
+          hyperparameters: hp,
+          deadlineUnixMs: '18446744073709551615',
+        },
+      },
+    ],
+    [
+      'batch size 0',
+      { task: { taskId: 't', runId: 'r', modelHash: 'h', hyperparameters: { ...hp, batchSize: 0 } } },
+    ],
+    [
+      'local epochs 0',
+      { task: { taskId: 't', runId: 'r', modelHash: 'h', hyperparameters: { ...hp, localEpochs: 0 } } },
     ],
     ['NaN metric', { update: { taskId: 't', runId: 'r', metrics: { loss: Number.NaN } } }],
     [
       'infinite learning rate',
-      { task: { taskId: 't', runId: 'r', modelHash: 'h', hyperparameters: { learningRate: 1 / 0 } } },
+      { task: { taskId: 't', runId: 'r', modelHash: 'h', hyperparameters: { ...hp, learningRate: 1 / 0 } } },
     ],
   ])('%s', (_name, body) => {
     expect(codeOf(() => decodeEnvelope(raw({ protocolVersion: 1, ...body })))).toBe(

@@ -2,12 +2,12 @@ import { MAX_STREAM_ID_LENGTH, SHA256_BYTES } from './constants.js';
 import { protocolErrors } from './errors.js';
 
 // Semantic rules proto3 cannot express: fields a message is meaningless without, and Chunk bounds.
-// Keyed by protobufjs fullName. "Required" means a non-empty string or byte string.
-const REQUIRED: Readonly<Record<string, readonly string[]>> = {
+// Keyed by protobufjs fullName. "Required" means a non-empty string or byte string, or a present message.
+export const REQUIRED_FIELDS: Readonly<Record<string, readonly string[]>> = {
   '.federa.v1.Challenge': ['nonce'],
   '.federa.v1.ClientHello': ['clientId'],
   '.federa.v1.Welcome': ['sessionId'],
-  '.federa.v1.RoundTask': ['taskId', 'runId', 'modelHash'],
+  '.federa.v1.RoundTask': ['taskId', 'runId', 'modelHash', 'hyperparameters'],
   '.federa.v1.ModelRequest': ['runId'],
   '.federa.v1.ModelWeights': ['runId', 'hash'],
   '.federa.v1.WeightUpdate': ['taskId', 'runId'],
@@ -32,11 +32,25 @@ function checkChunkBounds(chunk: Record<string, unknown>, path: string): void {
   if ((chunk['index'] as number) >= total) throw range('index must be < total');
 }
 
+/** True when `field` of `typeName` must be set (checked on the raw message for sub-messages). */
+export function isRequired(typeName: string, field: string): boolean {
+  return REQUIRED_FIELDS[typeName]?.includes(field) ?? false;
+}
+
+// A task must be trainable: batch_size 0 would stall a trainer's batch loop, epochs 0 trains nothing.
+function checkHyperparameters(h: Record<string, unknown>, path: string): void {
+  for (const name of ['localEpochs', 'batchSize']) {
+    if ((h[name] as number) < 1)
+      throw protocolErrors.create('FEDERA_ERR_PROTO_FIELD_RANGE', `${path}.${name} must be >= 1`);
+  }
+}
+
 /** Throw MISSING_FIELD / FIELD_RANGE when a decoded message of `typeName` breaks a rule above. */
 export function checkMessageRules(typeName: string, message: Record<string, unknown>, path: string): void {
-  for (const name of REQUIRED[typeName] ?? []) {
+  for (const name of REQUIRED_FIELDS[typeName] ?? []) {
     if (isEmpty(message[name]))
       throw protocolErrors.create('FEDERA_ERR_PROTO_MISSING_FIELD', `${path}.${name}`);
   }
   if (typeName === '.federa.v1.Chunk') checkChunkBounds(message, path);
+  if (typeName === '.federa.v1.Hyperparameters') checkHyperparameters(message, path);
 }

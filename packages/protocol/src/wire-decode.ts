@@ -1,5 +1,5 @@
 import { protocolErrors } from './errors.js';
-import { checkMessageRules } from './message-rules.js';
+import { checkMessageRules, isRequired } from './message-rules.js';
 import { protobuf } from './schema.js';
 import { enumName, LONG_TYPES, safeIntegerFromLong } from './wire-scalars.js';
 
@@ -56,7 +56,11 @@ export function fromWire(type: protobuf.Type, message: Plain | null | undefined,
   for (const field of type.fieldsArray) {
     const value = message?.[field.name];
     const at = `${path}.${field.name}`;
-    if (field.partOf && (value === undefined || value === null)) continue;
+    const absent = value === undefined || value === null;
+    if (field.partOf && absent) continue;
+    if (absent && field.resolvedType instanceof protobuf.Type && isRequired(type.fullName, field.name)) {
+      throw protocolErrors.create('FEDERA_ERR_PROTO_MISSING_FIELD', at);
+    }
     if (field.map) {
       const entries = Object.entries((value ?? {}) as Plain);
       out[field.name] = Object.fromEntries(

@@ -69,8 +69,8 @@ const welcome: fc.Arbitrary<Welcome> = fc.record({
   maxMessageBytes: u32,
 });
 const hyperparameters: fc.Arbitrary<Hyperparameters> = fc.record({
-  localEpochs: u32,
-  batchSize: u32,
+  localEpochs: fc.integer({ min: 1, max: 0xffff_ffff }),
+  batchSize: fc.integer({ min: 1, max: 0xffff_ffff }),
   learningRate: finite,
   extra: record,
 });
