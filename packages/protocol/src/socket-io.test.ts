@@ -45,27 +45,30 @@ describe('frames over a real socket.io v4 connection (loopback)', () => {
     await io.close();
   });
 
-  it('carries a chunked envelope both ways within the default 1 MB buffer limit', async () => {
-    const model = largeModel();
-    const frames = await toFrames(model);
-    expect(frames.length).toBe(Math.ceil(encodeEnvelope(model).byteLength / DEFAULT_CHUNK_BYTES));
-    const client = connect(url, { transports: ['websocket'] });
-    const reader = new FrameReader();
-    const received: Envelope[] = [];
-    const acked = new Promise<void>((resolve) => {
-      client.on(FEDERA_EVENT, async (frame: Uint8Array) => {
-        const env = await reader.push(frame);
-        if (env) received.push(env);
-        if (env?.body.kind === 'ack') resolve();
+  it.each(['websocket', 'polling'])(
+    'carries a chunked envelope both ways over %s within the 1 MB limit',
+    async (transport) => {
+      const model = largeModel();
+      const frames = await toFrames(model);
+      expect(frames.length).toBe(Math.ceil(encodeEnvelope(model).byteLength / DEFAULT_CHUNK_BYTES));
+      const client = connect(url, { transports: [transport] });
+      const reader = new FrameReader();
+      const received: Envelope[] = [];
+      const acked = new Promise<void>((resolve) => {
+        client.on(FEDERA_EVENT, async (frame: Uint8Array) => {
+          const env = await reader.push(frame);
+          if (env) received.push(env);
+          if (env?.body.kind === 'ack') resolve();
+        });
       });
-    });
-    for (const f of frames) client.emit(FEDERA_EVENT, f);
-    await acked;
-    client.close();
-    // Compare encodings: byte-equal envelopes are equal, and this avoids a slow deep diff of 1.5 MB.
-    const ack = envelope({ kind: 'ack', ack: { ref: 'h', status: 'accepted' } });
-    expect(received.map((e) => Buffer.from(encodeEnvelope(e)).toString('base64'))).toEqual(
-      [model, ack].map((e) => Buffer.from(encodeEnvelope(e)).toString('base64')),
-    );
-  });
+      for (const f of frames) client.emit(FEDERA_EVENT, f);
+      await acked;
+      client.close();
+      // Compare encodings: byte-equal envelopes are equal, and this avoids a slow deep diff of 1.5 MB.
+      const ack = envelope({ kind: 'ack', ack: { ref: 'h', status: 'accepted' } });
+      expect(received.map((e) => Buffer.from(encodeEnvelope(e)).toString('base64'))).toEqual(
+        [model, ack].map((e) => Buffer.from(encodeEnvelope(e)).toString('base64')),
+      );
+    },
+  );
 });
