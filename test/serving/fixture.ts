@@ -30,6 +30,8 @@ export interface Fixture {
   weights: Weights[];
   /** Commit one more version (a round) with the given weights and metrics; returns its record. */
   commit(weights: Weights, metrics?: Record<string, number>): Promise<VersionRecord>;
+  /** Commit a version whose stored hash does not match its weights (a corrupt store entry). */
+  commitCorrupt(): Promise<VersionRecord>;
   /** In-process reference prediction of version v (TF.js, no HTTP). */
   reference(version: number, rows: number[][]): Promise<number[][]>;
   close(): Promise<void>;
@@ -126,6 +128,15 @@ export async function createFixture(versions = 3, name = 'tiny'): Promise<Fixtur
         endedAt: Date.now(),
       };
       await store.commitRound({ run, version, weights: w, round, strategyState: {} });
+      return version;
+    },
+    async commitCorrupt() {
+      const version = await fixture.commit(weightsFor(specs, 99));
+      const versions = store.db.sublevel<string, VersionRecord>('versions', { valueEncoding: 'json' });
+      await versions.put(`${name}!${String(version.version).padStart(10, '0')}`, {
+        ...version,
+        hash: '0'.repeat(64),
+      });
       return version;
     },
     async reference(version, rows) {

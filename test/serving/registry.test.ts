@@ -114,10 +114,7 @@ describe('model registry', () => {
       expect(noModel.json().code).toBe('FEDERA_ERR_SERVING_MODEL_NOT_FOUND');
 
       // A version whose stored bytes do not match its hash never becomes a label target.
-      const corrupt = await fx.commit(weightsFor(fx.specs, 9));
-      await fx.store.db
-        .sublevel('versions', { valueEncoding: 'json' })
-        .put(`tiny!${String(corrupt.version).padStart(10, '0')}`, { ...corrupt, hash: '0'.repeat(64) });
+      const corrupt = await fx.commitCorrupt();
       app.serving.registry.invalidate('tiny');
       const move = await app.inject({
         method: 'PUT',

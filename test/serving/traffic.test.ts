@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Fixture, ROWS, createFixture, startApp, weightsFor } from './fixture.js';
+import { type Fixture, ROWS, createFixture, startApp } from './fixture.js';
 
 /** Hoeffding: P(|p̂ − p| ≥ t) ≤ 2·exp(−2nt²); t for a false-failure probability below 1e-6. */
 const tolerance = (n: number) => Math.sqrt(Math.log(2 / 1e-6) / (2 * n));
@@ -102,10 +102,7 @@ describe('deployment strategies', () => {
   });
 
   it('a failing shadow never fails or changes a request', async () => {
-    const corrupt = await fx.commit(weightsFor(fx.specs, 7));
-    await fx.store.db
-      .sublevel('versions', { valueEncoding: 'json' })
-      .put(`tiny!${String(corrupt.version).padStart(10, '0')}`, { ...corrupt, hash: 'f'.repeat(64) });
+    const corrupt = await fx.commitCorrupt();
     await app.serving.registry.setPolicy('tiny', {});
     const baseline = (await predict()).json();
     await app.serving.registry.setPolicy('tiny', { shadow: { version: corrupt.version, percent: 100 } });

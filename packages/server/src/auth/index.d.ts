@@ -1,2 +1,0 @@
-export { type AuthOptions, authPlugin, roleGuard } from './auth-plugin.js';
-export { hashToken, type Principal, ROLES, type Role, type TokenConfig, TokenSet } from './tokens.js';
