@@ -157,6 +157,7 @@ export class FederaClient {
         });
       case 'welcome':
         this.chunkBytes = body.welcome.chunkBytes || this.chunkBytes;
+        this.reader.limits.maxChunkBytes = Math.max(this.reader.limits.maxChunkBytes, this.chunkBytes);
         return this.emit({ type: 'connected', sessionId: body.welcome.sessionId });
       case 'task':
         return this.onTask(body.task);

@@ -1,4 +1,4 @@
-import { type Strategy, type TensorSpec, type Weights, createFedAvg, coreErrors } from '@federa/core';
+import { type StrategyConfig, type TensorSpec, type Weights, validateRunStrategy } from '@federa/core';
 import { type WeightUpdate, envelope, hashWeights, tensorsFromWeights, toFrames } from '@federa/protocol';
 import { serverErrors } from './errors.js';
 import type { FederationEvents } from './events.js';
@@ -48,7 +48,12 @@ export class Coordinator {
   /** Create and persist a run with its version 0. */
   async createRun(input: CreateRunInput): Promise<RunRecord> {
     const settings = normalizeRunSettings(input.settings);
-    strategyFor(settings);
+    // Refuse an incompatible strategy configuration now, never mid-run.
+    validateRunStrategy(settings.strategy as StrategyConfig, {
+      secureAggregation: false,
+      clientsPerRound: settings.clientsPerRound,
+      minClients: settings.minClients,
+    });
     if (await this.store.getRun(settings.id)) throw serverErrors.create('FEDERA_ERR_RUN_EXISTS', settings.id);
     const initial = input.initial ?? (await initialWeightsFor(input.topology));
     const now = Date.now();
@@ -93,10 +98,7 @@ export class Coordinator {
     delete running.error;
     await this.store.putRun(running);
     this.opts.events.emit('run-updated', running);
-    const scheduler = new RunScheduler(
-      { ...this.opts, pool: this.pool, strategy: strategyFor(run.settings) },
-      id,
-    );
+    const scheduler = new RunScheduler({ ...this.opts, pool: this.pool }, id);
     this.schedulers.set(id, scheduler);
     void scheduler.start().finally(() => {
       if (this.schedulers.get(id) === scheduler) this.schedulers.delete(id);
@@ -184,10 +186,4 @@ export class Coordinator {
     this.schedulers.clear();
     await Promise.all(all.map((s) => s.stop()));
   }
-}
-
-/** The strategy a run's settings name. */
-function strategyFor(settings: RunSettings): Strategy {
-  if (settings.strategy.name === 'fedavg') return createFedAvg();
-  throw coreErrors.create('FEDERA_ERR_CORE_STRATEGY_UNKNOWN', settings.strategy.name);
 }

@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FederaClient } from '@federa/client';
 import { type PartitionSpec, describePartition, partitionIndices } from '@federa/core';
-import { type FederaServer, type RoundRecord, type RunSettings, buildServer } from '@federa/server';
+import {
+  type FederaServer,
+  type RoundRecord,
+  type RunSettings,
+  buildServer,
+  initTfBackend,
+} from '@federa/server';
 import { type LabelledData, loadMnist, selectRows } from '../data/index.js';
 import { mnist2nnTopology } from '../models/mnist-2nn.js';
 import { heldOutEvaluator } from './evaluator.js';
@@ -36,6 +42,7 @@ export interface SimulationResult {
  * the clients, train the 2NN for the configured rounds and print a table.
  */
 export async function runSimulation(opts: SimulationOptions): Promise<SimulationResult> {
+  await initTfBackend(opts.log);
   const { train, test } = loadMnist();
   const parts = partitionIndices(train.y, opts.clients, opts.partition, opts.seed);
   printPartition(train, parts, opts.log);

@@ -16,7 +16,7 @@ import type { Server, Socket } from 'socket.io';
 import type { Coordinator } from '../coordinator.js';
 import { serverErrors } from '../errors.js';
 import type { FederationEvents } from '../events.js';
-import { randomId } from '../rounds/sample.js';
+import { randomId } from '../rounds/random-id.js';
 import type { ConnectedClient } from './client-pool.js';
 
 /** Limits and hooks of the socket.io gateway. */

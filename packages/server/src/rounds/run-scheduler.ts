@@ -1,4 +1,11 @@
-import type { Strategy, StrategyState, Weights } from '@federa/core';
+import {
+  type Strategy,
+  type StrategyConfig,
+  type StrategyState,
+  type Weights,
+  createStrategy,
+  sampleClients,
+} from '@federa/core';
 import { hashWeights } from '@federa/protocol';
 import { serverErrors } from '../errors.js';
 import type { FederationEvents } from '../events.js';
@@ -6,7 +13,7 @@ import type { ClientPool } from '../gateway/client-pool.js';
 import type { RoundRecord, RunRecord, VersionRecord } from '../runs/run-types.js';
 import type { FederaStore } from '../store/store.js';
 import { OpenRound, weightedMetrics } from './open-round.js';
-import { randomId, sampleIds } from './sample.js';
+import { randomId } from './random-id.js';
 
 /** Evaluates a candidate global model (e.g. test accuracy on held-out data). */
 export type ServerEvaluator = (run: RunRecord, weights: Weights) => Promise<Record<string, number>>;
@@ -16,7 +23,6 @@ export interface SchedulerDeps {
   store: FederaStore;
   events: FederationEvents;
   pool: ClientPool;
-  strategy: Strategy;
   evaluate?: ServerEvaluator | undefined;
 }
 
@@ -34,6 +40,7 @@ export class RunScheduler {
   private readonly closedTasks = new Set<string>();
   private open: OpenRound | undefined;
   private loop: Promise<void> | undefined;
+  private strategy!: Strategy;
 
   constructor(
     private readonly deps: SchedulerDeps,
@@ -75,6 +82,8 @@ export class RunScheduler {
     let run = (await store.getRun(this.runId))!;
     let weights = await store.getWeights(this.runId, run.currentVersion, run.specs);
     let state = await store.getStrategyState(this.runId, run.specs);
+    // Resume server-side strategy state (momentum, moments, adaptive clip) exactly where it was committed.
+    this.strategy = createStrategy(run.settings.strategy as StrategyConfig, state);
     while (!this.abort.signal.aborted && run.completedRounds < run.settings.rounds) {
       const next = await this.runRound(run, weights, state);
       if (!next) return;
@@ -107,15 +116,17 @@ export class RunScheduler {
 
   /** One attempt: sample, send tasks, wait for answers or the deadline. Undefined when stopped. */
   private async collect(run: RunRecord, round: number, attempt: number): Promise<OpenRound | undefined> {
-    const { pool, events, strategy } = this.deps;
+    const { pool, events } = this.deps;
+    const strategy = this.strategy;
     const s = run.settings;
     await pool.waitForIdle(s.minClients, this.abort.signal);
     if (this.abort.signal.aborted) return undefined;
-    const sampled = sampleIds(
-      pool.idle(),
-      s.clientsPerRound,
-      s.samplingSeed && `${s.samplingSeed}:${round}:${attempt}`,
-    );
+    const sampled = sampleClients(pool.idle(), {
+      count: s.clientsPerRound,
+      minClients: s.minClients,
+      round,
+      ...(s.samplingSeed ? { seed: `${s.samplingSeed}:${attempt}` } : {}),
+    });
     const tasks = new Map(sampled.map((id) => [`${s.id}.${round}.${attempt}.${randomId()}`, id] as const));
     const deadline = Date.now() + s.roundTimeoutMs;
     const open = new OpenRound({
@@ -183,7 +194,8 @@ export class RunScheduler {
     state: StrategyState,
     startedAt: number,
   ) {
-    const { store, events, strategy, evaluate } = this.deps;
+    const { store, events, evaluate } = this.deps;
+    const strategy = this.strategy;
     const delta = open.init.aggregator.finish();
     const step = strategy.applyDelta(weights, delta, state);
     const evaluation = evaluate ? await evaluate(run, step.weights) : {};
