@@ -5,3 +5,4 @@ export type { LocalDataset } from './dataset.js';
 export { trainLocally } from './trainer.js';
 export type { Trainer, TrainingJob, TrainingResult } from './trainer.js';
 export { initBackend } from './backend.js';
+export * from './data/index.js';
