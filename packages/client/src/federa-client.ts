@@ -105,7 +105,13 @@ export class FederaClient {
     socket.on(FEDERA_EVENT, (frame: unknown) => {
       this.queue = this.queue.then(() => this.onFrame(frame as Uint8Array));
     });
-    socket.on('disconnect', (reason) => this.emit({ type: 'disconnected', reason }));
+    socket.on('disconnect', (reason) => {
+      this.emit({ type: 'disconnected', reason });
+      // socket.io does not retry after a server-side disconnect; a restarting coordinator should not strand us.
+      if (reason === 'io server disconnect' && !this.stopped) {
+        setTimeout(() => this.stopped || socket.connect(), this.opts.reconnectDelayMs ?? 250);
+      }
+    });
     await welcomed;
   }
 
@@ -167,7 +173,11 @@ export class FederaClient {
         return this.emit({ type: 'accepted', taskId: body.ack.ref });
       case 'error': {
         const error = errorFromWire(body.error);
-        if (error.code === 'FEDERA_ERR_SESSION_UNAUTHENTICATED') {
+        // Refused, or superseded by a newer session of this id: reconnecting would only fight it.
+        if (
+          error.code === 'FEDERA_ERR_SESSION_UNAUTHENTICATED' ||
+          error.code === 'FEDERA_ERR_SESSION_DUPLICATE'
+        ) {
           this.stopped = true;
           this.socket?.disconnect();
         }

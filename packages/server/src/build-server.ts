@@ -88,7 +88,8 @@ export async function buildServer(opts: BuildServerOptions): Promise<FederaServe
       if (closed) return;
       closed = true;
       await coordinator.close();
-      io.disconnectSockets(true);
+      // Close transports rather than sessions: clients see a transport loss and reconnect to the next process.
+      io.engine.close();
       await app.close();
       await store.close();
     },

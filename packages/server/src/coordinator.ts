@@ -4,6 +4,7 @@ import { serverErrors } from './errors.js';
 import type { FederationEvents } from './events.js';
 import { ClientPool } from './gateway/client-pool.js';
 import type { Participation } from './runs/run-types.js';
+import { ClosedTasks } from './rounds/closed-tasks.js';
 import { RunScheduler, type ServerEvaluator } from './rounds/run-scheduler.js';
 import { normalizeRunSettings } from './runs/run-settings.js';
 import type { RunRecord, RunSettings } from './runs/run-types.js';
@@ -36,6 +37,7 @@ const MODEL_CACHE_SIZE = 8;
  */
 export class Coordinator {
   readonly pool = new ClientPool();
+  private readonly closedTasks = new ClosedTasks();
   private readonly schedulers = new Map<string, RunScheduler>();
   private readonly modelFramesCache = new Map<string, Promise<Uint8Array[]>>();
 
@@ -98,7 +100,7 @@ export class Coordinator {
     delete running.error;
     await this.store.putRun(running);
     this.opts.events.emit('run-updated', running);
-    const scheduler = new RunScheduler({ ...this.opts, pool: this.pool }, id);
+    const scheduler = new RunScheduler({ ...this.opts, pool: this.pool, closedTasks: this.closedTasks }, id);
     this.schedulers.set(id, scheduler);
     void scheduler.start().finally(() => {
       if (this.schedulers.get(id) === scheduler) this.schedulers.delete(id);
@@ -145,7 +147,7 @@ export class Coordinator {
       this.opts.events.emit('update-accepted', { runId: update.runId, round: update.round, clientId });
       return p;
     }
-    if (scheduler?.wasClosed(update.taskId))
+    if (this.closedTasks.has(update.taskId))
       throw serverErrors.create('FEDERA_ERR_ROUND_CLOSED', update.taskId);
     throw serverErrors.create('FEDERA_ERR_ROUND_UNKNOWN_TASK', update.taskId);
   }

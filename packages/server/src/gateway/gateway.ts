@@ -10,6 +10,7 @@ import {
   type ServerToClientEvents,
   envelope,
   errorBody,
+  protocolErrors,
   toFrames,
 } from '@federa/protocol';
 import type { Server, Socket } from 'socket.io';
@@ -61,10 +62,7 @@ class Session {
       maxChunkBytes: opts.chunkBytes,
       maxOpenStreams: 4,
     });
-    this.sweep = setInterval(
-      () => this.reader.expire(Date.now(), opts.streamIdleMs),
-      opts.streamIdleMs,
-    ).unref();
+    this.sweep = setInterval(() => this.expireStreams(), Math.max(50, opts.streamIdleMs / 2)).unref();
     socket.on(FEDERA_EVENT, (frame: unknown) => {
       // Serialize: chunk order and hello-before-update depend on arrival order.
       this.queue = this.queue.then(() => this.onFrame(frame));
@@ -76,6 +74,15 @@ class Session {
         opts.events.emit('client-disconnected', { clientId: this.client.clientId });
       }
     });
+  }
+
+  /** A chunk stream that stopped arriving is dropped and answered with a typed error. */
+  private expireStreams(): void {
+    for (const streamId of this.reader.expire(Date.now(), this.opts.streamIdleMs)) {
+      const err = protocolErrors.create('FEDERA_ERR_PROTO_CHUNK_INCOMPLETE', streamId);
+      this.opts.events.emit('update-rejected', { clientId: this.client?.clientId, code: err.code });
+      void this.send(errorBody(err, streamId)).catch(() => undefined);
+    }
   }
 
   async begin(): Promise<void> {

@@ -19,12 +19,10 @@ export function installErrorHandler(app: FastifyInstance): void {
     return reply.status(500).send({ code: e.code, message: e.message, retryable: true });
   });
   app.setNotFoundHandler((request, reply) =>
-    reply
-      .status(404)
-      .send({
-        code: 'FEDERA_ERR_ROUTE_NOT_FOUND',
-        message: `no route ${request.method} ${request.url}`,
-        retryable: false,
-      }),
+    reply.status(404).send({
+      code: 'FEDERA_ERR_ROUTE_NOT_FOUND',
+      message: `no route ${request.method} ${request.url}`,
+      retryable: false,
+    }),
   );
 }

@@ -12,6 +12,7 @@ import type { FederationEvents } from '../events.js';
 import type { ClientPool } from '../gateway/client-pool.js';
 import type { RoundRecord, RunRecord, VersionRecord } from '../runs/run-types.js';
 import type { FederaStore } from '../store/store.js';
+import type { ClosedTasks } from './closed-tasks.js';
 import { OpenRound, weightedMetrics } from './open-round.js';
 import { randomId } from './random-id.js';
 
@@ -23,11 +24,9 @@ export interface SchedulerDeps {
   store: FederaStore;
   events: FederationEvents;
   pool: ClientPool;
+  closedTasks: ClosedTasks;
   evaluate?: ServerEvaluator | undefined;
 }
-
-/** Task ids of closed rounds are remembered this long, to tell "late" from "unknown". */
-const CLOSED_TASK_MEMORY = 10_000;
 
 /**
  * Drives one run round by round: wait for enough idle clients, sample, send
@@ -37,7 +36,6 @@ const CLOSED_TASK_MEMORY = 10_000;
  */
 export class RunScheduler {
   private readonly abort = new AbortController();
-  private readonly closedTasks = new Set<string>();
   private open: OpenRound | undefined;
   private loop: Promise<void> | undefined;
   private strategy!: Strategy;
@@ -50,11 +48,6 @@ export class RunScheduler {
   /** The round currently collecting updates, if any. */
   get currentRound(): OpenRound | undefined {
     return this.open;
-  }
-
-  /** Whether `taskId` belonged to a round that has closed. */
-  wasClosed(taskId: string): boolean {
-    return this.closedTasks.has(taskId);
   }
 
   start(): Promise<void> {
@@ -170,21 +163,25 @@ export class RunScheduler {
     await this.untilDoneOrDeadline(open, deadline);
     open.close();
     this.open = undefined;
-    for (const taskId of tasks.keys()) this.rememberClosed(taskId);
+    for (const taskId of tasks.keys()) this.deps.closedTasks.add(taskId);
     pool.markIdle(sampled);
     return this.abort.signal.aborted ? undefined : open;
   }
 
   private async untilDoneOrDeadline(open: OpenRound, deadline: number): Promise<void> {
+    const signal = this.abort.signal;
     let timer: NodeJS.Timeout | undefined;
-    const onAbort = new Promise<void>((resolve) =>
-      this.abort.signal.addEventListener('abort', () => resolve()),
-    );
+    let onAbort = () => {};
+    const stopped = new Promise<void>((resolve) => {
+      onAbort = () => resolve();
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
     const timeout = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
     });
-    await Promise.race([open.allAnswered, timeout, onAbort]);
+    await Promise.race([open.allAnswered, timeout, stopped]);
     clearTimeout(timer);
+    signal.removeEventListener('abort', onAbort);
   }
 
   private async commit(
@@ -239,13 +236,6 @@ export class RunScheduler {
     events.emit('run-updated', next);
     events.emit('round-committed', { round: roundRecord, version, durationMs: now - startedAt });
     return { run: next, weights: step.weights, state: step.state };
-  }
-
-  private rememberClosed(taskId: string): void {
-    this.closedTasks.add(taskId);
-    if (this.closedTasks.size > CLOSED_TASK_MEMORY) {
-      this.closedTasks.delete(this.closedTasks.values().next().value!);
-    }
   }
 
   private async saveRun(run: RunRecord): Promise<void> {

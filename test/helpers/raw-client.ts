@@ -1,0 +1,83 @@
+import {
+  type EnvelopeBody,
+  type EnvelopeKind,
+  FEDERA_EVENT,
+  FrameReader,
+  PROTOCOL_VERSION,
+  envelope,
+  toFrames,
+} from '@federa/protocol';
+import { type Socket, io } from 'socket.io-client';
+
+/**
+ * A protocol-level client for tests: speaks raw frames, so tests can send
+ * anything a hostile or buggy client could.
+ */
+export class RawClient {
+  readonly received: EnvelopeBody[] = [];
+  private readonly reader = new FrameReader();
+  private queue: Promise<void> = Promise.resolve();
+
+  private constructor(readonly socket: Socket) {
+    socket.on(FEDERA_EVENT, (frame: Uint8Array) => {
+      this.queue = this.queue.then(async () => {
+        const env = await this.reader.push(frame);
+        if (env) this.received.push(env.body);
+      });
+    });
+  }
+
+  static async connect(url: string, clientId: string): Promise<RawClient> {
+    const socket = io(url, { transports: ['websocket'], reconnection: false });
+    const raw = new RawClient(socket);
+    await raw.next('challenge');
+    await raw.send({
+      kind: 'hello',
+      hello: {
+        clientId,
+        credentials: {
+          token: '',
+          publicKey: new Uint8Array(),
+          signature: new Uint8Array(),
+          keyAlgorithm: '',
+        },
+        protocolVersion: PROTOCOL_VERSION,
+        capabilities: { backend: 'none', maxMessageBytes: 0, secureAggregation: false, features: [] },
+        sdkVersion: 'raw',
+      },
+    });
+    await raw.next('welcome');
+    return raw;
+  }
+
+  async send(body: EnvelopeBody, chunkBytes = 256 * 1024): Promise<void> {
+    for (const f of await toFrames(envelope(body), chunkBytes)) this.socket.emit(FEDERA_EVENT, f);
+  }
+
+  sendFrame(frame: Uint8Array): void {
+    this.socket.emit(FEDERA_EVENT, frame);
+  }
+
+  /** The next received message of `kind` (consumed), waiting up to `timeoutMs`. */
+  async next<K extends EnvelopeKind>(
+    kind: K,
+    timeoutMs = 15_000,
+  ): Promise<Extract<EnvelopeBody, { kind: K }>> {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      const i = this.received.findIndex((b) => b.kind === kind);
+      if (i >= 0) return this.received.splice(i, 1)[0] as Extract<EnvelopeBody, { kind: K }>;
+      if (Date.now() > end) throw new Error(`no ${kind} within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  /** The code of the next Error envelope. */
+  async nextErrorCode(): Promise<string> {
+    return (await this.next('error')).error.code;
+  }
+
+  close(): void {
+    this.socket.disconnect();
+  }
+}
