@@ -1,4 +1,4 @@
-import { isFederaError } from '@federa/core';
+import { type FederaError, isFederaError } from '@federa/core';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { servingErrors } from './errors.js';
 
@@ -25,20 +25,22 @@ const FASTIFY_CODES: Record<string, keyof typeof servingErrors.table> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'FEDERA_ERR_SERVING_BAD_REQUEST',
 };
 
+/** Our error for `err`: FederaErrors pass through, fastify's own 4xx map onto the table, the rest is internal. */
+function toFederaError(err: unknown, reply: FastifyReply): FederaError {
+  if (isFederaError(err)) return err;
+  const fe = err as Partial<FastifyError>;
+  const mapped = fe.code ? FASTIFY_CODES[fe.code] : undefined;
+  if (mapped) return servingErrors.create(mapped, fe.message);
+  if (err instanceof SyntaxError || (fe.statusCode !== undefined && fe.statusCode < 500)) {
+    return servingErrors.create('FEDERA_ERR_SERVING_BAD_REQUEST', fe.message);
+  }
+  reply.log.error({ err }, 'serving: unexpected error');
+  return servingErrors.create('FEDERA_ERR_SERVING_INTERNAL');
+}
+
 /** Send `err` as `{ code, message, retryable }` with the table's status (and Retry-After when retryable). */
 export function sendError(reply: FastifyReply, err: unknown): FastifyReply {
-  let e = err;
-  if (!isFederaError(e)) {
-    const fe = e as Partial<FastifyError>;
-    const mapped = fe.code ? FASTIFY_CODES[fe.code] : undefined;
-    if (mapped) e = servingErrors.create(mapped, fe.message);
-    else if (e instanceof SyntaxError) e = servingErrors.create('FEDERA_ERR_SERVING_BAD_REQUEST', e.message);
-  }
-  if (!isFederaError(e)) {
-    reply.log.error({ err: e }, 'serving: unexpected error');
-    e = servingErrors.create('FEDERA_ERR_SERVING_INTERNAL');
-  }
-  if (!isFederaError(e)) throw e;
+  const e = toFederaError(err, reply);
   if (e.status >= 500) reply.log.warn({ code: e.code }, e.message);
   if (e.retryable) reply.header('retry-after', String(e.details?.['retryAfterS'] ?? 1));
   return reply
@@ -46,7 +48,7 @@ export function sendError(reply: FastifyReply, err: unknown): FastifyReply {
     .send({ code: e.code, message: e.message, retryable: e.retryable } satisfies ErrorBody);
 }
 
-/** Install the typed error handler (and 404 handler) on an encapsulated serving context. */
+/** Install the typed error handler on an encapsulated serving context. */
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err, _request, reply) => sendError(reply, err));
 }
