@@ -1,0 +1,211 @@
+// Federa dashboard: state from the public REST, live updates from /dashboard/events (SSE).
+import { drawLines } from './charts.js';
+
+const $ = (id) => document.getElementById(id);
+const state = { runs: [], run: undefined, rounds: [], clients: [] };
+const ACCURACY = ['test_accuracy', 'accuracy', 'train_accuracy'];
+const LOSS = ['test_loss', 'train_loss', 'loss'];
+
+const token = () => $('token').value.trim();
+const headers = (json) => ({
+  ...(token() ? { authorization: `Bearer ${token()}` } : {}),
+  ...(json ? { 'content-type': 'application/json' } : {}),
+});
+
+async function api(path, init = {}) {
+  const res = await fetch(path, { ...init, headers: headers(Boolean(init.body)) });
+  const body = res.status === 204 ? null : await res.json().catch(() => null);
+  if (!res.ok) throw new Error(body?.message ? `${body.code}: ${body.message}` : `HTTP ${res.status}`);
+  return body;
+}
+
+function say(text, isError = false) {
+  $('message').textContent = text;
+  $('message').className = isError ? 'error' : '';
+}
+
+async function loadRuns() {
+  state.runs = await api('/api/runs');
+  const select = $('run-select');
+  const wanted = new URLSearchParams(location.search).get('run') ?? state.run?.settings.id;
+  const current =
+    state.runs.find((r) => r.settings.id === wanted) ??
+    [...state.runs]
+      .sort((a, b) => (a.status === 'running') - (b.status === 'running') || a.updatedAt - b.updatedAt)
+      .at(-1);
+  select.replaceChildren(
+    ...state.runs.map((r) => new Option(`${r.settings.id} (${r.status})`, r.settings.id)),
+  );
+  if (current) {
+    select.value = current.settings.id;
+    await loadRun(current.settings.id);
+  }
+}
+
+async function loadRun(id) {
+  const run = await api(`/api/runs/${id}`);
+  state.rounds = run.rounds;
+  state.run = run;
+  renderRun();
+  await loadVersions();
+}
+
+function pick(metrics, names) {
+  const name = names.find((n) => typeof metrics[n] === 'number');
+  return name === undefined ? undefined : [name, metrics[name]];
+}
+
+function series(names) {
+  const out = {};
+  for (const r of state.rounds) {
+    const found = pick(r.metrics, names);
+    if (!found) continue;
+    out[found[0]] ??= [];
+    out[found[0]].push([r.round, found[1]]);
+  }
+  return out;
+}
+
+function renderRun() {
+  const run = state.run;
+  if (!run) return;
+  $('run-status').textContent = run.status;
+  $('round-count').textContent = String(run.completedRounds);
+  $('round-total').textContent = String(run.settings.rounds);
+  $('round-progress').max = run.settings.rounds;
+  $('round-progress').value = run.completedRounds;
+  drawLines($('accuracy-chart'), series(ACCURACY));
+  drawLines($('loss-chart'), series(LOSS));
+  const eps = [...state.rounds].reverse().find((r) => typeof r.metrics.epsilon === 'number');
+  $('epsilon').textContent = eps ? `ε = ${eps.metrics.epsilon.toFixed(3)}` : 'not tracked';
+}
+
+function renderClients(clients) {
+  state.clients = clients;
+  $('client-count').textContent = String(clients.length);
+  $('clients').replaceChildren(
+    ...clients.map((c) => Object.assign(document.createElement('li'), { textContent: c })),
+  );
+}
+
+async function loadVersions() {
+  const id = state.run.settings.id;
+  let versions;
+  let labels = [];
+  try {
+    const model = await api(`/v1/registry/models/${id}`);
+    versions = model.versions;
+    labels = model.labels;
+  } catch {
+    versions = await api(`/api/runs/${id}/versions`);
+  }
+  $('labels').replaceChildren(
+    ...labels.map((l) => {
+      const span = Object.assign(document.createElement('span'), {
+        className: 'label',
+        textContent: `${l.label} → v${l.version} `,
+      });
+      const back = Object.assign(document.createElement('button'), {
+        textContent: 'rollback',
+        className: 'rollback',
+      });
+      back.dataset.label = l.label;
+      back.onclick = () =>
+        act(
+          `/v1/registry/models/${id}/labels/${l.label}/rollback`,
+          'POST',
+          undefined,
+          `rolled back ${l.label}`,
+        );
+      span.append(back);
+      return span;
+    }),
+  );
+  const rows = [...versions].reverse().map((v) => {
+    const tr = document.createElement('tr');
+    const acc = pick(v.metrics, ACCURACY);
+    const loss = pick(v.metrics, LOSS);
+    const here = labels
+      .filter((l) => l.version === v.version)
+      .map((l) => l.label)
+      .join(', ');
+    for (const text of [
+      `v${v.version}`,
+      v.round,
+      acc ? acc[1].toFixed(4) : '-',
+      loss ? loss[1].toFixed(4) : '-',
+      here,
+    ]) {
+      tr.append(Object.assign(document.createElement('td'), { textContent: String(text) }));
+    }
+    const promote = Object.assign(document.createElement('button'), {
+      textContent: 'promote',
+      className: 'promote',
+    });
+    promote.dataset.version = String(v.version);
+    promote.onclick = () => {
+      const label = $('promote-label').value.trim() || 'production';
+      act(
+        `/v1/registry/models/${id}/labels/${label}`,
+        'PUT',
+        { version: v.version },
+        `promoted v${v.version} to ${label}`,
+      );
+    };
+    const cell = document.createElement('td');
+    cell.append(promote);
+    tr.append(cell);
+    return tr;
+  });
+  $('versions').tBodies[0].replaceChildren(...rows);
+}
+
+async function act(path, method, body, done) {
+  try {
+    await api(path, { method, ...(body ? { body: JSON.stringify(body) } : {}) });
+    say(done);
+    await loadVersions();
+  } catch (err) {
+    say(String(err.message), true);
+  }
+}
+
+function listen() {
+  const source = new EventSource('/dashboard/events');
+  const on = (name, fn) =>
+    source.addEventListener(name, (e) => {
+      const data = JSON.parse(e.data);
+      renderClients(data.clients);
+      fn(data);
+    });
+  source.onopen = () => Object.assign($('live'), { textContent: 'live', className: 'badge on' });
+  source.onerror = () => Object.assign($('live'), { textContent: 'reconnecting…', className: 'badge' });
+  on('hello', () => {});
+  on('client-connected', () => {});
+  on('client-disconnected', () => {});
+  on('round-started', (d) => {
+    if (d.runId === state.run?.settings.id)
+      $('round-live').textContent = `round ${d.round} training on ${d.sampled.length} clients`;
+  });
+  on('round-failed', (d) => {
+    if (d.runId === state.run?.settings.id)
+      $('round-live').textContent = `round ${d.round} attempt ${d.attempt} failed: ${d.code}`;
+  });
+  on('round-committed', (d) => {
+    if (d.round.runId !== state.run?.settings.id) return;
+    state.rounds = [...state.rounds.filter((r) => r.round !== d.round.round), d.round];
+    $('round-live').textContent = `round ${d.round.round} committed in ${(d.durationMs / 1000).toFixed(1)} s`;
+    loadVersions().catch((err) => say(String(err.message), true));
+  });
+  on('run-updated', (run) => {
+    if (run.settings.id === state.run?.settings.id) state.run = { ...state.run, ...run };
+    else if (!state.runs.some((r) => r.settings.id === run.settings.id)) loadRuns();
+    renderRun();
+  });
+}
+
+$('run-select').onchange = (e) => loadRun(e.target.value);
+$('token').value = sessionStorage.getItem('federa-token') ?? '';
+$('token').onchange = () => sessionStorage.setItem('federa-token', token());
+api('/dashboard/clients').then((d) => renderClients(d.clients));
+loadRuns().then(listen, (err) => say(String(err.message), true));

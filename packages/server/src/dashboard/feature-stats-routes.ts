@@ -1,0 +1,133 @@
+import type { FastifyInstance } from 'fastify';
+import type { Coordinator } from '../coordinator.js';
+
+/** A client's feature summary (see summarizeFeatures in @federa/client): counts and sums only. */
+type Summary = {
+  rows: number;
+  numeric: Record<string, { count: number; sum: number; sumSq: number }>;
+  categorical: Record<string, Record<string, number>>;
+  labels: Record<string, number>;
+};
+
+const counts = { type: 'object', additionalProperties: { type: 'number', minimum: 0 } } as const;
+const summarySchema = {
+  type: 'object',
+  required: ['rows', 'numeric', 'categorical', 'labels'],
+  additionalProperties: false,
+  properties: {
+    rows: { type: 'integer', minimum: 1 },
+    numeric: {
+      type: 'object',
+      additionalProperties: {
+        type: 'object',
+        required: ['count', 'sum', 'sumSq'],
+        additionalProperties: false,
+        properties: {
+          count: { type: 'integer', minimum: 0 },
+          sum: { type: 'number' },
+          sumSq: { type: 'number' },
+        },
+      },
+    },
+    categorical: { type: 'object', additionalProperties: counts },
+    labels: counts,
+  },
+} as const;
+const params = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' } },
+} as const;
+const statusSchema = {
+  type: 'object',
+  properties: {
+    reporters: { type: 'integer' },
+    quorum: { type: 'integer' },
+    ready: { type: 'boolean' },
+    summary: { anyOf: [{ type: 'null' }, summarySchema] },
+  },
+} as const;
+
+function sum(all: Summary[]): Summary {
+  const out: Summary = { rows: 0, numeric: {}, categorical: {}, labels: {} };
+  const add = (into: Record<string, number>, from: Record<string, number>) => {
+    for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v;
+  };
+  for (const s of all) {
+    out.rows += s.rows;
+    for (const [name, n] of Object.entries(s.numeric)) {
+      const acc = out.numeric[name] ?? { count: 0, sum: 0, sumSq: 0 };
+      out.numeric[name] = { count: acc.count + n.count, sum: acc.sum + n.sum, sumSq: acc.sumSq + n.sumSq };
+    }
+    for (const [name, c] of Object.entries(s.categorical)) {
+      out.categorical[name] ??= {};
+      add(out.categorical[name], c);
+    }
+    add(out.labels, s.labels);
+  }
+  return out;
+}
+
+/**
+ * Federated feature statistics, a pre-round before training: each client
+ * POSTs its local counts, sums and sums of squares per feature (and category
+ * and label counts); GET returns only the sum over clients, and only once at
+ * least the run's `minClients` have reported, from which every client derives
+ * the same standardisation and one-hot order. Summaries live in memory.
+ * Privacy: the coordinator sees each client's summary; with exactly two
+ * reporters each can subtract its own to learn the other's.
+ *
+ * @example
+ * await app.register(featureStatsRoutes, { coordinator });
+ */
+export async function featureStatsRoutes(
+  app: FastifyInstance,
+  opts: { coordinator: Coordinator },
+): Promise<void> {
+  const byRun = new Map<string, Map<string, Summary>>();
+
+  app.post<{ Params: { id: string }; Body: { clientId: string; summary: Summary } }>(
+    '/api/runs/:id/feature-stats',
+    {
+      schema: {
+        summary: "Report a client's feature summary (counts and sums, never rows)",
+        params,
+        body: {
+          type: 'object',
+          required: ['clientId', 'summary'],
+          additionalProperties: false,
+          properties: { clientId: { type: 'string', minLength: 1, maxLength: 128 }, summary: summarySchema },
+        },
+        response: { 200: statusSchema },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const run = await opts.coordinator.getRun(id);
+      const reports = byRun.get(id) ?? new Map<string, Summary>();
+      byRun.set(id, reports);
+      reports.set(request.body.clientId, request.body.summary);
+      return status(reports, run.settings.minClients);
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/runs/:id/feature-stats',
+    {
+      schema: {
+        summary: 'Summed feature statistics once a quorum reported',
+        params,
+        response: { 200: statusSchema },
+      },
+    },
+    async (request) => {
+      const run = await opts.coordinator.getRun(request.params.id);
+      return status(byRun.get(request.params.id) ?? new Map(), run.settings.minClients);
+    },
+  );
+}
+
+function status(reports: Map<string, Summary>, quorum: number) {
+  const ready = reports.size >= quorum;
+  return { reporters: reports.size, quorum, ready, summary: ready ? sum([...reports.values()]) : null };
+}

@@ -1,0 +1,2 @@
+export { type DashboardOptions, dashboardPlugin } from './dashboard-plugin.js';
+export { featureStatsRoutes } from './feature-stats-routes.js';

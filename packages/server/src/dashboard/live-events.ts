@@ -1,0 +1,81 @@
+import type { ServerResponse } from 'node:http';
+import type { FederationEventMap, FederationEvents } from '../events.js';
+
+type Forwarded = keyof FederationEventMap;
+const FORWARDED: Forwarded[] = [
+  'run-updated',
+  'round-started',
+  'round-committed',
+  'round-failed',
+  'client-connected',
+  'client-disconnected',
+];
+
+/**
+ * Fans the coordinator's event bus out to Server-Sent Event streams (WHATWG
+ * HTML §9.2), adding the set of connected clients to each message so a page
+ * opened mid-run is complete after its first event.
+ */
+export class LiveEvents {
+  private readonly streams = new Set<ServerResponse>();
+  private readonly connected = new Set<string>();
+  private readonly detach: Array<() => void> = [];
+  private readonly keepAlive: ReturnType<typeof setInterval>;
+
+  constructor(events: FederationEvents, keepAliveMs = 15_000) {
+    for (const name of FORWARDED) {
+      const listener = (...args: unknown[]) => {
+        const info = args[0] as { clientId?: string; run?: unknown };
+        if (name === 'client-connected' && info.clientId) this.connected.add(info.clientId);
+        if (name === 'client-disconnected' && info.clientId) this.connected.delete(info.clientId);
+        this.broadcast(name, name === 'run-updated' ? stripTopology(info) : info);
+      };
+      events.on(name, listener as never);
+      this.detach.push(() => events.off(name, listener as never));
+    }
+    // Comment lines keep proxies from closing an idle stream.
+    this.keepAlive = setInterval(() => this.write(':\n\n'), keepAliveMs);
+    this.keepAlive.unref();
+  }
+
+  /** Client ids connected since the plugin started. */
+  clients(): string[] {
+    return [...this.connected].sort();
+  }
+
+  /** Adopt an HTTP response as an event stream and greet it with the current clients. */
+  open(res: ServerResponse): void {
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    this.streams.add(res);
+    res.on('close', () => this.streams.delete(res));
+    res.write(`event: hello\ndata: ${JSON.stringify({ clients: this.clients() })}\n\n`);
+  }
+
+  /** End every stream and stop listening (before the HTTP server closes). */
+  close(): void {
+    clearInterval(this.keepAlive);
+    for (const d of this.detach) d();
+    for (const s of this.streams) s.end();
+    this.streams.clear();
+  }
+
+  private broadcast(name: string, payload: unknown): void {
+    this.write(
+      `event: ${name}\ndata: ${JSON.stringify({ ...(payload as object), clients: this.clients() })}\n\n`,
+    );
+  }
+
+  private write(chunk: string): void {
+    for (const s of this.streams) s.write(chunk);
+  }
+}
+
+function stripTopology(run: unknown): unknown {
+  const { topology: _topology, ...rest } = run as { topology?: unknown };
+  return rest;
+}

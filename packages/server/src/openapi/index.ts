@@ -1,0 +1,1 @@
+export { type OpenapiOptions, openapiPlugin } from './openapi-plugin.js';
