@@ -195,9 +195,12 @@ function listen() {
     if (d.round.runId !== state.run?.settings.id) return;
     state.rounds = [...state.rounds.filter((r) => r.round !== d.round.round), d.round];
     $('round-live').textContent = `round ${d.round.round} committed in ${(d.durationMs / 1000).toFixed(1)} s`;
+    renderRun();
     loadVersions().catch((err) => say(String(err.message), true));
   });
   on('run-updated', (run) => {
+    const option = [...$('run-select').options].find((o) => o.value === run.settings.id);
+    if (option) option.textContent = `${run.settings.id} (${run.status})`;
     if (run.settings.id === state.run?.settings.id) state.run = { ...state.run, ...run };
     else if (!state.runs.some((r) => r.settings.id === run.settings.id)) loadRuns();
     renderRun();
