@@ -1,27 +1,14 @@
-import type { RoundAggregator, TensorSpec } from '@federa/core';
+import type { RoundAggregator, Weights } from '@federa/core';
 import { type WeightUpdate, weightsFromTensors } from '@federa/protocol';
 import { serverErrors } from '../errors.js';
 import type { Participation } from '../runs/run-types.js';
-
-/** What an open round needs to judge an update. */
-export interface OpenRoundInit {
-  runId: string;
-  round: number;
-  attempt: number;
-  baseVersion: number;
-  specs: readonly TensorSpec[];
-  /** taskId -> clientId of every sampled client. */
-  tasks: ReadonlyMap<string, string>;
-  aggregator: RoundAggregator;
-  maxExamplesPerClient: number;
-  deadline: number;
-}
+import type { RoundCollector, RoundInit } from './round-collector.js';
 
 /**
  * One attempt of one round while it collects updates. Every check happens
  * before the aggregator sees the update, so a rejected update leaves no trace.
  */
-export class OpenRound {
+export class OpenRound implements RoundCollector {
   readonly participants: Participation[] = [];
   private readonly answered = new Set<string>();
   private closed = false;
@@ -31,10 +18,18 @@ export class OpenRound {
     this.resolveDone = resolve;
   });
 
-  constructor(readonly init: OpenRoundInit) {}
+  constructor(
+    readonly init: RoundInit,
+    private readonly aggregator: RoundAggregator,
+  ) {}
 
   get isClosed(): boolean {
     return this.closed;
+  }
+
+  /** The strategy's aggregate of the accepted updates. */
+  async aggregate(): Promise<Weights> {
+    return this.aggregator.finish();
   }
 
   /** Stop accepting updates; returns the sampled clients that never answered. */
@@ -72,7 +67,7 @@ export class OpenRound {
     }
     const metrics = finiteMetrics(update.metrics);
     const { weights } = weightsFromTensors(update.tensors, init.specs);
-    init.aggregator.add({ clientId, numExamples: n, delta: weights, metrics });
+    this.aggregator.add({ clientId, numExamples: n, delta: weights, metrics });
     this.answered.add(clientId);
     const participation = { clientId, numExamples: n, metrics };
     this.participants.push(participation);

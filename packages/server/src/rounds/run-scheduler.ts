@@ -4,16 +4,19 @@ import {
   type StrategyState,
   type Weights,
   createStrategy,
+  isFederaError,
   sampleClients,
 } from '@federa/core';
-import { hashWeights } from '@federa/protocol';
+import { type EnvelopeBody, hashWeights } from '@federa/protocol';
 import { serverErrors } from '../errors.js';
 import type { FederationEvents } from '../events.js';
 import type { ClientPool } from '../gateway/client-pool.js';
 import type { RoundRecord, RunRecord, VersionRecord } from '../runs/run-types.js';
 import type { FederaStore } from '../store/store.js';
 import type { ClosedTasks } from './closed-tasks.js';
-import { OpenRound, weightedMetrics } from './open-round.js';
+import { collectorFor } from './collectors.js';
+import { weightedMetrics } from './open-round.js';
+import type { RoundCollector } from './round-collector.js';
 import { randomId } from './random-id.js';
 
 /** Evaluates a candidate global model (e.g. test accuracy on held-out data). */
@@ -36,7 +39,7 @@ export interface SchedulerDeps {
  */
 export class RunScheduler {
   private readonly abort = new AbortController();
-  private open: OpenRound | undefined;
+  private open: RoundCollector | undefined;
   private loop: Promise<void> | undefined;
   private strategy!: Strategy;
 
@@ -46,7 +49,7 @@ export class RunScheduler {
   ) {}
 
   /** The round currently collecting updates, if any. */
-  get currentRound(): OpenRound | undefined {
+  get currentRound(): RoundCollector | undefined {
     return this.open;
   }
 
@@ -91,15 +94,18 @@ export class RunScheduler {
       const startedAt = Date.now();
       const open = await this.collect(run, round, attempt);
       if (!open) return undefined;
+      let code = 'FEDERA_ERR_ROUND_FAILED';
       if (open.participants.length >= run.settings.minClients) {
-        return this.commit(run, open, weights, state, startedAt);
+        try {
+          const delta = await open.aggregate();
+          return await this.commit(run, open, delta, weights, state, startedAt);
+        } catch (err) {
+          // A typed aggregation failure (e.g. too few unmasking shares) fails this attempt only.
+          if (!isFederaError(err)) throw err;
+          code = err.code;
+        }
       }
-      this.deps.events.emit('round-failed', {
-        runId: run.settings.id,
-        round,
-        attempt,
-        code: 'FEDERA_ERR_ROUND_FAILED',
-      });
+      this.deps.events.emit('round-failed', { runId: run.settings.id, round, attempt, code });
     }
     throw serverErrors.create(
       'FEDERA_ERR_ROUND_FAILED',
@@ -108,7 +114,7 @@ export class RunScheduler {
   }
 
   /** One attempt: sample, send tasks, wait for answers or the deadline. Undefined when stopped. */
-  private async collect(run: RunRecord, round: number, attempt: number): Promise<OpenRound | undefined> {
+  private async collect(run: RunRecord, round: number, attempt: number): Promise<RoundCollector | undefined> {
     const { pool, events } = this.deps;
     const strategy = this.strategy;
     const s = run.settings;
@@ -122,17 +128,18 @@ export class RunScheduler {
     });
     const tasks = new Map(sampled.map((id) => [`${s.id}.${round}.${attempt}.${randomId()}`, id] as const));
     const deadline = Date.now() + s.roundTimeoutMs;
-    const open = new OpenRound({
+    const init = {
       runId: s.id,
       round,
       attempt,
       baseVersion: run.currentVersion,
       specs: run.specs,
       tasks,
-      aggregator: strategy.createAggregator(run.specs),
       maxExamplesPerClient: s.maxExamplesPerClient,
       deadline,
-    });
+      send: (clientId: string, body: EnvelopeBody) => pool.get(clientId)?.send(body) ?? Promise.resolve(),
+    };
+    const open = collectorFor(run, init, strategy);
     pool.markBusy(sampled);
     this.open = open;
     events.emit('round-started', { runId: s.id, round, attempt, sampled, deadline });
@@ -168,7 +175,7 @@ export class RunScheduler {
     return this.abort.signal.aborted ? undefined : open;
   }
 
-  private async untilDoneOrDeadline(open: OpenRound, deadline: number): Promise<void> {
+  private async untilDoneOrDeadline(open: RoundCollector, deadline: number): Promise<void> {
     const signal = this.abort.signal;
     let timer: NodeJS.Timeout | undefined;
     let onAbort = () => {};
@@ -186,14 +193,14 @@ export class RunScheduler {
 
   private async commit(
     run: RunRecord,
-    open: OpenRound,
+    open: RoundCollector,
+    delta: Weights,
     weights: Weights,
     state: StrategyState,
     startedAt: number,
   ) {
     const { store, events, evaluate } = this.deps;
     const strategy = this.strategy;
-    const delta = open.init.aggregator.finish();
     const step = strategy.applyDelta(weights, delta, state);
     const evaluation = evaluate ? await evaluate(run, step.weights) : {};
     const metrics = { ...weightedMetrics(open.participants), ...evaluation };

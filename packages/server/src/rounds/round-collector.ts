@@ -1,0 +1,49 @@
+import type { RoundAggregator, Strategy, TensorSpec, Weights } from '@federa/core';
+import type { EnvelopeBody, WeightUpdate } from '@federa/protocol';
+import type { Participation, RunRecord } from '../runs/run-types.js';
+
+/** What every kind of round attempt is created with. */
+export interface RoundInit {
+  runId: string;
+  round: number;
+  attempt: number;
+  baseVersion: number;
+  specs: readonly TensorSpec[];
+  /** taskId -> clientId of every sampled client. */
+  tasks: ReadonlyMap<string, string>;
+  maxExamplesPerClient: number;
+  deadline: number;
+  /** Send a message to a sampled client (rejections count as dropouts). */
+  send: (clientId: string, body: EnvelopeBody) => Promise<void>;
+}
+
+/**
+ * One attempt of one round while it collects client contributions. The
+ * plain round folds each update into the strategy's aggregator; a secure
+ * aggregation round runs its stages and learns only the sum. The scheduler
+ * drives both through this interface.
+ */
+export interface RoundCollector {
+  readonly init: RoundInit;
+  /** Participants whose contribution is counted so far. */
+  readonly participants: Participation[];
+  /** Resolves when every sampled client has contributed. */
+  readonly allAnswered: Promise<void>;
+  /** The client a task id was given to, if it belongs to this attempt. */
+  clientOf(taskId: string): string | undefined;
+  /** Validate and count a plain update; throws a typed error and changes nothing otherwise. */
+  accept(clientId: string, update: WeightUpdate): Participation;
+  /** Stop accepting contributions; returns the sampled clients that never answered. */
+  close(): string[];
+  /**
+   * The round's aggregated delta (after any unmasking stage). Throws a typed,
+   * retryable error when it cannot be formed; the attempt then commits nothing.
+   */
+  aggregate(): Promise<Weights>;
+}
+
+/** Builds the collector a run needs for one attempt. */
+export type CollectorFactory = (run: RunRecord, init: RoundInit, strategy: Strategy) => RoundCollector;
+
+/** The strategy's aggregator for a plain round. */
+export type PlainAggregatorFactory = (specs: readonly TensorSpec[]) => RoundAggregator;
