@@ -116,6 +116,17 @@ describe('metrics', () => {
     const gauge = Number(/federa_serving_input_drift_psi\{model="tiny"\} ([0-9.e+-]+)/.exec(text)?.[1]);
     expect(gauge).toBeCloseTo(shifted, 6);
   });
+
+  it('training stats survive a restart (aggregates only, in the store)', async () => {
+    await app.serving.recordTrainingStats('tiny', 1, {
+      mean: [0, 0, 0, 0],
+      variance: [1, 1, 1, 1],
+      count: 10,
+    });
+    await app.close();
+    ({ app, events } = await startApp(fx));
+    expect(app.serving.drift.features('tiny')).toBe(4);
+  });
 });
 
 describe('PSI', () => {

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { labelParam, modelParam, type ServingContext } from '../serving/context.js';
 import { errorBodySchema } from '../serving/http-errors.js';
+import type { TrainingStats } from '../metrics/drift.js';
 import type { TrafficPolicy } from './registry-types.js';
 
 const label = { type: 'string', pattern: '^[a-z0-9_-]{1,64}$' } as const;
@@ -75,7 +76,11 @@ const errors = { '4xx': errorBodySchema, '5xx': errorBodySchema };
  * Registry REST: versions, labels (promote, rollback, delete), traffic
  * policies and training statistics for drift. Moves need `researcher`.
  */
-export function registryRoutes(app: FastifyInstance, ctx: ServingContext): void {
+export function registryRoutes(
+  app: FastifyInstance,
+  ctx: ServingContext,
+  recordTrainingStats: (runId: string, version: number, stats: TrainingStats) => Promise<void>,
+): void {
   const { registry } = ctx;
   const read = (withLabel: boolean) => ({
     preHandler: ctx.guards.read,
@@ -154,7 +159,7 @@ export function registryRoutes(app: FastifyInstance, ctx: ServingContext): void 
     async (request, reply) => {
       const { version, ...stats } = request.body;
       await registry.version(request.params.m, version);
-      ctx.drift.recordTrainingStats(request.params.m, version, stats);
+      await recordTrainingStats(request.params.m, version, stats);
       return reply.code(204).send();
     },
   );

@@ -66,7 +66,7 @@ export class DynamicBatcher {
     if (rows > this.options.maxQueueRows) {
       return Promise.reject(
         servingErrors.create(
-          'FEDERA_ERR_SERVING_BAD_SHAPE',
+          'FEDERA_ERR_SERVING_TOO_MANY_ROWS',
           `${rows} rows exceed the limit of ${this.options.maxQueueRows}`,
         ),
       );

@@ -26,6 +26,11 @@ export const servingErrors = defineErrors({
     retryable: false,
   },
   FEDERA_ERR_SERVING_BAD_DTYPE: { message: 'unsupported input datatype', status: 400, retryable: false },
+  FEDERA_ERR_SERVING_TOO_MANY_ROWS: {
+    message: 'more rows in one request than the inference queue holds',
+    status: 413,
+    retryable: false,
+  },
   FEDERA_ERR_SERVING_NOT_FINITE: { message: 'inputs must be finite numbers', status: 400, retryable: false },
   FEDERA_ERR_SERVING_BODY_TOO_LARGE: { message: 'request body too large', status: 413, retryable: false },
   FEDERA_ERR_SERVING_UNSUPPORTED_MEDIA: {

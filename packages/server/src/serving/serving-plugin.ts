@@ -26,8 +26,8 @@ export interface ServingRuntime {
   drift: DriftMonitor;
   jobs: BatchJobs;
   metrics: ServingMetrics;
-  /** Baseline for input drift: aggregated, client-reported feature summaries of a version. */
-  recordTrainingStats(runId: string, version: number, stats: TrainingStats): void;
+  /** Baseline for input drift: aggregated, client-reported feature summaries of a version (persisted). */
+  recordTrainingStats(runId: string, version: number, stats: TrainingStats): Promise<void>;
   /** Resolves when startup preloading finished (successfully or not). */
   preloaded: Promise<void>;
   /** Resolves when no shadow prediction or batch job is running. */
@@ -58,6 +58,17 @@ export async function servingPlugin(app: FastifyInstance, options: ServingOption
     options.registry ?? (app.hasDecorator('metricsRegistry') ? app.metricsRegistry : new Registry());
   const metrics = new ServingMetrics(promRegistry);
   const drift = new DriftMonitor(options.driftWindow ?? SERVING_DEFAULTS.driftWindow);
+  // Training stats are aggregated summaries, small enough to persist, so drift survives restarts.
+  const statsDb = options.store.db.sublevel<string, { version: number; stats: TrainingStats }>(
+    'serving-drift-stats',
+    {
+      valueEncoding: 'json',
+    },
+  );
+  const recordTrainingStats = async (runId: string, version: number, stats: TrainingStats) => {
+    drift.recordTrainingStats(runId, version, stats);
+    await statsDb.put(runId, { version, stats });
+  };
   metrics.driftSource = () => drift.models().map((m) => [m, drift.score(m)] as [string, number]);
   const registry = new ModelRegistry(options.store);
   const cache = new ModelCache(options.store, registry, {
@@ -107,6 +118,9 @@ export async function servingPlugin(app: FastifyInstance, options: ServingOption
           .catch((err: unknown) => app.log.warn({ err, model }, 'serving: preload failed'));
       }
     }
+    for (const [runId, { version, stats }] of await statsDb.iterator().all()) {
+      drift.recordTrainingStats(runId, version, stats);
+    }
     await jobs.resume();
     ready = true;
   };
@@ -137,7 +151,7 @@ export async function servingPlugin(app: FastifyInstance, options: ServingOption
     drift,
     jobs,
     metrics,
-    recordTrainingStats: (runId, version, stats) => drift.recordTrainingStats(runId, version, stats),
+    recordTrainingStats,
     get preloaded() {
       return preloaded;
     },
@@ -165,7 +179,7 @@ export async function servingPlugin(app: FastifyInstance, options: ServingOption
     });
     oipRoutes(routes, ctx);
     tfServingRoutes(routes, ctx);
-    registryRoutes(routes, ctx);
+    registryRoutes(routes, ctx, recordTrainingStats);
     jobRoutes(routes, ctx, jobs);
     await routes.register(async (files) => artifactRoutes(files, ctx));
   });
