@@ -14,6 +14,21 @@ export const REQUIRED_FIELDS: Readonly<Record<string, readonly string[]>> = {
   '.federa.v1.Ack': ['ref'],
   '.federa.v1.Error': ['code'],
   '.federa.v1.Chunk': ['streamId', 'payloadSha256', 'chunkSha256', 'data'],
+  // SecAgg+ (secagg.proto): the session, the parties and the key material are what each stage is about.
+  '.federa.v1.SecAggSetup': ['sessionId'],
+  '.federa.v1.AdvertiseKeys': ['runId', 'clientId', 'encryptionPublicKey', 'maskingPublicKey'],
+  '.federa.v1.AdvertisedKey': ['clientId', 'encryptionPublicKey', 'maskingPublicKey'],
+  '.federa.v1.AdvertisedRoster': ['runId', 'recipientId'],
+  '.federa.v1.EncryptedShare': ['senderId', 'recipientId', 'ciphertext'],
+  '.federa.v1.ShareKeys': ['runId', 'clientId'],
+  '.federa.v1.ShareInbox': ['runId', 'recipientId'],
+  '.federa.v1.MaskedInput': ['runId', 'clientId', 'words'],
+  '.federa.v1.UnmaskRequest': ['runId', 'recipientId'],
+  '.federa.v1.RevealedShare': ['ownerId', 'share'],
+  '.federa.v1.UnmaskResponse': ['runId', 'clientId'],
+  // Federated evaluation (evaluation.proto): a result must name the task it answers.
+  '.federa.v1.EvaluateTask': ['taskId', 'runId', 'modelHash'],
+  '.federa.v1.EvaluateResult': ['taskId', 'runId'],
 };
 
 function isEmpty(value: unknown): boolean {

@@ -1,5 +1,15 @@
 // TypeScript mirrors of proto/federa/v1/*.proto, field for field in camelCase. Bytes are Uint8Array,
 // uint32/uint64 are number (uint64 above Number.MAX_SAFE_INTEGER is rejected on decode).
+// The SecAgg+ stage messages (secagg.proto) are the plain objects of @federa/core's secagg module.
+import type {
+  AdvertiseKeys,
+  AdvertisedRoster,
+  MaskedInput,
+  ShareInbox,
+  ShareKeys,
+  UnmaskRequest,
+  UnmaskResponse,
+} from '@federa/core';
 
 /** Element type of a tensor's raw bytes (`federa.v1.DType`, UNSPECIFIED is rejected on decode). */
 export type WireDType = 'float32' | 'int32';
@@ -59,6 +69,21 @@ export interface Hyperparameters {
   extra: Record<string, number>;
 }
 
+/**
+ * `federa.v1.SecAggSetup`: a secure-aggregation round's session and parameters (the
+ * `SecAggParams` of @federa/core). Stage messages of the attempt carry `sessionId` as their `runId`.
+ */
+export interface SecAggSetup {
+  sessionId: string;
+  sampledCount: number;
+  neighbours: number;
+  threshold: number;
+  clipRange: number;
+  quantizationBits: number;
+  modulusBits: number;
+  maxWeight: number;
+}
+
 /** `federa.v1.RoundTask`: train on this version. `taskId`, `runId`, `modelHash` are required. */
 export interface RoundTask {
   taskId: string;
@@ -69,6 +94,8 @@ export interface RoundTask {
   hyperparameters: Hyperparameters;
   deadlineUnixMs: number;
   attempt: number;
+  /** Present when the round runs SecAgg+: answer with the secagg stages instead of an `update`. */
+  secagg?: SecAggSetup;
 }
 
 /** `federa.v1.ModelRequest`: send me the weights of this version. `runId` is required. */
@@ -123,6 +150,27 @@ export interface Chunk {
   data: Uint8Array;
 }
 
+/** `federa.v1.EvaluateTask`: score this version on local test data. `taskId`, `runId`, `modelHash` required. */
+export interface EvaluateTask {
+  taskId: string;
+  runId: string;
+  modelVersion: number;
+  modelHash: string;
+  deadlineUnixMs: number;
+  /** Inference batch size; 0 lets the client choose. */
+  batchSize: number;
+}
+
+/** `federa.v1.EvaluateResult`: examples scored and metrics (`loss`, `accuracy`). `taskId`, `runId` required. */
+export interface EvaluateResult {
+  taskId: string;
+  runId: string;
+  modelVersion: number;
+  /** 0 when the client has no test data: counted as answered, weighs nothing. */
+  numExamples: number;
+  metrics: Record<string, number>;
+}
+
 /** The `body` oneof of `federa.v1.Envelope`; `kind` is the oneof field name. */
 export type EnvelopeBody =
   | { kind: 'challenge'; challenge: Challenge }
@@ -134,7 +182,19 @@ export type EnvelopeBody =
   | { kind: 'update'; update: WeightUpdate }
   | { kind: 'ack'; ack: Ack }
   | { kind: 'error'; error: WireError }
-  | { kind: 'chunk'; chunk: Chunk };
+  | { kind: 'chunk'; chunk: Chunk }
+  | { kind: 'secaggAdvertise'; secaggAdvertise: AdvertiseKeys }
+  | { kind: 'secaggRoster'; secaggRoster: AdvertisedRoster }
+  | { kind: 'secaggShareKeys'; secaggShareKeys: ShareKeys }
+  | { kind: 'secaggInbox'; secaggInbox: ShareInbox }
+  | { kind: 'secaggMasked'; secaggMasked: MaskedInput }
+  | { kind: 'secaggUnmaskRequest'; secaggUnmaskRequest: UnmaskRequest }
+  | { kind: 'secaggUnmaskResponse'; secaggUnmaskResponse: UnmaskResponse }
+  | { kind: 'evaluateTask'; evaluateTask: EvaluateTask }
+  | { kind: 'evaluateResult'; evaluateResult: EvaluateResult };
+
+/** The SecAgg+ stage kinds (proto/federa/v1/secagg.proto, Envelope fields 20-26). */
+export type SecAggBody = Extract<EnvelopeBody, { kind: `secagg${string}` }>;
 
 /** Every body kind. */
 export type EnvelopeKind = EnvelopeBody['kind'];

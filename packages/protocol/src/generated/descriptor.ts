@@ -7,6 +7,59 @@ export const descriptor = {
       "nested": {
         "v1": {
           "nested": {
+            "EvaluateTask": {
+              "fields": {
+                "taskId": {
+                  "type": "string",
+                  "id": 1
+                },
+                "runId": {
+                  "type": "string",
+                  "id": 2
+                },
+                "modelVersion": {
+                  "type": "uint32",
+                  "id": 3
+                },
+                "modelHash": {
+                  "type": "string",
+                  "id": 4
+                },
+                "deadlineUnixMs": {
+                  "type": "uint64",
+                  "id": 5
+                },
+                "batchSize": {
+                  "type": "uint32",
+                  "id": 6
+                }
+              }
+            },
+            "EvaluateResult": {
+              "fields": {
+                "taskId": {
+                  "type": "string",
+                  "id": 1
+                },
+                "runId": {
+                  "type": "string",
+                  "id": 2
+                },
+                "modelVersion": {
+                  "type": "uint32",
+                  "id": 3
+                },
+                "numExamples": {
+                  "type": "uint64",
+                  "id": 4
+                },
+                "metrics": {
+                  "keyType": "string",
+                  "type": "double",
+                  "id": 5
+                }
+              }
+            },
             "Capabilities": {
               "fields": {
                 "backend": {
@@ -126,6 +179,13 @@ export const descriptor = {
               }
             },
             "RoundTask": {
+              "oneofs": {
+                "_secagg": {
+                  "oneof": [
+                    "secagg"
+                  ]
+                }
+              },
               "fields": {
                 "taskId": {
                   "type": "string",
@@ -158,6 +218,13 @@ export const descriptor = {
                 "attempt": {
                   "type": "uint32",
                   "id": 8
+                },
+                "secagg": {
+                  "type": "SecAggSetup",
+                  "id": 9,
+                  "options": {
+                    "proto3_optional": true
+                  }
                 }
               }
             },
@@ -313,7 +380,16 @@ export const descriptor = {
                     "update",
                     "ack",
                     "error",
-                    "chunk"
+                    "chunk",
+                    "secaggAdvertise",
+                    "secaggRoster",
+                    "secaggShareKeys",
+                    "secaggInbox",
+                    "secaggMasked",
+                    "secaggUnmaskRequest",
+                    "secaggUnmaskResponse",
+                    "evaluateTask",
+                    "evaluateResult"
                   ]
                 }
               },
@@ -361,34 +437,78 @@ export const descriptor = {
                 "chunk": {
                   "type": "Chunk",
                   "id": 19
+                },
+                "secaggAdvertise": {
+                  "type": "AdvertiseKeys",
+                  "id": 20
+                },
+                "secaggRoster": {
+                  "type": "AdvertisedRoster",
+                  "id": 21
+                },
+                "secaggShareKeys": {
+                  "type": "ShareKeys",
+                  "id": 22
+                },
+                "secaggInbox": {
+                  "type": "ShareInbox",
+                  "id": 23
+                },
+                "secaggMasked": {
+                  "type": "MaskedInput",
+                  "id": 24
+                },
+                "secaggUnmaskRequest": {
+                  "type": "UnmaskRequest",
+                  "id": 25
+                },
+                "secaggUnmaskResponse": {
+                  "type": "UnmaskResponse",
+                  "id": 26
+                },
+                "evaluateTask": {
+                  "type": "EvaluateTask",
+                  "id": 40
+                },
+                "evaluateResult": {
+                  "type": "EvaluateResult",
+                  "id": 41
                 }
               }
             },
-            "DType": {
-              "values": {
-                "DTYPE_UNSPECIFIED": 0,
-                "DTYPE_FLOAT32": 1,
-                "DTYPE_INT32": 2
-              }
-            },
-            "Tensor": {
+            "SecAggSetup": {
               "fields": {
-                "name": {
+                "sessionId": {
                   "type": "string",
                   "id": 1
                 },
-                "shape": {
-                  "rule": "repeated",
+                "sampledCount": {
                   "type": "uint32",
                   "id": 2
                 },
-                "dtype": {
-                  "type": "DType",
+                "neighbours": {
+                  "type": "uint32",
                   "id": 3
                 },
-                "data": {
-                  "type": "bytes",
+                "threshold": {
+                  "type": "uint32",
                   "id": 4
+                },
+                "clipRange": {
+                  "type": "double",
+                  "id": 5
+                },
+                "quantizationBits": {
+                  "type": "uint32",
+                  "id": 6
+                },
+                "modulusBits": {
+                  "type": "uint32",
+                  "id": 7
+                },
+                "maxWeight": {
+                  "type": "uint32",
+                  "id": 8
                 }
               }
             },
@@ -605,6 +725,34 @@ export const descriptor = {
                   "rule": "repeated",
                   "type": "RevealedShare",
                   "id": 5
+                }
+              }
+            },
+            "DType": {
+              "values": {
+                "DTYPE_UNSPECIFIED": 0,
+                "DTYPE_FLOAT32": 1,
+                "DTYPE_INT32": 2
+              }
+            },
+            "Tensor": {
+              "fields": {
+                "name": {
+                  "type": "string",
+                  "id": 1
+                },
+                "shape": {
+                  "rule": "repeated",
+                  "type": "uint32",
+                  "id": 2
+                },
+                "dtype": {
+                  "type": "DType",
+                  "id": 3
+                },
+                "data": {
+                  "type": "bytes",
+                  "id": 4
                 }
               }
             }

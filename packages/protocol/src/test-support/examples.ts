@@ -8,6 +8,12 @@ const tensor: WireTensor = {
   data: new Uint8Array(8).fill(1),
 };
 
+function key(fill: number): Uint8Array {
+  return new Uint8Array(32).fill(fill);
+}
+
+const share = { senderId: 'c-1', recipientId: 'c-2', ciphertext: new Uint8Array(94).fill(3) };
+
 export const exampleBodies: readonly EnvelopeBody[] = [
   { kind: 'challenge', challenge: { nonce: new Uint8Array([1, 2, 3]), protocolVersion: 1 } },
   {
@@ -81,4 +87,110 @@ export const exampleBodies: readonly EnvelopeBody[] = [
       data: new Uint8Array([1, 2, 3, 4, 5]),
     },
   },
+  {
+    kind: 'secaggAdvertise',
+    secaggAdvertise: {
+      runId: 'run#1',
+      round: 4,
+      clientId: 'c-1',
+      encryptionPublicKey: key(1),
+      maskingPublicKey: key(2),
+      signature: new Uint8Array(0),
+    },
+  },
+  {
+    kind: 'secaggRoster',
+    secaggRoster: {
+      runId: 'run#1',
+      round: 4,
+      recipientId: 'c-1',
+      sampled: ['c-1', 'c-2', 'c-3'],
+      neighbours: [
+        {
+          clientId: 'c-2',
+          encryptionPublicKey: key(3),
+          maskingPublicKey: key(4),
+          signature: new Uint8Array(0),
+        },
+      ],
+    },
+  },
+  {
+    kind: 'secaggShareKeys',
+    secaggShareKeys: { runId: 'run#1', round: 4, clientId: 'c-1', shares: [share] },
+  },
+  {
+    kind: 'secaggInbox',
+    secaggInbox: { runId: 'run#1', round: 4, recipientId: 'c-2', shares: [share] },
+  },
+  {
+    kind: 'secaggMasked',
+    secaggMasked: { runId: 'run#1', round: 4, clientId: 'c-1', words: new Uint8Array(12).fill(0xa5) },
+  },
+  {
+    kind: 'secaggUnmaskRequest',
+    secaggUnmaskRequest: {
+      runId: 'run#1',
+      round: 4,
+      recipientId: 'c-1',
+      survivors: ['c-2'],
+      dropped: ['c-3'],
+    },
+  },
+  {
+    kind: 'secaggUnmaskResponse',
+    secaggUnmaskResponse: {
+      runId: 'run#1',
+      round: 4,
+      clientId: 'c-1',
+      selfMaskShares: [{ ownerId: 'c-2', share: new Uint8Array(33).fill(1) }],
+      maskingKeyShares: [{ ownerId: 'c-3', share: new Uint8Array(33).fill(2) }],
+    },
+  },
+  {
+    kind: 'evaluateTask',
+    evaluateTask: {
+      taskId: 'run/eval/3/c-1',
+      runId: 'run',
+      modelVersion: 3,
+      modelHash: 'ab'.repeat(32),
+      deadlineUnixMs: 1_900_000_000_000,
+      batchSize: 64,
+    },
+  },
+  {
+    kind: 'evaluateResult',
+    evaluateResult: {
+      taskId: 'run/eval/3/c-1',
+      runId: 'run',
+      modelVersion: 3,
+      numExamples: 120,
+      metrics: { loss: 0.4, accuracy: 0.875 },
+    },
+  },
 ];
+
+/** A RoundTask of a secure-aggregation round (RoundTask.secagg set). */
+export const exampleSecAggTask: EnvelopeBody = {
+  kind: 'task',
+  task: {
+    taskId: 'run/4/0/c-1',
+    runId: 'run',
+    round: 4,
+    modelVersion: 4,
+    modelHash: 'cd'.repeat(32),
+    hyperparameters: { localEpochs: 1, batchSize: 8, learningRate: 0.1, extra: {} },
+    deadlineUnixMs: 1_900_000_000_000,
+    attempt: 1,
+    secagg: {
+      sessionId: 'run#2',
+      sampledCount: 10,
+      neighbours: 8,
+      threshold: 5,
+      clipRange: 8,
+      quantizationBits: 20,
+      modulusBits: 32,
+      maxWeight: 1024,
+    },
+  },
+};
