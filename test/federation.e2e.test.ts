@@ -31,7 +31,8 @@ function track(server: FederaServer, clients: FederaClient[]) {
 
 describe('federation end to end', () => {
   it('commits one version per round equal to the examples-weighted mean of client deltas', async () => {
-    const { server, url } = await startServer();
+    // Serving off: its warm-model cache legitimately holds tensors; this test watches the training path.
+    const { server, url } = await startServer({ serving: false });
     const deltas = new Map<number, Array<{ delta: Weights; n: number }>>();
     const tensorsAfterRound: number[] = [];
     server.events.on('round-committed', () => tensorsAfterRound.push(tf.memory().numTensors));

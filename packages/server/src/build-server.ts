@@ -2,12 +2,15 @@ import { DEFAULT_CHUNK_BYTES, DEFAULT_MAX_MESSAGE_BYTES } from '@federa/protocol
 import type { ClientHello } from '@federa/protocol';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Server } from 'socket.io';
+import { type TokenConfig, authPlugin } from './auth/index.js';
 import { Coordinator } from './coordinator.js';
 import { FederationEvents } from './events.js';
 import { attachGateway } from './gateway/gateway.js';
 import { installErrorHandler } from './rest/error-handler.js';
 import { runsRoutes } from './rest/runs-routes.js';
 import type { ServerEvaluator } from './rounds/run-scheduler.js';
+import { metricsPlugin } from './metrics/index.js';
+import { type ServingOptions, servingPlugin } from './serving/index.js';
 import { FederaStore } from './store/store.js';
 
 /** Options of {@link buildServer}. */
@@ -28,6 +31,10 @@ export interface BuildServerOptions {
   resume?: boolean;
   /** fastify logger setting. Default false. */
   logger?: boolean;
+  /** Bearer tokens with roles for REST and inference; none configured means auth is off (dev mode). */
+  tokens?: TokenConfig[];
+  /** Model serving options, or `false` to serve nothing. */
+  serving?: Omit<ServingOptions, 'store' | 'events'> | false;
 }
 
 /** A built coordinator: fastify + socket.io on one HTTP server, with its store. */
@@ -58,7 +65,12 @@ export async function buildServer(opts: BuildServerOptions): Promise<FederaServe
   const coordinator = new Coordinator({ store, events, chunkBytes, evaluate: opts.evaluate });
   const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 16 * 1024 * 1024 });
   installErrorHandler(app);
+  await app.register(authPlugin, { tokens: opts.tokens ?? [] });
   await app.register(runsRoutes, { coordinator });
+  if (opts.serving !== false) {
+    await app.register(servingPlugin, { ...opts.serving, store, events });
+    await app.register(metricsPlugin, { events });
+  }
   // One frame is at most a chunk plus envelope overhead; socket.io drops anything larger.
   const io = new Server(app.server, { maxHttpBufferSize: chunkBytes + 64 * 1024, serveClient: false });
   attachGateway(io, coordinator, {

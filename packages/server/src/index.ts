@@ -20,3 +20,7 @@ export type {
 export type { ServerEvaluator } from './rounds/run-scheduler.js';
 export { initTfBackend } from './tf/backend.js';
 export { initialWeightsFor, modelFromTopology, setModelWeights } from './tf/model.js';
+export * from './auth/index.js';
+export * from './metrics/index.js';
+export * from './registry/index.js';
+export * from './serving/index.js';

@@ -1,6 +1,7 @@
 import { envelope, encodeEnvelope, tensorsFromWeights } from '@federa/protocol';
 import '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
+import { roleGuard } from '../auth/index.js';
 import type { Coordinator } from '../coordinator.js';
 import { RUN_DEFAULTS } from '../runs/run-settings.js';
 import type { RunRecord } from '../runs/run-types.js';
@@ -41,6 +42,12 @@ function runView(run: RunRecord) {
  */
 export async function runsRoutes(app: FastifyInstance, opts: { coordinator: Coordinator }): Promise<void> {
   const { coordinator } = opts;
+  // Researchers (and admins) change runs; viewers may only read them.
+  const canRead = roleGuard(app, 'viewer', 'researcher');
+  const canWrite = roleGuard(app, 'researcher');
+  app.addHook('preHandler', async function (request, reply) {
+    await (request.method === 'GET' ? canRead : canWrite).call(this, request, reply);
+  });
 
   app.post(
     '/api/runs',
