@@ -1,24 +1,39 @@
 #!/usr/bin/env node
-import { UsageError, simCommand, simHelp } from './commands/sim.js';
+import { isFederaError } from '@federa/core';
+import { CliError, UsageError } from './cli/errors.js';
+import { clientCommand } from './commands/client.js';
+import { modelCommand } from './commands/model.js';
+import { runCommand } from './commands/run.js';
+import { serverCommand } from './commands/server.js';
+import { simCommand } from './commands/sim.js';
 
 const help = `federa <command> [options]
 Commands:
-  sim      simulate a federation on bundled MNIST (see: federa sim --help)
-Run 'federa <command> --help' for a command's options.`;
+  server start                                  run a coordinator
+  run create|start|stop|status|watch|list       manage training runs
+  client join                                   join a run with local CSV / NDJSON / IDX data
+  model list|promote|rollback|pull              model registry and artifacts
+  sim                                           simulate a federation on bundled MNIST
+Run 'federa <command> --help' for a command's options. Settings come from flags,
+then FEDERA_* environment variables, then ./federa.config.json (or --config FILE).`;
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  server: serverCommand,
+  run: runCommand,
+  client: clientCommand,
+  model: modelCommand,
+  sim: simCommand,
+};
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  switch (command) {
-    case 'sim':
-      return simCommand(rest);
-    case undefined:
-    case '--help':
-    case '-h':
-      console.log(help);
-      return 0;
-    default:
-      throw new UsageError(`unknown command '${command}'. ${simHelp ? "Try 'federa --help'." : ''}`);
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    console.log(help);
+    return command === undefined ? 2 : 0;
   }
+  const run = COMMANDS[command];
+  if (!run) throw new UsageError(`unknown command '${command}'. Try 'federa --help'`);
+  return run(rest);
 }
 
 main(process.argv.slice(2)).then(
@@ -27,10 +42,14 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     const e = err as Error & { code?: string };
-    const known =
-      err instanceof UsageError || e.code?.startsWith('ERR_PARSE_ARGS') || e.code?.startsWith('FEDERA_ERR');
-    console.error(`federa: ${e.code?.startsWith('FEDERA_ERR') ? `${e.code}: ` : ''}${e.message}`);
-    if (!known) console.error(e.stack);
-    process.exitCode = known ? 2 : 1;
+    const usage = err instanceof UsageError || e.code?.startsWith('ERR_PARSE_ARGS');
+    const expected = usage || err instanceof CliError || isFederaError(err);
+    const code = isFederaError(err) ? `${err.code}: ` : '';
+    console.error(`federa: ${code}${e.message.split('\n')[0]}`);
+    if (!expected)
+      console.error(
+        process.env['FEDERA_DEBUG'] ? e.stack : 'unexpected error; set FEDERA_DEBUG=1 for a stack trace',
+      );
+    process.exitCode = usage ? 2 : 1;
   },
 );

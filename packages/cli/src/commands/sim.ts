@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { PartitionSpec } from '@federa/core';
+import { UsageError } from '../cli/errors.js';
 import { runSimulation } from '../sim/simulate.js';
 
 /** Settings of the `npm start` demo: 10 hospitals, Dirichlet(0.5) non-IID, 2NN. */
@@ -18,7 +19,8 @@ Simulate a federation on bundled MNIST: a coordinator and N clients on this mach
   --store DIR        level store directory (default: a temp dir)
   --port P           coordinator port (default 0: any free port)
   --serve            keep the coordinator up after the last round until Ctrl-C
-  --preset demo      the npm start settings (the defaults above)`;
+  --preset demo      the npm start settings (the defaults above)
+  --json             progress on stderr, one JSON result object on stdout`;
 
 /** `federa sim`: run a simulation and print a per-round table. */
 export async function simCommand(argv: string[]): Promise<number> {
@@ -38,6 +40,7 @@ export async function simCommand(argv: string[]): Promise<number> {
       port: { type: 'string' },
       serve: { type: 'boolean', default: false },
       preset: { type: 'string' },
+      json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -66,10 +69,28 @@ export async function simCommand(argv: string[]): Promise<number> {
     },
     ...(values.store ? { storePath: values.store } : {}),
     ...(values.port ? { port: num(values.port, 0, 'port') } : {}),
-    log: (line) => console.log(line),
+    log: (line) => (values.json ? console.error(line) : console.log(line)),
   });
-  console.log(`final test accuracy: ${result.finalAccuracy.toFixed(4)}`);
-  console.log(`total time: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const seconds = (Date.now() - started) / 1000;
+  if (values.json) {
+    const rounds = result.rounds.map((r) => ({
+      round: r.round,
+      clients: r.participants.length,
+      metrics: r.metrics,
+    }));
+    console.log(
+      JSON.stringify({
+        runId: result.runId,
+        url: result.url,
+        finalAccuracy: result.finalAccuracy,
+        seconds,
+        rounds,
+      }),
+    );
+  } else {
+    console.log(`final test accuracy: ${result.finalAccuracy.toFixed(4)}`);
+    console.log(`total time: ${seconds.toFixed(1)} s`);
+  }
   await result.stopClients();
   if (!values.serve) {
     await result.server.close();
@@ -95,5 +116,4 @@ function partitionSpec(kind: string | undefined, alpha: number): PartitionSpec {
   throw new UsageError(`--partition must be iid, shards or dirichlet, got ${kind}`);
 }
 
-/** A bad invocation: printed as one line, exit code 2. */
-export class UsageError extends Error {}
+export { UsageError };

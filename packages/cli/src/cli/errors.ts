@@ -1,0 +1,5 @@
+/** A bad invocation (unknown flag, missing argument): one line on stderr, exit code 2. */
+export class UsageError extends Error {}
+
+/** An expected runtime failure (unreachable server, bad file, rejected token): one line, exit code 1. */
+export class CliError extends Error {}

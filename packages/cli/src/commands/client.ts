@@ -1,0 +1,194 @@
+import { hostname } from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
+import {
+  type ClientEvent,
+  FederaClient,
+  type FeatureSummary,
+  type LocalDataset,
+  type TableSchema,
+  encodeTable,
+  encodedFeatureNames,
+  globalStatsFrom,
+  summarizeFeatures,
+} from '@federa/client';
+import { COMMON_HELP, COMMON_OPTIONS, connect, integer, parse, positive } from '../cli/common.js';
+import { CliError, UsageError } from '../cli/errors.js';
+import type { Api } from '../cli/http.js';
+import { type RunView, TERMINAL } from '../cli/round-table.js';
+import { formatOf, readIdx, readTable } from '../data/read-data.js';
+
+export const clientHelp = `federa client join --server URL --run ID --data PATH [options]
+Join a run as one data holder (a hospital): your rows never leave this process.
+  --run ID             run to join (env FEDERA_RUN, config "run")
+  --data PATH          CSV, NDJSON (.ndjson/.jsonl) or IDX images
+  --format F           csv | ndjson | idx (default: from the extension)
+  --label COL          label column (CSV/NDJSON; default "label")
+  --features A,B,..    feature columns (default: every column but the label)
+  --categorical A,..   columns to one-hot encode; the rest are standardised
+  --labels PATH        IDX label file (with --format idx)
+  --classes K          number of classes (IDX; default max label + 1)
+  --id NAME            client id (default <hostname>-<pid>)
+  --stats-timeout S    seconds to wait for the federated feature statistics (default 300)
+For CSV/NDJSON, standardisation and category order come from federated statistics:
+each client sends per-feature counts, sums and sums of squares (and category and label
+counts) to the coordinator, which returns only their sum once the run's minClients reported.
+${COMMON_HELP}`;
+
+/** `federa client join`. */
+export async function clientCommand(argv: string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub === undefined || sub === '--help' || sub === '-h') {
+    console.log(clientHelp);
+    return sub === undefined ? 2 : 0;
+  }
+  if (sub !== 'join') throw new UsageError(`unknown subcommand 'client ${sub}'. See 'federa client --help'`);
+  const { values } = parse(
+    rest,
+    {
+      ...COMMON_OPTIONS,
+      run: { type: 'string' },
+      data: { type: 'string' },
+      format: { type: 'string' },
+      label: { type: 'string', default: 'label' },
+      features: { type: 'string' },
+      categorical: { type: 'string' },
+      labels: { type: 'string' },
+      classes: { type: 'string' },
+      id: { type: 'string' },
+      'stats-timeout': { type: 'string' },
+    },
+    'client join',
+  );
+  if (values.help) {
+    console.log(clientHelp);
+    return 0;
+  }
+  if (!values.data) throw new UsageError("client join needs --data PATH. See 'federa client join --help'");
+  const { api, config } = connect(values);
+  const runId = config.require('run', values.run, 'run id: --run ID');
+  const token = config.get('token', values.token);
+  const clientId = values.id ?? `${hostname()}-${process.pid}`;
+  const json = values.json ?? false;
+  const log = (event: Record<string, unknown>, text: string) =>
+    console.log(json ? JSON.stringify({ clientId, ...event }) : `[${clientId}] ${text}`);
+
+  const run = await api.json<RunView>('GET', `/api/runs/${encodeURIComponent(runId)}`);
+  if (TERMINAL.has(run.status)) throw new CliError(`run ${runId} is already ${run.status}; nothing to join`);
+  const format = formatOf(values.data, values.format);
+  let data: LocalDataset;
+  if (format === 'idx') {
+    data = readIdx(values.data, values.labels, integer(values.classes, undefined, 'classes'));
+  } else {
+    const table = readTable(values.data, format);
+    const schema: TableSchema = {
+      label: values.label,
+      ...(values.features ? { features: list(values.features) } : {}),
+      ...(values.categorical ? { categorical: list(values.categorical) } : {}),
+    };
+    const summary = summarizeFeatures(table, schema);
+    log(
+      { event: 'stats-sent', rows: summary.rows },
+      `sent feature summary of ${summary.rows} rows; waiting for the quorum`,
+    );
+    const timeoutMs = (positive(values['stats-timeout'], 300, 'stats-timeout') ?? 300) * 1000;
+    const total = await federatedSummary(api, runId, clientId, summary, timeoutMs);
+    const stats = globalStatsFrom(total);
+    data = encodeTable(table, schema, stats);
+    log(
+      { event: 'encoded', inputs: data.featureShape[0], classes: stats.classes, rows: total.rows },
+      `encoded ${data.n} rows as ${data.featureShape[0]} inputs (${encodedFeatureNames(table.columns, schema, stats).join(', ')}); classes ${stats.classes.join(', ')}`,
+    );
+  }
+  const client = new FederaClient({
+    url: api.baseUrl,
+    clientId,
+    data,
+    ...(token ? { token } : {}),
+    onEvent: (e) => describe(e, log),
+  });
+  await client.start();
+  try {
+    for (;;) {
+      const now = await api.json<RunView>('GET', `/api/runs/${encodeURIComponent(runId)}`);
+      if (TERMINAL.has(now.status)) {
+        log(
+          { event: 'finished', status: now.status, rounds: now.completedRounds },
+          `run ${runId} ${now.status} after ${now.completedRounds} rounds`,
+        );
+        return now.status === 'completed' ? 0 : 1;
+      }
+      await delay(500);
+    }
+  } finally {
+    await client.stop();
+  }
+}
+
+const list = (s: string) =>
+  s
+    .split(',')
+    .map((c) => c.trim())
+    .filter(Boolean);
+
+async function federatedSummary(
+  api: Api,
+  runId: string,
+  clientId: string,
+  summary: FeatureSummary,
+  timeoutMs: number,
+) {
+  type Status = { reporters: number; quorum: number; ready: boolean; summary: FeatureSummary | null };
+  const path = `/api/runs/${encodeURIComponent(runId)}/feature-stats`;
+  const first = await api.request('POST', path, { clientId, summary }, true);
+  if (first.status === 404) {
+    const body = (await first.json().catch(() => ({}))) as { code?: string; message?: string };
+    if (body.code === 'FEDERA_ERR_ROUTE_NOT_FOUND') {
+      throw new CliError(
+        'this coordinator does not serve /api/runs/:id/feature-stats; upgrade it or use IDX data',
+      );
+    }
+    throw new CliError(`${body.code ?? 'HTTP 404'}: ${body.message ?? ''}`);
+  }
+  let status = (await first.json()) as Status;
+  const deadline = Date.now() + timeoutMs;
+  while (!status.ready) {
+    if (Date.now() > deadline) {
+      throw new CliError(
+        `only ${status.reporters}/${status.quorum} clients sent feature statistics in time; start the others or raise --stats-timeout`,
+      );
+    }
+    await delay(250);
+    status = await api.json<Status>('GET', path);
+  }
+  return status.summary!;
+}
+
+function describe(e: ClientEvent, log: (event: Record<string, unknown>, text: string) => void): void {
+  const [event, text] = eventLine(e);
+  log(event, text);
+}
+
+function eventLine(e: ClientEvent): [Record<string, unknown>, string] {
+  switch (e.type) {
+    case 'connected':
+      return [{ event: 'connected' }, 'connected to the coordinator'];
+    case 'disconnected':
+      return [{ event: 'disconnected', reason: e.reason }, `disconnected (${e.reason}); reconnecting`];
+    case 'task':
+      return [{ event: 'task', round: e.task.round }, `round ${e.task.round}: training`];
+    case 'trained': {
+      const loss = e.metrics['train_loss'];
+      return [
+        { event: 'trained', round: e.task.round, numExamples: e.numExamples, metrics: e.metrics },
+        `round ${e.task.round}: trained on ${e.numExamples} examples, train_loss ${loss === undefined ? '-' : loss.toFixed(4)}`,
+      ];
+    }
+    case 'accepted':
+      return [{ event: 'accepted' }, 'update accepted'];
+    case 'rejected':
+      return [
+        { event: 'rejected', code: e.error.code },
+        `update rejected: ${e.error.code}: ${e.error.message}`,
+      ];
+  }
+}

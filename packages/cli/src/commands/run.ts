@@ -1,0 +1,174 @@
+import { readFileSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
+import { COMMON_HELP, COMMON_OPTIONS, connect, integer, parse, positive } from '../cli/common.js';
+import { CliError, UsageError } from '../cli/errors.js';
+import { emit, table } from '../cli/output.js';
+import { LiveBlock, type RunView, TERMINAL, roundTable } from '../cli/round-table.js';
+
+export const runHelp = `federa run <create|start|stop|status|watch|list> [options]
+  run create --id ID (--model logistic|mlp|mnist-2nn --inputs N --classes K [--hidden H] | --topology FILE)
+             [--rounds N --clients-per-round N --min-clients N --epochs E --batch B --lr LR
+              --strategy NAME --round-timeout MS --settings FILE.json]
+  run start ID        start or continue a run
+  run stop ID         stop a running run
+  run status ID       status and per-round metrics
+  run watch ID        live round table until the run ends (--interval SECONDS, default 1)
+  run list            all runs
+${COMMON_HELP}`;
+
+const SETTING_FLAGS = {
+  rounds: 'rounds',
+  'clients-per-round': 'clientsPerRound',
+  'min-clients': 'minClients',
+  epochs: 'localEpochs',
+  batch: 'batchSize',
+  'round-timeout': 'roundTimeoutMs',
+} as const;
+
+/** `federa run ...`. */
+export async function runCommand(argv: string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub === undefined || sub === '--help' || sub === '-h') {
+    console.log(runHelp);
+    return sub === undefined ? 2 : 0;
+  }
+  const { values, positionals } = parse(
+    rest,
+    {
+      ...COMMON_OPTIONS,
+      id: { type: 'string' },
+      model: { type: 'string' },
+      inputs: { type: 'string' },
+      classes: { type: 'string' },
+      hidden: { type: 'string' },
+      topology: { type: 'string' },
+      settings: { type: 'string' },
+      strategy: { type: 'string' },
+      lr: { type: 'string' },
+      interval: { type: 'string' },
+      ...Object.fromEntries(Object.keys(SETTING_FLAGS).map((k) => [k, { type: 'string' as const }])),
+    },
+    `run ${sub}`,
+    1,
+  );
+  if (values.help) {
+    console.log(runHelp);
+    return 0;
+  }
+  const { api, config } = connect(values);
+  const json = values.json ?? false;
+  const idArg = () => config.require('run', positionals[0], `run id: 'federa run ${sub} ID'`);
+  const flags = values as unknown as Record<string, string | undefined>;
+  switch (sub) {
+    case 'create': {
+      const id = values.id ?? positionals[0];
+      if (!id) throw new UsageError("run create needs --id ID. See 'federa run --help'");
+      const settings: Record<string, unknown> = values.settings ? readJson(values.settings) : {};
+      for (const [flag, key] of Object.entries(SETTING_FLAGS)) {
+        const v = integer(flags[flag], undefined, flag);
+        if (v !== undefined) settings[key] = v;
+      }
+      const lr = positive(values.lr, undefined, 'lr');
+      if (lr !== undefined) settings['learningRate'] = lr;
+      if (values.strategy) settings['strategy'] = { name: values.strategy };
+      const topology = await topologyFrom(values);
+      const run = await api.json<RunView>('POST', '/api/runs', { id, topology, settings });
+      emit(
+        json,
+        run,
+        () => `created run ${run.settings.id} (${run.settings.rounds} rounds, ${run.settings.strategy.name})`,
+      );
+      return 0;
+    }
+    case 'start':
+    case 'stop': {
+      const run = await api.json<RunView>('POST', `/api/runs/${encodeURIComponent(idArg())}/${sub}`);
+      emit(json, run, () => `run ${run.settings.id}: ${run.status}`);
+      return 0;
+    }
+    case 'status': {
+      const run = await api.json<RunView>('GET', `/api/runs/${encodeURIComponent(idArg())}`);
+      emit(json, run, () => roundTable(run));
+      return 0;
+    }
+    case 'list': {
+      const runs = await api.json<RunView[]>('GET', '/api/runs');
+      emit(json, runs, () =>
+        runs.length === 0
+          ? 'no runs'
+          : table(
+              ['id', 'status', 'rounds', 'version', 'strategy'],
+              runs.map((r) => [
+                r.settings.id,
+                r.status,
+                `${r.completedRounds}/${r.settings.rounds}`,
+                r.currentVersion,
+                r.settings.strategy.name,
+              ]),
+            ),
+      );
+      return 0;
+    }
+    case 'watch': {
+      const id = idArg();
+      const intervalMs = (positive(values.interval, 1, 'interval') ?? 1) * 1000;
+      const live = new LiveBlock(json ? false : undefined);
+      for (;;) {
+        const run = await api.json<RunView>('GET', `/api/runs/${encodeURIComponent(id)}`);
+        if (!json) live.draw(roundTable(run));
+        if (TERMINAL.has(run.status)) {
+          if (json) emit(true, run, () => '');
+          return run.status === 'failed' ? 1 : 0;
+        }
+        await delay(intervalMs);
+      }
+    }
+    default:
+      throw new UsageError(`unknown subcommand 'run ${sub}'. See 'federa run --help'`);
+  }
+}
+
+function readJson(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new CliError(
+      `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
+  }
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    throw new CliError(`${path} is not valid JSON`);
+  }
+}
+
+async function topologyFrom(values: {
+  model?: string;
+  inputs?: string;
+  classes?: string;
+  hidden?: string;
+  topology?: string;
+}) {
+  if (values.topology) {
+    const file = readJson(values.topology);
+    return (file['modelTopology'] as object | undefined) ?? file;
+  }
+  if (values.model === 'mnist-2nn') return (await import('../models/mnist-2nn.js')).mnist2nnTopology();
+  if (values.model !== 'logistic' && values.model !== 'mlp') {
+    throw new UsageError(
+      "run create needs --model logistic|mlp|mnist-2nn or --topology FILE. See 'federa run --help'",
+    );
+  }
+  const inputs = integer(values.inputs, undefined, 'inputs');
+  const classes = integer(values.classes, undefined, 'classes');
+  if (!inputs || !classes) throw new UsageError(`--model ${values.model} needs --inputs N and --classes K`);
+  const { tabularTopology } = await import('../models/tabular.js');
+  return tabularTopology({
+    kind: values.model,
+    inputs,
+    classes,
+    hidden: integer(values.hidden, 16, 'hidden')!,
+  });
+}

@@ -1,0 +1,77 @@
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { buildServer } from '@federa/server';
+import { loadConfig } from '../cli/config.js';
+import { CliError, UsageError } from '../cli/errors.js';
+import { parse, integer } from '../cli/common.js';
+
+export const serverHelp = `federa server start [options]
+Start a coordinator (REST + socket.io + level store) and serve until Ctrl-C / SIGTERM.
+  --port P           port (env FEDERA_PORT, config "port"; default 8080; 0 = any free port)
+  --host H           interface (env FEDERA_HOST, config "host"; default 127.0.0.1; 0.0.0.0 in containers)
+  --store DIR        level store directory (env FEDERA_STORE, config "store"; default .federa/store)
+  --tls-cert FILE    TLS certificate (not yet supported: terminate TLS at a proxy or ingress)
+  --tls-key FILE     TLS private key (not yet supported)
+  --config FILE      JSON config file (default ./federa.config.json when present)
+  --json             print {"url": …} once listening
+Precedence: flags > environment > config file > defaults.`;
+
+/** `federa server start`. */
+export async function serverCommand(argv: string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub === undefined || sub === '--help' || sub === '-h') {
+    console.log(serverHelp);
+    return sub === undefined ? 2 : 0;
+  }
+  if (sub !== 'start') throw new UsageError(`unknown subcommand 'server ${sub}'. See 'federa server --help'`);
+  const { values } = parse(
+    rest,
+    {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      store: { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      config: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
+    'server start',
+  );
+  if (values.help) {
+    console.log(serverHelp);
+    return 0;
+  }
+  if (values['tls-cert'] || values['tls-key']) {
+    throw new CliError(
+      '--tls-cert/--tls-key: TLS is not yet supported by the coordinator; terminate TLS at a reverse proxy or ingress',
+    );
+  }
+  const config = loadConfig(values.config, process.env);
+  const portText = config.get('port', values.port)!;
+  const port = portText === '0' ? 0 : integer(portText, 8080, 'port')!;
+  const host = config.get('host', values.host)!;
+  const storePath = resolve(config.get('store', values.store)!);
+  await mkdir(storePath, { recursive: true });
+  const server = await buildServer({ storePath }).catch((err: Error) => {
+    throw new CliError(`cannot open the store at ${storePath}: ${err.message.split('\n')[0]}`);
+  });
+  const url = await server.listen(port, host).catch(async (err: NodeJS.ErrnoException) => {
+    await server.close();
+    throw new CliError(
+      `cannot listen on ${host}:${port} (${err.code ?? err.message}); choose another --port`,
+    );
+  });
+  if (values.json) console.log(JSON.stringify({ url, store: storePath }));
+  else {
+    console.log(`federa coordinator listening on ${url} (store ${storePath})`);
+    console.log(`  REST ${url}/api/runs   dashboard ${url}/dashboard   API docs ${url}/docs`);
+  }
+  await new Promise<void>((done) => {
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+  if (!values.json) console.log('stopping coordinator');
+  await server.close();
+  return 0;
+}
