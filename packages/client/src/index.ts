@@ -6,3 +6,4 @@ export { trainLocally } from './trainer.js';
 export type { Trainer, TrainingJob, TrainingResult } from './trainer.js';
 export { initBackend } from './backend.js';
 export * from './data/index.js';
+export { clientErrorCodes } from './error-codes.js';

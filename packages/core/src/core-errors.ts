@@ -15,11 +15,6 @@ export const coreErrors = defineErrors({
   },
   FEDERA_ERR_CORE_NO_UPDATES: { message: 'no updates to aggregate', status: 409, retryable: true },
   FEDERA_ERR_CORE_CONFIG_INVALID: { message: 'invalid configuration', status: 400, retryable: false },
-  FEDERA_ERR_CORE_STRATEGY_UNKNOWN: {
-    message: 'unknown aggregation strategy',
-    status: 400,
-    retryable: false,
-  },
 });
 
 /** Codes of `@federa/core`. */

@@ -25,3 +25,4 @@ export * from './partition/index.js';
 export * from './strategies/index.js';
 export * from './dp/index.js';
 export * from './secagg/index.js';
+export { coreErrorCodes } from './error-codes.js';

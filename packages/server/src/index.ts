@@ -24,3 +24,4 @@ export * from './auth/index.js';
 export * from './metrics/index.js';
 export * from './registry/index.js';
 export * from './serving/index.js';
+export { serverErrorCodes } from './error-codes.js';

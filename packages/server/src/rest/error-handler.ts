@@ -15,14 +15,11 @@ export function installErrorHandler(app: FastifyInstance): void {
       return reply.status(err.statusCode ?? 400).send({ code: e.code, message: e.message, retryable: false });
     }
     request.log.error({ err }, 'unhandled error');
-    const e = serverErrors.create('FEDERA_ERR_INTERNAL');
+    const e = serverErrors.create('FEDERA_ERR_SERVER_INTERNAL');
     return reply.status(500).send({ code: e.code, message: e.message, retryable: true });
   });
-  app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({
-      code: 'FEDERA_ERR_ROUTE_NOT_FOUND',
-      message: `no route ${request.method} ${request.url}`,
-      retryable: false,
-    }),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    const e = serverErrors.create('FEDERA_ERR_ROUTE_NOT_FOUND', `${request.method} ${request.url}`);
+    return reply.status(404).send({ code: e.code, message: e.message, retryable: false });
+  });
 }

@@ -1,0 +1,10 @@
+import type { ErrorSpec } from '@federa/core';
+import { dataErrors } from './data/errors.js';
+
+/**
+ * Every error code `@federa/client` throws locally, with retryability.
+ * docs/errors.md is checked against this table by a test.
+ */
+export const clientErrorCodes: Readonly<Record<string, ErrorSpec>> = {
+  ...dataErrors.table,
+};

@@ -1,0 +1,15 @@
+import type { ErrorSpec } from '@federa/core';
+import { serverErrors } from './errors.js';
+import { evaluationErrors } from './evaluation/evaluation-errors.js';
+import { authErrors, servingErrors } from './serving/errors.js';
+
+/**
+ * Every error code `@federa/server` can send, with HTTP status and retryability.
+ * docs/errors.md is checked against this table by a test.
+ */
+export const serverErrorCodes: Readonly<Record<string, ErrorSpec>> = {
+  ...serverErrors.table,
+  ...servingErrors.table,
+  ...authErrors.table,
+  ...evaluationErrors.table,
+};
