@@ -4,6 +4,7 @@ import type { FederaClient } from '@federa/client';
 import type { FederaServer } from '@federa/server';
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { expectWeightsClose, fedAvgOf } from './helpers/weights.js';
 import { startClient, startServer, tinyData, tinyTopology } from './helpers/federation.js';
 
 const settings = {
@@ -70,13 +71,7 @@ describe('federation end to end', () => {
       const next = await server.store.getWeights('tiny', round, run.specs);
       const updates = deltas.get(round)!;
       expect(updates).toHaveLength(3);
-      const total = updates.reduce((s, u) => s + u.n, 0);
-      next.forEach((tensor, t) => {
-        for (let j = 0; j < tensor.length; j++) {
-          const mean = updates.reduce((s, u) => s + (u.n / total) * u.delta[t]![j]!, 0);
-          expect(tensor[j]).toBeCloseTo(prev[t]![j]! + mean, 5);
-        }
-      });
+      expectWeightsClose(next, fedAvgOf(prev, updates));
       expect(next.some((tensor, t) => tensor.some((v, j) => v !== prev[t]![j]))).toBe(true);
     }
     const rounds = await server.store.listRounds('tiny');
