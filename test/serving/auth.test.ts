@@ -1,6 +1,6 @@
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { TokenSet, authPlugin, hashToken } from '../../packages/server/src/auth/index.js';
+import { TokenSet, authPlugin, hashToken } from '@federa/server';
 
 describe('TokenSet', () => {
   it('accepts plaintext or sha256 configuration and keeps only hashes', () => {

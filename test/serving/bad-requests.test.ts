@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashToken } from '../../packages/server/src/auth/tokens.js';
+import { hashToken } from '@federa/server';
 import { type Fixture, ROWS, createFixture, startApp } from './fixture.js';
 
 const TOKENS = {

@@ -1,7 +1,7 @@
 import { isFederaError } from '@federa/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DynamicBatcher } from '../../packages/server/src/serving/batcher.js';
+import { DynamicBatcher } from '@federa/server';
 
 /** Executor of a "model" that doubles each value; it records batch sizes and can be held open. */
 function doubler() {

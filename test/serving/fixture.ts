@@ -6,15 +6,20 @@ import { hashWeights } from '@federa/protocol';
 import * as tf from '@tensorflow/tfjs';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
-import { authPlugin } from '../../packages/server/src/auth/index.js';
-import type { TokenConfig } from '../../packages/server/src/auth/tokens.js';
-import { FederationEvents } from '../../packages/server/src/events.js';
-import { metricsPlugin } from '../../packages/server/src/metrics/index.js';
-import type { RunRecord, VersionRecord } from '../../packages/server/src/runs/run-types.js';
-import { type ServingOptions, servingPlugin } from '../../packages/server/src/serving/index.js';
-import { FederaStore } from '../../packages/server/src/store/store.js';
-import { initTfBackend } from '../../packages/server/src/tf/backend.js';
-import { modelFromTopology, setModelWeights } from '../../packages/server/src/tf/model.js';
+import {
+  authPlugin,
+  type TokenConfig,
+  FederationEvents,
+  metricsPlugin,
+  type RunRecord,
+  type VersionRecord,
+  type ServingOptions,
+  servingPlugin,
+  FederaStore,
+  initTfBackend,
+  modelFromTopology,
+  setModelWeights,
+} from '@federa/server';
 
 export const FEATURES = 4;
 export const CLASSES = 3;

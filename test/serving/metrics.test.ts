@@ -2,7 +2,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DriftMonitor, psi } from '../../packages/server/src/metrics/drift.js';
+import { DriftMonitor, psi } from '@federa/server';
 import { type Fixture, ROWS, createFixture, startApp } from './fixture.js';
 
 const promtool = spawnSync('promtool', ['--version']).status === 0;
