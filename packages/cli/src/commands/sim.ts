@@ -96,9 +96,16 @@ export async function simCommand(argv: string[]): Promise<number> {
     await result.server.close();
     return 0;
   }
+  // The last version is what the federation learned: label it stable so apps can call it.
+  const latest = (await result.server.coordinator.getRun(result.runId)).currentVersion;
+  await result.server.app.serving.registry.setLabel(result.runId, 'stable', latest, 'promote', 'federa sim');
+  const m = `${result.url}/v1/models/${result.runId}`;
   console.log(`coordinator still serving at ${result.url}`);
-  console.log(`  runs:     ${result.url}/api/runs`);
-  console.log(`  versions: ${result.url}/api/runs/${result.runId}/versions`);
+  console.log(`  runs:      ${result.url}/api/runs`);
+  console.log(`  versions:  ${result.url}/api/runs/${result.runId}/versions`);
+  console.log(`  predict:   curl -s -X POST '${m}/labels/stable:predict' -d '{"instances":[[...784 pixels]]}'`);
+  console.log(`  TF.js:     tf.loadLayersModel('${result.url}/models/${result.runId}/labels/stable/model.json')`);
+  console.log(`  metrics:   ${result.url}/metrics`);
   console.log('press Ctrl-C to stop');
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
