@@ -1,0 +1,2 @@
+export { SecAggTaskSession, isSecAggBody } from './secagg-session.js';
+export type { SecAggSessionHooks, SecAggStage } from './secagg-session.js';

@@ -1,0 +1,234 @@
+import {
+  type SecAggParams,
+  SecAggServer,
+  type TensorSpec,
+  type Weights,
+  decodeAggregate,
+  secaggErrors,
+  sizeOf,
+} from '@federa/core';
+import type { SecAggBody, SecAggSetup, WeightUpdate } from '@federa/protocol';
+import { randomId } from '../rounds/random-id.js';
+import type { RoundCollector, RoundInit } from '../rounds/round-collector.js';
+import type { Participation } from '../runs/run-types.js';
+import { secaggRoundErrors } from './errors.js';
+import { closeSession, openSession } from './sessions.js';
+import { StageGate } from './stage-gate.js';
+
+/** One MaskedInput exactly as the coordinator received it (what a test may audit). */
+export interface ReceivedMaskedInput {
+  sessionId: string;
+  clientId: string;
+  words: Uint8Array;
+}
+
+/** Options of {@link SecAggRound}. */
+export interface SecAggRoundOptions {
+  params: SecAggParams;
+  /** Advertise, share and unmask stages each wait at most this long for stragglers. */
+  stageTimeoutMs: number;
+  /** Below this many clients in a stage the attempt cannot commit: stop waiting. */
+  minClients: number;
+}
+
+const maskedInputTaps = new Set<(m: ReceivedMaskedInput) => void>();
+
+/**
+ * A round attempt under SecAgg+ (Bonawitz et al. 2017, §4; Bell et al. 2020):
+ * the coordinator relays keys and sealed shares, sums masked inputs as they
+ * arrive and, in {@link aggregate}, unmasks only the sum. No individual update
+ * is ever decoded, logged or stored here; plain updates are refused.
+ *
+ * @example
+ * const round = new SecAggRound(init, specs, { params, stageTimeoutMs: 10_000, minClients: 3 });
+ * task.secagg = round.secagg; // then clients drive the stages through routeSecAgg
+ */
+export class SecAggRound implements RoundCollector {
+  readonly participants: Participation[] = [];
+  readonly allAnswered: Promise<void>;
+  /** What every sampled client's RoundTask carries. */
+  readonly secagg: SecAggSetup;
+  private readonly server: Promise<SecAggServer>;
+  private readonly sampled: string[];
+  private readonly gate: StageGate;
+  private readonly unmaskGate: StageGate;
+  private phase: 'advertise' | 'share' | 'mask' | 'closed' = 'advertise';
+  private aggregating = false;
+  private readonly gone = new Set<string>();
+  private finishAnswers!: () => void;
+
+  /**
+   * Test hook: observe every MaskedInput the coordinator receives, before it is
+   * summed. Returns the unsubscribe function.
+   */
+  static tapMaskedInputs(listener: (m: ReceivedMaskedInput) => void): () => void {
+    maskedInputTaps.add(listener);
+    return () => maskedInputTaps.delete(listener);
+  }
+
+  constructor(
+    readonly init: RoundInit,
+    private readonly specs: readonly TensorSpec[],
+    private readonly opts: SecAggRoundOptions,
+  ) {
+    const sessionId = `${init.runId}#${init.attempt}.${randomId()}`;
+    this.sampled = [...init.tasks.values()];
+    this.secagg = { sessionId, ...opts.params };
+    this.allAnswered = new Promise((resolve) => {
+      this.finishAnswers = resolve;
+    });
+    this.server = SecAggServer.create({
+      runId: sessionId,
+      round: init.round,
+      sampled: this.sampled,
+      params: opts.params,
+      vectorLength: specs.reduce((n, s) => n + sizeOf(s.shape), 0),
+    });
+    this.gate = new StageGate(opts.stageTimeoutMs, () => void this.advance());
+    this.unmaskGate = new StageGate(opts.stageTimeoutMs, () => undefined);
+    this.gate.arm();
+    openSession(sessionId, this);
+  }
+
+  clientOf(taskId: string): string | undefined {
+    return this.init.tasks.get(taskId);
+  }
+
+  /** Secure rounds never take a plain update: it would expose one client's delta. */
+  accept(_clientId: string, update: WeightUpdate): Participation {
+    throw secaggRoundErrors.create('FEDERA_ERR_SECAGG_PLAIN_UPDATE', update.taskId);
+  }
+
+  /** Handle one client's stage message; typed errors leave the round unchanged. */
+  async receive(clientId: string, body: SecAggBody): Promise<void> {
+    const server = await this.server;
+    const from = (id: string) => {
+      if (id !== clientId) throw secaggRoundErrors.create('FEDERA_ERR_SECAGG_SENDER_MISMATCH', id);
+    };
+    switch (body.kind) {
+      case 'secaggAdvertise':
+        from(body.secaggAdvertise.clientId);
+        server.receiveAdvertise(body.secaggAdvertise);
+        return this.checkStage(server);
+      case 'secaggShareKeys':
+        from(body.secaggShareKeys.clientId);
+        server.receiveShares(body.secaggShareKeys);
+        return this.checkStage(server);
+      case 'secaggMasked': {
+        const m = body.secaggMasked;
+        from(m.clientId);
+        if (this.phase === 'closed') throw secaggErrors.create('FEDERA_ERR_SECAGG_WRONG_STAGE', 'closed');
+        for (const tap of maskedInputTaps)
+          tap({ sessionId: this.secagg.sessionId, clientId, words: m.words });
+        server.receiveMasked(m);
+        // Weights and metrics stay private: the record shows only who took part.
+        this.participants.push({ clientId, numExamples: 0, metrics: {} });
+        return this.checkStage(server);
+      }
+      case 'secaggUnmaskResponse':
+        from(body.secaggUnmaskResponse.clientId);
+        server.receiveUnmask(body.secaggUnmaskResponse);
+        return this.checkStage(server);
+      default:
+        throw secaggRoundErrors.create('FEDERA_ERR_SECAGG_UNEXPECTED_KIND', body.kind);
+    }
+  }
+
+  /** A sampled client disconnected: the stage it was in no longer waits for it. */
+  dropped(clientId: string): void {
+    if (!this.sampled.includes(clientId) || this.gone.has(clientId)) return;
+    this.gone.add(clientId);
+    void this.server.then((server) => this.checkStage(server));
+  }
+
+  /** End the current stage early once everyone still connected has answered it. */
+  private checkStage(server: SecAggServer): void {
+    const allIn = (done: readonly string[], of: readonly string[]) => {
+      const answered = new Set(done);
+      return of.every((id) => answered.has(id) || this.gone.has(id));
+    };
+    const advertised = server.participants('advertised');
+    const shared = server.participants('shared');
+    const masked = server.participants('masked');
+    if (this.phase === 'advertise' && allIn(advertised, this.sampled)) this.gate.open();
+    else if (this.phase === 'share' && allIn(shared, advertised)) this.gate.open();
+    else if (this.phase === 'mask' && allIn(masked, shared)) this.finishAnswers();
+    else if (this.aggregating && allIn(server.participants('unmasked'), masked)) this.unmaskGate.open();
+  }
+
+  /** Stop taking masked inputs; returns the sampled clients whose input never arrived. */
+  close(): string[] {
+    this.gate.cancel();
+    if (this.phase !== 'closed') {
+      this.phase = 'closed';
+      if (this.participants.length < this.opts.minClients) closeSession(this.secagg.sessionId, this);
+      // A stopped run never calls aggregate(): do not keep the session forever.
+      else
+        setTimeout(() => {
+          if (!this.aggregating) closeSession(this.secagg.sessionId, this);
+        }, 2 * this.opts.stageTimeoutMs).unref();
+    }
+    const masked = new Set(this.participants.map((p) => p.clientId));
+    return this.sampled.filter((id) => !masked.has(id));
+  }
+
+  /**
+   * Unmasking (stage 4) with its own timeout, then Σ w·Δ / Σ w split per tensor.
+   * Throws FEDERA_ERR_SECAGG_THRESHOLD_NOT_MET when some secret lacks t shares.
+   */
+  async aggregate(): Promise<Weights> {
+    this.aggregating = true;
+    const server = await this.server;
+    try {
+      this.close();
+      const survivors = server.participants('masked');
+      if (survivors.length === 0) throw secaggErrors.create('FEDERA_ERR_SECAGG_THRESHOLD_NOT_MET', 'nobody');
+      const requests = survivors.map((id) => ({ id, request: server.unmaskRequest(id) }));
+      for (const { id, request } of requests)
+        this.send(id, { kind: 'secaggUnmaskRequest', secaggUnmaskRequest: request });
+      this.unmaskGate.arm();
+      this.checkStage(server);
+      await this.unmaskGate.opened;
+      const result = await server.finish();
+      const { weightedMeanDelta } = decodeAggregate(result.sum, this.opts.params, result.survivors.length);
+      return this.split(weightedMeanDelta);
+    } finally {
+      this.unmaskGate.cancel();
+      closeSession(this.secagg.sessionId, this);
+    }
+  }
+
+  /** Close the current stage (all in, or timed out) and send the next stage's messages. */
+  private async advance(): Promise<void> {
+    const server = await this.server;
+    if (this.phase === 'advertise') {
+      this.phase = 'share';
+      const advertised = server.participants('advertised');
+      if (advertised.length < this.opts.minClients) return this.finishAnswers();
+      for (const id of advertised) this.send(id, { kind: 'secaggRoster', secaggRoster: server.roster(id) });
+      this.gate.arm();
+      this.checkStage(server);
+    } else if (this.phase === 'share') {
+      this.phase = 'mask';
+      const shared = server.participants('shared');
+      if (shared.length < this.opts.minClients) return this.finishAnswers();
+      for (const id of shared) this.send(id, { kind: 'secaggInbox', secaggInbox: server.inboxFor(id) });
+      this.checkStage(server);
+    }
+  }
+
+  private send(clientId: string, body: Parameters<RoundInit['send']>[1]): void {
+    // A failed send is a dropout; the stage timeout and the threshold handle it.
+    this.init.send(clientId, body).catch(() => undefined);
+  }
+
+  private split(flat: Float32Array): Weights {
+    let offset = 0;
+    return this.specs.map((spec) => {
+      const n = sizeOf(spec.shape);
+      const t = flat.slice(offset, offset + n);
+      offset += n;
+      return t;
+    });
+  }
+}

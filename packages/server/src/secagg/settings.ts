@@ -1,0 +1,36 @@
+import { type SecAggConfig, type SecAggParams, deriveSecAggParams } from '@federa/core';
+
+/** The `secureAggregation` run setting: SecAgg+ parameters (derived when left out) and stage timing. */
+export interface SecureAggregationSettings extends SecAggConfig {
+  /** How long the advertise, share and unmask stages wait for stragglers (ms, default 10,000). */
+  stageTimeoutMs?: number;
+}
+
+/** Stage timeout when the run does not set one. */
+export const DEFAULT_STAGE_TIMEOUT_MS = 10_000;
+
+/**
+ * Check that a run's secure-aggregation setting yields valid parameters for
+ * every sample size a round may have (minClients .. clientsPerRound); throws
+ * the core's typed FEDERA_ERR_SECAGG_CONFIG_INVALID / _OVERFLOW otherwise.
+ *
+ * @example
+ * validateSecureAggregation({ clipRange: 1 }, { minClients: 5, clientsPerRound: 10 });
+ */
+export function validateSecureAggregation(
+  settings: SecureAggregationSettings,
+  sizes: { minClients: number; clientsPerRound: number },
+): void {
+  const timeout = settings.stageTimeoutMs ?? DEFAULT_STAGE_TIMEOUT_MS;
+  if (!Number.isSafeInteger(timeout) || timeout < 1) {
+    throw new TypeError(`secureAggregation.stageTimeoutMs ${timeout} must be a positive integer`);
+  }
+  roundParams(settings, sizes.minClients);
+  roundParams(settings, sizes.clientsPerRound);
+}
+
+/** Parameters of one round of `sampledCount` clients (Bell et al. 2020: graph and threshold follow n). */
+export function roundParams(settings: SecureAggregationSettings, sampledCount: number): SecAggParams {
+  const { stageTimeoutMs: _timing, ...config } = settings;
+  return deriveSecAggParams(sampledCount, config);
+}
