@@ -77,6 +77,10 @@ export class FederaClient {
   private pendingTask: RoundTask | undefined;
   private chunkBytes = 256 * 1024;
   private stopped = false;
+  /** Between a welcome and the next disconnect; nothing but a hello is sent outside it. */
+  private welcomed = false;
+  /** The last plain update sent, re-sent if its task comes back (after a reconnect or a coordinator restart). */
+  private lastUpdate: { taskId: string; body: EnvelopeBody } | undefined;
 
   constructor(private readonly opts: FederaClientOptions) {
     checkDataset(opts.data);
@@ -106,6 +110,7 @@ export class FederaClient {
       this.queue = this.queue.then(() => this.onFrame(frame as Uint8Array));
     });
     socket.on('disconnect', (reason) => {
+      this.welcomed = false;
       this.emit({ type: 'disconnected', reason });
       // socket.io does not retry after a server-side disconnect; a restarting coordinator should not strand us.
       if (reason === 'io server disconnect' && !this.stopped) {
@@ -162,6 +167,7 @@ export class FederaClient {
           },
         });
       case 'welcome':
+        this.welcomed = true;
         this.chunkBytes = body.welcome.chunkBytes || this.chunkBytes;
         this.reader.limits.maxChunkBytes = Math.max(this.reader.limits.maxChunkBytes, this.chunkBytes);
         return this.emit({ type: 'connected', sessionId: body.welcome.sessionId });
@@ -190,6 +196,8 @@ export class FederaClient {
 
   private async onTask(task: RoundTask): Promise<void> {
     this.emit({ type: 'task', task });
+    // The coordinator re-sends a task it has no update for: answer with the one already trained.
+    if (this.lastUpdate?.taskId === task.taskId) return this.send(this.lastUpdate.body);
     if (this.model?.version === task.modelVersion && this.model.hash === task.modelHash)
       return this.train(task);
     this.pendingTask = task;
@@ -226,7 +234,7 @@ export class FederaClient {
     });
     this.emit({ type: 'trained', task, numExamples: result.numExamples, metrics: result.metrics });
     if (this.stopped) return;
-    await this.send({
+    const update: EnvelopeBody = {
       kind: 'update',
       update: {
         taskId: task.taskId,
@@ -237,12 +245,15 @@ export class FederaClient {
         metrics: result.metrics,
         tensors: tensorsFromWeights(model.specs, result.delta),
       },
-    });
+    };
+    this.lastUpdate = { taskId: task.taskId, body: update };
+    await this.send(update);
   }
 
   private async send(body: EnvelopeBody): Promise<void> {
     const socket = this.socket;
-    if (!socket) return;
+    // Frames emitted before the hello would be refused (and socket.io buffers them across reconnects).
+    if (!socket || (body.kind !== 'hello' && !this.welcomed)) return;
     for (const frame of await toFrames(envelope(body), this.chunkBytes)) socket.emit(FEDERA_EVENT, frame);
   }
 }

@@ -152,6 +152,11 @@ export class Coordinator {
     throw serverErrors.create('FEDERA_ERR_ROUND_UNKNOWN_TASK', update.taskId);
   }
 
+  /** A client finished its hello (first connect or reconnect): give back any task it still owes. */
+  clientReady(clientId: string): void {
+    for (const scheduler of this.schedulers.values()) scheduler.resendTaskTo(clientId);
+  }
+
   /** Encoded frames of a version's ModelWeights, cached per version (sent once per version per client). */
   modelFrames(runId: string, version: number): Promise<Uint8Array[]> {
     const key = `${runId}@${version}`;

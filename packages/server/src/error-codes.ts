@@ -1,6 +1,7 @@
 import type { ErrorSpec } from '@federa/core';
 import { serverErrors } from './errors.js';
 import { evaluationErrors } from './evaluation/evaluation-errors.js';
+import { recoveryErrors } from './recovery/recovery-errors.js';
 import { authErrors, servingErrors } from './serving/errors.js';
 
 /**
@@ -12,4 +13,5 @@ export const serverErrorCodes: Readonly<Record<string, ErrorSpec>> = {
   ...servingErrors.table,
   ...authErrors.table,
   ...evaluationErrors.table,
+  ...recoveryErrors.table,
 };

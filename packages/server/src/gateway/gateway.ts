@@ -162,6 +162,8 @@ class Session {
       maxMessageBytes: this.opts.maxMessageBytes,
     };
     await this.send({ kind: 'welcome', welcome });
+    // After the welcome, so the client knows its session before its open task comes back.
+    this.coordinator.clientReady(hello.clientId);
   }
 
   private async send(body: EnvelopeBody): Promise<void> {

@@ -13,6 +13,7 @@ import type { FederationEvents } from '../events.js';
 import type { ClientPool } from '../gateway/client-pool.js';
 import type { RoundRecord, RunRecord, VersionRecord } from '../runs/run-types.js';
 import type { FederaStore } from '../store/store.js';
+import { RoundRecovery } from '../recovery/round-recovery.js';
 import type { ClosedTasks } from './closed-tasks.js';
 import { collectorFor } from './collectors.js';
 import { weightedMetrics } from './open-round.js';
@@ -42,15 +43,23 @@ export class RunScheduler {
   private open: RoundCollector | undefined;
   private loop: Promise<void> | undefined;
   private strategy!: Strategy;
+  private readonly recovery: RoundRecovery;
 
   constructor(
     private readonly deps: SchedulerDeps,
     readonly runId: string,
-  ) {}
+  ) {
+    this.recovery = new RoundRecovery(deps.store, deps.pool, runId);
+  }
 
   /** The round currently collecting updates, if any. */
   get currentRound(): RoundCollector | undefined {
     return this.open;
+  }
+
+  /** A client (re)connected: re-send its open task, same id, if it has not answered yet. */
+  resendTaskTo(clientId: string): void {
+    this.recovery.resendTo(clientId);
   }
 
   start(): Promise<void> {
@@ -90,7 +99,10 @@ export class RunScheduler {
 
   private async runRound(run: RunRecord, weights: Weights, state: StrategyState) {
     const round = run.completedRounds + 1;
-    for (let attempt = 1; attempt <= run.settings.maxRoundAttempts; attempt++) {
+    // After a restart the journal says which attempt was interrupted; its number is never reused.
+    const { firstAttempt } = await this.recovery.plan(round);
+    const lastAttempt = firstAttempt + run.settings.maxRoundAttempts - 1;
+    for (let attempt = firstAttempt; attempt <= lastAttempt; attempt++) {
       const startedAt = Date.now();
       const open = await this.collect(run, round, attempt);
       if (!open) return undefined;
@@ -105,6 +117,7 @@ export class RunScheduler {
           code = err.code;
         }
       }
+      await this.recovery.failed(round, attempt);
       this.deps.events.emit('round-failed', { runId: run.settings.id, round, attempt, code });
     }
     throw serverErrors.create(
@@ -118,16 +131,22 @@ export class RunScheduler {
     const { pool, events } = this.deps;
     const strategy = this.strategy;
     const s = run.settings;
-    await pool.waitForIdle(s.minClients, this.abort.signal);
+    // An attempt interrupted by a restart continues with its own clients, task ids and deadline.
+    const resumed = this.recovery.takeResume(round, attempt);
+    if (!resumed) await pool.waitForIdle(s.minClients, this.abort.signal);
     if (this.abort.signal.aborted) return undefined;
-    const sampled = sampleClients(pool.idle(), {
-      count: s.clientsPerRound,
-      minClients: s.minClients,
-      round,
-      ...(s.samplingSeed ? { seed: `${s.samplingSeed}:${attempt}` } : {}),
-    });
-    const tasks = new Map(sampled.map((id) => [`${s.id}.${round}.${attempt}.${randomId()}`, id] as const));
-    const deadline = Date.now() + s.roundTimeoutMs;
+    const sampled = resumed
+      ? resumed.tasks.map(([, id]) => id)
+      : sampleClients(pool.idle(), {
+          count: s.clientsPerRound,
+          minClients: s.minClients,
+          round,
+          ...(s.samplingSeed ? { seed: `${s.samplingSeed}:${attempt}` } : {}),
+        });
+    const tasks = new Map(
+      resumed?.tasks ?? sampled.map((id) => [`${s.id}.${round}.${attempt}.${randomId()}`, id] as const),
+    );
+    const deadline = resumed?.deadline ?? Date.now() + s.roundTimeoutMs;
     const init = {
       runId: s.id,
       round,
@@ -140,6 +159,8 @@ export class RunScheduler {
       send: (clientId: string, body: EnvelopeBody) => pool.get(clientId)?.send(body) ?? Promise.resolve(),
     };
     const open = collectorFor(run, init, strategy);
+    // Write-ahead: the attempt is on disk before any task leaves.
+    await this.recovery.opened(open);
     pool.markBusy(sampled);
     this.open = open;
     events.emit('round-started', { runId: s.id, round, attempt, sampled, deadline });
@@ -161,6 +182,7 @@ export class RunScheduler {
         deadlineUnixMs: deadline,
         attempt: attempt - 1,
       };
+      this.recovery.track(clientId, task);
       // A failed send is a dropout like any other: the deadline handles it.
       pool
         .get(clientId)
@@ -169,6 +191,7 @@ export class RunScheduler {
     }
     await this.untilDoneOrDeadline(open, deadline);
     open.close();
+    this.recovery.closed();
     this.open = undefined;
     for (const taskId of tasks.keys()) this.deps.closedTasks.add(taskId);
     pool.markIdle(sampled);

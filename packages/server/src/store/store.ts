@@ -2,6 +2,7 @@ import type { StrategyState, TensorSpec, Weights } from '@federa/core';
 import { hashWeights } from '@federa/protocol';
 import { Level } from 'level';
 import { serverErrors } from '../errors.js';
+import { SerialLock, assertCommitFollows } from '../recovery/commit-guard.js';
 import type { RoundRecord, RunRecord, VersionRecord } from '../runs/run-types.js';
 import { packWeights, unpackWeights } from './pack.js';
 
@@ -40,6 +41,7 @@ export class FederaStore {
   private readonly versions: Sub<VersionRecord>;
   private readonly weights: Sub<Uint8Array>;
   private readonly state: Sub<Uint8Array>;
+  private readonly commitLock = new SerialLock();
 
   private constructor(readonly db: Db) {
     const sub = <V>(name: string, valueEncoding: 'json' | 'view') =>
@@ -88,17 +90,24 @@ export class FederaStore {
     ] as never);
   }
 
-  /** Commit a round: new version, its weights, the round record, run progress and strategy state in one batch. */
+  /**
+   * Commit a round: new version, its weights, the round record, run progress and strategy state in one batch.
+   * Refuses (FEDERA_ERR_STORE_ROUND_CONFLICT) a round that is not the stored run's next one.
+   */
   async commitRound(c: RoundCommit): Promise<void> {
     const id = c.run.settings.id;
     const key = versionKey(id, c.version.version);
-    await this.db.batch([
-      { type: 'put', sublevel: this.versions, key, value: c.version },
-      { type: 'put', sublevel: this.weights, key, value: packWeights(c.weights) },
-      { type: 'put', sublevel: this.rounds, key: versionKey(id, c.round.round), value: c.round },
-      { type: 'put', sublevel: this.state, key: id, value: packState(c.strategyState) },
-      { type: 'put', sublevel: this.runs, key: id, value: c.run },
-    ] as never);
+    // Check and batch under one lock: no round is ever committed twice.
+    await this.commitLock.run(async () => {
+      assertCommitFollows(await this.getRun(id), c);
+      await this.db.batch([
+        { type: 'put', sublevel: this.versions, key, value: c.version },
+        { type: 'put', sublevel: this.weights, key, value: packWeights(c.weights) },
+        { type: 'put', sublevel: this.rounds, key: versionKey(id, c.round.round), value: c.round },
+        { type: 'put', sublevel: this.state, key: id, value: packState(c.strategyState) },
+        { type: 'put', sublevel: this.runs, key: id, value: c.run },
+      ] as never);
+    });
   }
 
   getVersion(runId: string, version: number): Promise<VersionRecord | undefined> {
