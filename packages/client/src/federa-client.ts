@@ -19,6 +19,7 @@ import {
 import { type ManagerOptions, type Socket, type SocketOptions, io } from 'socket.io-client';
 import { initBackend } from './backend.js';
 import { type LocalDataset, checkDataset } from './dataset.js';
+import { type DeviceKey, helloCredentials } from './identity/device-key.js';
 import { type Trainer, trainLocally } from './trainer.js';
 
 /** What the client reports as it works; for logs and progress displays. */
@@ -37,6 +38,10 @@ export interface FederaClientOptions {
   clientId: string;
   /** Bearer credential presented in the hello. */
   token?: string;
+  /** Enrolled device key that signs each session's challenge (see `enrolDevice`). */
+  identity?: DeviceKey;
+  /** PEM CA bundle the coordinator's certificate must chain to (hospital PKI); Node only. */
+  ca?: string | string[];
   data: LocalDataset;
   /** Local training; defaults to minibatch SGD with TF.js. */
   trainer?: Trainer;
@@ -51,6 +56,8 @@ export interface FederaClientOptions {
 }
 
 const SDK_VERSION = '0.1.0';
+/** Refusals of this client's identity: retrying cannot succeed. */
+const REFUSED = new Set(['FEDERA_ERR_SESSION_UNAUTHENTICATED', 'FEDERA_ERR_IDENTITY_REVOKED']);
 
 interface CachedModel {
   version: number;
@@ -95,6 +102,7 @@ export class FederaClient {
       reconnectionDelay: this.opts.reconnectDelayMs ?? 250,
       reconnectionDelayMax: this.opts.reconnectDelayMaxMs ?? 10_000,
       randomizationFactor: 0.5,
+      ...(this.opts.ca !== undefined ? { ca: this.opts.ca } : {}),
       ...this.opts.socket,
     });
     this.socket = socket;
@@ -102,7 +110,7 @@ export class FederaClient {
       const onEvent = this.opts.onEvent;
       this.opts.onEvent = (e) => {
         if (e.type === 'connected') resolve();
-        if (e.type === 'rejected' && e.error.code === 'FEDERA_ERR_SESSION_UNAUTHENTICATED') reject(e.error);
+        if (e.type === 'rejected' && REFUSED.has(e.error.code)) reject(e.error);
         onEvent?.(e);
       };
     });
@@ -150,12 +158,14 @@ export class FederaClient {
           kind: 'hello',
           hello: {
             clientId: this.opts.clientId,
-            credentials: {
-              token: this.opts.token ?? '',
-              publicKey: new Uint8Array(),
-              signature: new Uint8Array(),
-              keyAlgorithm: '',
-            },
+            credentials: this.opts.identity
+              ? await helloCredentials(this.opts.identity, body.challenge.nonce, this.opts.clientId, this.opts.token)
+              : {
+                  token: this.opts.token ?? '',
+                  publicKey: new Uint8Array(),
+                  signature: new Uint8Array(),
+                  keyAlgorithm: '',
+                },
             protocolVersion: PROTOCOL_VERSION,
             capabilities: {
               backend: await initBackend(this.opts.backend),
@@ -180,10 +190,7 @@ export class FederaClient {
       case 'error': {
         const error = errorFromWire(body.error);
         // Refused, or superseded by a newer session of this id: reconnecting would only fight it.
-        if (
-          error.code === 'FEDERA_ERR_SESSION_UNAUTHENTICATED' ||
-          error.code === 'FEDERA_ERR_SESSION_DUPLICATE'
-        ) {
+        if (REFUSED.has(error.code) || error.code === 'FEDERA_ERR_SESSION_DUPLICATE') {
           this.stopped = true;
           this.socket?.disconnect();
         }

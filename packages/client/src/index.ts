@@ -1,4 +1,5 @@
 export { FederaClient } from './federa-client.js';
+export * from './identity/index.js';
 export type { ClientEvent, FederaClientOptions } from './federa-client.js';
 export { checkDataset } from './dataset.js';
 export type { LocalDataset } from './dataset.js';

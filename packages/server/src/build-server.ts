@@ -2,16 +2,25 @@ import { DEFAULT_CHUNK_BYTES, DEFAULT_MAX_MESSAGE_BYTES } from '@federa/protocol
 import type { ClientHello } from '@federa/protocol';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Server } from 'socket.io';
+import { AuditLog, auditPlugin } from './audit/index.js';
 import { type TokenConfig, authPlugin } from './auth/index.js';
 import { Coordinator } from './coordinator.js';
 import { FederationEvents } from './events.js';
 import { attachGateway } from './gateway/gateway.js';
+import {
+  ClientRegistry,
+  type IdentityOptions,
+  type RateLimitOptions,
+  helloAuthenticator,
+  identityRoutes,
+} from './identity/index.js';
 import { installErrorHandler } from './rest/error-handler.js';
 import { runsRoutes } from './rest/runs-routes.js';
 import type { ServerEvaluator } from './rounds/run-scheduler.js';
 import { metricsPlugin } from './metrics/index.js';
 import { type ServingOptions, servingPlugin } from './serving/index.js';
 import { FederaStore } from './store/store.js';
+import { type TlsOptions, httpsOptions } from './tls/index.js';
 
 /** Options of {@link buildServer}. */
 export interface BuildServerOptions {
@@ -35,6 +44,12 @@ export interface BuildServerOptions {
   tokens?: TokenConfig[];
   /** Model serving options, or `false` to serve nothing. */
   serving?: Omit<ServingOptions, 'store' | 'events'> | false;
+  /** Device-key client identity: enrolment REST and signed hellos (docs/identity.md). */
+  identity?: IdentityOptions;
+  /** Per-client socket rate limits (generous defaults), or `false` for none. */
+  rateLimit?: Partial<RateLimitOptions> | false;
+  /** Serve HTTPS and WSS on the same port. */
+  tls?: TlsOptions;
 }
 
 /** A built coordinator: fastify + socket.io on one HTTP server, with its store. */
@@ -44,6 +59,9 @@ export interface FederaServer {
   coordinator: Coordinator;
   store: FederaStore;
   events: FederationEvents;
+  /** Enrolled clients and revocations, when `identity` is configured. */
+  identity: ClientRegistry | undefined;
+  audit: AuditLog;
   /** Listen (port 0 by default) and resolve the base URL. */
   listen(port?: number, host?: string): Promise<string>;
   /** Stop schedulers, disconnect clients, close HTTP and the store. */
@@ -60,12 +78,24 @@ export interface FederaServer {
 export async function buildServer(opts: BuildServerOptions): Promise<FederaServer> {
   const chunkBytes = opts.chunkBytes ?? DEFAULT_CHUNK_BYTES;
   const maxMessageBytes = opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  const https = opts.tls ? httpsOptions(opts.tls) : undefined;
   const store = await FederaStore.open(opts.storePath);
   const events = new FederationEvents();
   const coordinator = new Coordinator({ store, events, chunkBytes, evaluate: opts.evaluate });
-  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 16 * 1024 * 1024 });
+  // An https fastify is typed apart from the http one; routes and hooks are the same.
+  const app = (Fastify as (o: object) => FastifyInstance)({
+    logger: opts.logger ?? false,
+    bodyLimit: 16 * 1024 * 1024,
+    ...(https ? { https } : {}),
+  });
   installErrorHandler(app);
   await app.register(authPlugin, { tokens: opts.tokens ?? [] });
+  const audit = await AuditLog.open(store);
+  await app.register(auditPlugin, { audit, events });
+  const identity = opts.identity ? await ClientRegistry.open(store) : undefined;
+  if (identity) {
+    await app.register(identityRoutes, { registry: identity, enrolPerMinute: opts.identity?.enrolPerMinute });
+  }
   await app.register(runsRoutes, { coordinator });
   if (opts.serving !== false) {
     await app.register(servingPlugin, { ...opts.serving, store, events });
@@ -77,7 +107,9 @@ export async function buildServer(opts: BuildServerOptions): Promise<FederaServe
     chunkBytes,
     maxMessageBytes,
     streamIdleMs: opts.streamIdleMs ?? 30_000,
-    authenticate: opts.authenticateClient ?? (async () => true),
+    authenticate: helloAuthenticator(identity, opts.identity, opts.authenticateClient),
+    isRevoked: identity ? (clientId) => identity.isRevoked(clientId) : undefined,
+    rateLimit: opts.rateLimit,
     events,
   });
   await app.ready();
@@ -90,11 +122,13 @@ export async function buildServer(opts: BuildServerOptions): Promise<FederaServe
     coordinator,
     store,
     events,
+    identity,
+    audit,
     async listen(port = 0, host = '127.0.0.1') {
       await app.listen({ port, host });
       const address = app.server.address();
       const actualPort = typeof address === 'object' && address ? address.port : port;
-      return `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
+      return `${https ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
     },
     async close() {
       if (closed) return;

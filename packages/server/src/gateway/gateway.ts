@@ -17,6 +17,8 @@ import type { Server, Socket } from 'socket.io';
 import type { Coordinator } from '../coordinator.js';
 import { serverErrors } from '../errors.js';
 import type { FederationEvents } from '../events.js';
+import { identityErrors } from '../identity/errors.js';
+import { KeyedRateLimiter, type RateLimitOptions } from '../identity/rate-limit.js';
 import { randomId } from '../rounds/random-id.js';
 import type { ConnectedClient } from './client-pool.js';
 
@@ -28,6 +30,10 @@ export interface GatewayOptions {
   streamIdleMs: number;
   /** Decide whether a hello's credentials admit the client. */
   authenticate: (hello: ClientHello, nonce: Uint8Array) => Promise<boolean>;
+  /** True once a client was revoked: checked on every message after the hello. */
+  isRevoked?: (clientId: string) => boolean;
+  /** Per-client token buckets (messages/s, bytes/s); `false` turns them off. */
+  rateLimit?: Partial<RateLimitOptions> | false;
   events: FederationEvents;
 }
 
@@ -39,8 +45,9 @@ type FederaSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
  * with a typed Error envelope. Nothing here decides round logic.
  */
 export function attachGateway(io: Server, coordinator: Coordinator, opts: GatewayOptions): void {
+  const limiter = opts.rateLimit === false ? undefined : new KeyedRateLimiter(opts.rateLimit);
   io.on('connection', (socket: FederaSocket) => {
-    const session = new Session(socket, coordinator, opts);
+    const session = new Session(socket, coordinator, opts, limiter);
     void session.begin();
   });
 }
@@ -56,6 +63,7 @@ class Session {
     private readonly socket: FederaSocket,
     private readonly coordinator: Coordinator,
     private readonly opts: GatewayOptions,
+    private readonly limiter?: KeyedRateLimiter,
   ) {
     this.reader = new FrameReader({
       maxMessageBytes: opts.maxMessageBytes,
@@ -64,16 +72,38 @@ class Session {
     });
     this.sweep = setInterval(() => this.expireStreams(), Math.max(50, opts.streamIdleMs / 2)).unref();
     socket.on(FEDERA_EVENT, (frame: unknown) => {
+      if (!this.admitRate(frame)) return;
       // Serialize: chunk order and hello-before-update depend on arrival order.
       this.queue = this.queue.then(() => this.onFrame(frame));
     });
     socket.on('disconnect', () => {
       clearInterval(this.sweep);
+      this.limiter?.forget(`socket:${socket.id}`);
       if (this.client) {
         this.coordinator.pool.remove(this.client);
         opts.events.emit('client-disconnected', { clientId: this.client.clientId });
       }
     });
+  }
+
+  /** Per-client token buckets; sustained abuse ends the connection. */
+  private admitRate(frame: unknown): boolean {
+    if (!this.limiter) return true;
+    const bytes = frame instanceof Uint8Array || frame instanceof ArrayBuffer ? frame.byteLength : 0;
+    const verdict = this.limiter.take(this.client?.clientId ?? `socket:${this.socket.id}`, bytes);
+    if (verdict === 'ok') return true;
+    const err = serverErrors.create('FEDERA_ERR_RATE_LIMITED');
+    this.opts.events.emit('update-rejected', { clientId: this.client?.clientId, code: err.code });
+    void this.send(errorBody(err)).catch(() => undefined);
+    if (verdict === 'disconnect') this.socket.disconnect(true);
+    return false;
+  }
+
+  /** Revocation takes effect on the client's next message: typed error, then disconnect. */
+  private async refuseRevoked(client: ConnectedClient): Promise<void> {
+    this.coordinator.pool.remove(client);
+    await this.send(errorBody(identityErrors.create('FEDERA_ERR_IDENTITY_REVOKED')));
+    this.socket.disconnect(true);
   }
 
   /** A chunk stream that stopped arriving is dropped and answered with a typed error. */
@@ -115,6 +145,7 @@ class Session {
     if (body.kind === 'hello') return this.onHello(body.hello);
     const client = this.client;
     if (!client) throw serverErrors.create('FEDERA_ERR_SESSION_NO_HELLO');
+    if (this.opts.isRevoked?.(client.clientId)) return this.refuseRevoked(client);
     switch (body.kind) {
       case 'modelRequest': {
         const frames = await this.coordinator.modelFrames(

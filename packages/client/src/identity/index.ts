@@ -1,0 +1,12 @@
+export {
+  type DeviceKey,
+  type DeviceKeyAlgorithm,
+  generateDeviceKey,
+  helloCredentials,
+  type SignedCredentials,
+  signChallenge,
+  toBase64,
+} from './device-key.js';
+export { type EnrolOptions, enrolDevice, loadOrCreateDeviceKey } from './enrol.js';
+export { helloSigningInput } from './hello-signing.js';
+export { type KeyStore, MemoryKeyStore } from './key-store.js';

@@ -1,0 +1,1 @@
+export { type HttpsServerOptions, httpsOptions, type TlsOptions } from './https-options.js';
