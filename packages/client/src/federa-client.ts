@@ -1,8 +1,16 @@
-import { type FederaError, type TensorSpec, type Weights, isFederaError } from '@federa/core';
+import {
+  DP_UNCLIPPED_METRIC,
+  type FederaError,
+  type TensorSpec,
+  type Weights,
+  clipToNorm,
+  isFederaError,
+} from '@federa/core';
 import {
   type ClientToServerEvents,
   type Envelope,
   type EnvelopeBody,
+  type EvaluateTask,
   FEDERA_EVENT,
   FrameReader,
   type ModelWeights,
@@ -20,7 +28,8 @@ import { type ManagerOptions, type Socket, type SocketOptions, io } from 'socket
 import { initBackend } from './backend.js';
 import { type LocalDataset, checkDataset } from './dataset.js';
 import { type DeviceKey, helloCredentials } from './identity/device-key.js';
-import { type Trainer, trainLocally } from './trainer.js';
+import { type Evaluator, evaluateLocally } from './evaluation/index.js';
+import { type Trainer, type TrainingResult, trainLocally } from './trainer.js';
 
 /** What the client reports as it works; for logs and progress displays. */
 export type ClientEvent =
@@ -28,6 +37,7 @@ export type ClientEvent =
   | { type: 'disconnected'; reason: string }
   | { type: 'task'; task: RoundTask }
   | { type: 'trained'; task: RoundTask; numExamples: number; metrics: Record<string, number> }
+  | { type: 'evaluated'; task: EvaluateTask; numExamples: number; metrics: Record<string, number> }
   | { type: 'accepted'; taskId: string }
   | { type: 'rejected'; error: FederaError };
 
@@ -43,8 +53,12 @@ export interface FederaClientOptions {
   /** PEM CA bundle the coordinator's certificate must chain to (hospital PKI); Node only. */
   ca?: string | string[];
   data: LocalDataset;
+  /** Local test split for federated evaluation; without it the client answers evaluations with 0 examples. */
+  testData?: LocalDataset;
   /** Local training; defaults to minibatch SGD with TF.js. */
   trainer?: Trainer;
+  /** Local evaluation; defaults to {@link evaluateLocally} (loss and accuracy). */
+  evaluator?: Evaluator;
   /** TF.js backend to use; default picks the fastest available. */
   backend?: string;
   /** Reconnect backoff, ms. Defaults 250 .. 10,000 with jitter. */
@@ -82,6 +96,7 @@ export class FederaClient {
   private queue: Promise<void> = Promise.resolve();
   private model: CachedModel | undefined;
   private pendingTask: RoundTask | undefined;
+  private pendingEvaluation: EvaluateTask | undefined;
   private chunkBytes = 256 * 1024;
   private stopped = false;
   /** Between a welcome and the next disconnect; nothing but a hello is sent outside it. */
@@ -91,6 +106,7 @@ export class FederaClient {
 
   constructor(private readonly opts: FederaClientOptions) {
     checkDataset(opts.data);
+    if (opts.testData) checkDataset(opts.testData);
   }
 
   /** Connect; resolves once the coordinator welcomed this client. */
@@ -185,6 +201,8 @@ export class FederaClient {
         return this.onTask(body.task);
       case 'model':
         return this.onModel(body.model);
+      case 'evaluateTask':
+        return this.onEvaluateTask(body.evaluateTask);
       case 'ack':
         return this.emit({ type: 'accepted', taskId: body.ack.ref });
       case 'error': {
@@ -224,6 +242,48 @@ export class FederaClient {
       this.pendingTask = undefined;
       await this.train(task);
     }
+    const evaluation = this.pendingEvaluation;
+    if (evaluation && evaluation.modelVersion === m.version && evaluation.modelHash === m.hash) {
+      this.pendingEvaluation = undefined;
+      await this.evaluate(evaluation);
+    }
+  }
+
+  private async onEvaluateTask(task: EvaluateTask): Promise<void> {
+    if (this.model?.version === task.modelVersion && this.model.hash === task.modelHash)
+      return this.evaluate(task);
+    this.pendingEvaluation = task;
+    await this.send({
+      kind: 'modelRequest',
+      modelRequest: { runId: task.runId, modelVersion: task.modelVersion },
+    });
+  }
+
+  /** Federated evaluation: score the global model on the local test split, send only the numbers. */
+  private async evaluate(task: EvaluateTask): Promise<void> {
+    const model = this.model!;
+    const test = this.opts.testData;
+    const outcome = test
+      ? await (this.opts.evaluator ?? evaluateLocally)({
+          topologyJson: model.topologyJson,
+          specs: model.specs,
+          weights: model.weights,
+          data: test,
+          batchSize: task.batchSize,
+        })
+      : { numExamples: 0, metrics: {} };
+    this.emit({ type: 'evaluated', task, ...outcome });
+    if (this.stopped) return;
+    await this.send({
+      kind: 'evaluateResult',
+      evaluateResult: {
+        taskId: task.taskId,
+        runId: task.runId,
+        modelVersion: task.modelVersion,
+        numExamples: outcome.numExamples,
+        metrics: outcome.metrics,
+      },
+    });
   }
 
   private async train(task: RoundTask): Promise<void> {
@@ -235,10 +295,13 @@ export class FederaClient {
       globalWeights: model.weights,
       epochs: h.localEpochs,
       batchSize: h.batchSize,
-      learningRate: h.learningRate,
+      // Adaptive server optimizers fix the client rate η_l (Reddi et al. 2021, Alg. 2).
+      learningRate: h.extra['learning_rate'] ?? h.learningRate,
       proximalMu: h.extra['proximal_mu'] ?? 0,
       data: this.opts.data,
+      shuffleSeed: `${task.runId}:${task.round}:${task.attempt}:${this.opts.clientId}`,
     });
+    clipForPrivacy(result, h.extra['clip_norm'], isSecureAggregation(task));
     this.emit({ type: 'trained', task, numExamples: result.numExamples, metrics: result.metrics });
     if (this.stopped) return;
     const update: EnvelopeBody = {
@@ -263,4 +326,23 @@ export class FederaClient {
     if (!socket || (body.kind !== 'hello' && !this.welcomed)) return;
     for (const frame of await toFrames(envelope(body), this.chunkBytes)) socket.emit(FEDERA_EVENT, frame);
   }
+}
+
+/** True when the task's round runs secure aggregation (RoundTask.secagg set). */
+function isSecureAggregation(task: RoundTask): boolean {
+  return (task as { secagg?: unknown }).secagg !== undefined;
+}
+
+/**
+ * DP client-clipping mode (McMahan et al. 2018, Alg. 1 with the clip moved to
+ * the client): scale the delta to L2 norm ≤ clip_norm before upload. The
+ * unclipped bit for adaptive clipping (Andrew et al. 2021) is reported in the
+ * clear only without secure aggregation; under it the bit would identify
+ * this client's norm, so it must travel inside the masked sum (docs/privacy.md).
+ */
+function clipForPrivacy(result: TrainingResult, clipNorm: number | undefined, secure: boolean): void {
+  if (clipNorm === undefined || !(clipNorm > 0)) return;
+  const { clipped, wasClipped } = clipToNorm(result.delta, clipNorm);
+  result.delta = clipped;
+  if (!secure) result.metrics = { ...result.metrics, [DP_UNCLIPPED_METRIC]: wasClipped ? 0 : 1 };
 }

@@ -8,3 +8,4 @@ export type { Trainer, TrainingJob, TrainingResult } from './trainer.js';
 export { initBackend } from './backend.js';
 export * from './data/index.js';
 export { clientErrorCodes } from './error-codes.js';
+export * from './evaluation/index.js';

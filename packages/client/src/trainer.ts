@@ -1,4 +1,4 @@
-import type { TensorSpec, Weights } from '@federa/core';
+import { type Rng, type TensorSpec, type Weights, seededRng, shuffleInPlace } from '@federa/core';
 import * as tf from '@tensorflow/tfjs';
 import type { LocalDataset } from './dataset.js';
 
@@ -13,6 +13,8 @@ export interface TrainingJob {
   /** FedProx proximal coefficient μ (Li et al. 2020, eq. 2); 0 is plain local SGD. */
   proximalMu: number;
   data: LocalDataset;
+  /** Seeds the minibatch shuffle (core's seededRng) so a run is reproducible; unseeded when absent. */
+  shuffleSeed?: string | number;
 }
 
 /** What local training returns: the delta and what to report. */
@@ -48,8 +50,9 @@ export const trainLocally: Trainer = async (job) => {
       .filter((a) => trainable.has(a.name))
       .map((a) => a.t);
     let lastEpochLoss = 0;
+    const rng = job.shuffleSeed === undefined ? undefined : seededRng(job.shuffleSeed);
     for (let epoch = 0; epoch < job.epochs; epoch++) {
-      lastEpochLoss = await runEpoch(model, optimizer, xs, ys, vars, anchors, job);
+      lastEpochLoss = await runEpoch(model, optimizer, xs, ys, vars, anchors, job, rng);
     }
     const local = model.getWeights().map((t) => t.dataSync() as Float32Array);
     const delta = local.map((l, i) => {
@@ -77,10 +80,13 @@ async function runEpoch(
   vars: tf.Variable[],
   anchors: tf.Tensor[],
   job: TrainingJob,
+  rng: Rng | undefined,
 ): Promise<number> {
   const n = job.data.n;
-  const order = new Int32Array(n).map((_, i) => i);
-  tf.util.shuffle(order);
+  const indices = Array.from({ length: n }, (_, i) => i);
+  if (rng) shuffleInPlace(indices, rng);
+  else tf.util.shuffle(indices);
+  const order = Int32Array.from(indices);
   const losses: tf.Scalar[] = [];
   for (let start = 0; start < n; start += job.batchSize) {
     const idx = order.subarray(start, Math.min(n, start + job.batchSize));

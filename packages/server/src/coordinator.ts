@@ -1,9 +1,18 @@
 import { type StrategyConfig, type TensorSpec, type Weights, validateRunStrategy } from '@federa/core';
-import { type WeightUpdate, envelope, hashWeights, tensorsFromWeights, toFrames } from '@federa/protocol';
+import {
+  type EvaluateResult,
+  type WeightUpdate,
+  envelope,
+  hashWeights,
+  tensorsFromWeights,
+  toFrames,
+} from '@federa/protocol';
 import { serverErrors } from './errors.js';
+import { EvaluationStore, checkEvaluationSettings, evaluationErrors } from './evaluation/index.js';
 import type { FederationEvents } from './events.js';
 import { ClientPool } from './gateway/client-pool.js';
 import type { Participation } from './runs/run-types.js';
+import { checkPrivacySettings } from './privacy/index.js';
 import { ClosedTasks } from './rounds/closed-tasks.js';
 import { RunScheduler, type ServerEvaluator } from './rounds/run-scheduler.js';
 import { normalizeRunSettings } from './runs/run-settings.js';
@@ -40,8 +49,12 @@ export class Coordinator {
   private readonly closedTasks = new ClosedTasks();
   private readonly schedulers = new Map<string, RunScheduler>();
   private readonly modelFramesCache = new Map<string, Promise<Uint8Array[]>>();
+  /** Federated evaluation records, per run and version. */
+  readonly evaluations: EvaluationStore;
 
-  constructor(private readonly opts: CoordinatorOptions) {}
+  constructor(private readonly opts: CoordinatorOptions) {
+    this.evaluations = new EvaluationStore(opts.store);
+  }
 
   get store(): FederaStore {
     return this.opts.store;
@@ -52,10 +65,12 @@ export class Coordinator {
     const settings = normalizeRunSettings(input.settings);
     // Refuse an incompatible strategy configuration now, never mid-run.
     validateRunStrategy(settings.strategy as StrategyConfig, {
-      secureAggregation: false,
+      secureAggregation: Boolean((settings as { secureAggregation?: unknown }).secureAggregation),
       clientsPerRound: settings.clientsPerRound,
       minClients: settings.minClients,
     });
+    checkPrivacySettings(settings);
+    checkEvaluationSettings(settings);
     if (await this.store.getRun(settings.id)) throw serverErrors.create('FEDERA_ERR_RUN_EXISTS', settings.id);
     const initial = input.initial ?? (await initialWeightsFor(input.topology));
     const now = Date.now();
@@ -100,7 +115,10 @@ export class Coordinator {
     delete running.error;
     await this.store.putRun(running);
     this.opts.events.emit('run-updated', running);
-    const scheduler = new RunScheduler({ ...this.opts, pool: this.pool, closedTasks: this.closedTasks }, id);
+    const scheduler = new RunScheduler(
+      { ...this.opts, pool: this.pool, closedTasks: this.closedTasks, evaluations: this.evaluations },
+      id,
+    );
     this.schedulers.set(id, scheduler);
     void scheduler.start().finally(() => {
       if (this.schedulers.get(id) === scheduler) this.schedulers.delete(id);
@@ -155,6 +173,13 @@ export class Coordinator {
   /** A client finished its hello (first connect or reconnect): give back any task it still owes. */
   clientReady(clientId: string): void {
     for (const scheduler of this.schedulers.values()) scheduler.resendTaskTo(clientId);
+  }
+
+  /** Count a federated evaluation result from `clientId`; throws a typed error if no evaluation awaits it. */
+  acceptEvaluation(clientId: string, result: EvaluateResult): void {
+    const open = this.schedulers.get(result.runId)?.currentEvaluation;
+    if (!open) throw evaluationErrors.create('FEDERA_ERR_EVAL_UNKNOWN_TASK', result.taskId);
+    open.accept(clientId, result);
   }
 
   /** Encoded frames of a version's ModelWeights, cached per version (sent once per version per client). */

@@ -21,6 +21,8 @@ export type { ServerEvaluator } from './rounds/run-scheduler.js';
 export { initTfBackend } from './tf/backend.js';
 export { initialWeightsFor, modelFromTopology, setModelWeights } from './tf/model.js';
 export * from './auth/index.js';
+export * from './evaluation/index.js';
+export * from './privacy/index.js';
 export * from './audit/index.js';
 export * from './identity/index.js';
 export * from './tls/index.js';

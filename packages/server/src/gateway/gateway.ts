@@ -160,6 +160,11 @@ class Session {
         await this.send({ kind: 'ack', ack: { ref: body.update.taskId, status: 'accepted' } });
         return;
       }
+      case 'evaluateResult': {
+        this.coordinator.acceptEvaluation(client.clientId, body.evaluateResult);
+        await this.send({ kind: 'ack', ack: { ref: body.evaluateResult.taskId, status: 'accepted' } });
+        return;
+      }
       default:
         throw serverErrors.create('FEDERA_ERR_SESSION_UNEXPECTED', body.kind);
     }
@@ -204,5 +209,6 @@ class Session {
 }
 
 function refOf(env: Envelope): string | undefined {
+  if (env.body.kind === 'evaluateResult') return env.body.evaluateResult.taskId;
   return env.body.kind === 'update' ? env.body.update.taskId : undefined;
 }

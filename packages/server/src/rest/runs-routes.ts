@@ -1,8 +1,16 @@
+import {
+  type StrategyConfig,
+  isFederaError,
+  strategyConfigSchema,
+  strategyNames,
+  validateRunStrategy,
+} from '@federa/core';
 import { envelope, encodeEnvelope, tensorsFromWeights } from '@federa/protocol';
 import '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import { roleGuard } from '../auth/index.js';
 import type { Coordinator } from '../coordinator.js';
+import { evaluationSettingsSchema } from '../evaluation/index.js';
 import { RUN_DEFAULTS } from '../runs/run-settings.js';
 import type { RunRecord } from '../runs/run-types.js';
 
@@ -16,7 +24,7 @@ const settingsSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    strategy: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } },
+    strategy: strategySchema(),
     rounds: { type: 'integer', minimum: 1, maximum: 100_000 },
     clientsPerRound: { type: 'integer', minimum: 1, maximum: 100_000 },
     minClients: { type: 'integer', minimum: 1 },
@@ -27,8 +35,69 @@ const settingsSchema = {
     maxExamplesPerClient: { type: 'integer', minimum: 1 },
     maxRoundAttempts: { type: 'integer', minimum: 1, maximum: 100 },
     samplingSeed: { type: 'string', maxLength: 128 },
+    clientFraction: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
+    populationSize: { type: 'integer', minimum: 1 },
+    evaluation: evaluationSettingsSchema,
   },
 } as const;
+
+/**
+ * `settings.strategy` from the core registry's schema, one branch per strategy
+ * selected by `name` (if/then rather than oneOf, so Ajv's removeAdditional and
+ * useDefaults act only on the chosen strategy's branch).
+ */
+function strategySchema() {
+  const strict = strictProperties(strategyConfigSchema()) as Record<string, unknown>;
+  const branches = (strict as { oneOf: Array<{ properties: { name: unknown } }> }).oneOf;
+  return {
+    type: 'object',
+    required: ['name'],
+    properties: { name: { enum: [...strategyNames] } },
+    allOf: branches.map((branch) => ({
+      if: { properties: { name: branch.properties.name } },
+      // biome-ignore lint/suspicious/noThenProperty: the JSON Schema if/then keyword
+      then: branch,
+    })),
+  };
+}
+
+/**
+ * `additionalProperties: false` as `propertyNames`: fastify's Ajv runs with
+ * removeAdditional, which would silently drop a mistyped parameter instead of refusing it.
+ */
+function strictProperties(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(strictProperties);
+  if (typeof schema !== 'object' || schema === null) return schema;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(schema)) out[k] = strictProperties(v);
+  if (out['additionalProperties'] === false && typeof out['properties'] === 'object') {
+    delete out['additionalProperties'];
+    out['propertyNames'] = { enum: Object.keys(out['properties'] as object) };
+  }
+  return out;
+}
+
+/**
+ * A schema failure inside `settings.strategy` becomes the registry's typed
+ * error (FEDERA_ERR_STRATEGY_*, 400) when validateRunStrategy can name it.
+ */
+function rethrowTyped(validationError: Error, settings: Record<string, unknown> | undefined): never {
+  const strategy = settings?.['strategy'];
+  if (typeof strategy === 'object' && strategy !== null) {
+    const n = (v: unknown, d: number) => (typeof v === 'number' ? v : d);
+    const clientsPerRound = n(settings?.['clientsPerRound'], RUN_DEFAULTS.clientsPerRound);
+    try {
+      validateRunStrategy(strategy as StrategyConfig, {
+        secureAggregation: Boolean(settings?.['secureAggregation']),
+        clientsPerRound,
+        minClients: Math.min(n(settings?.['minClients'], RUN_DEFAULTS.minClients), clientsPerRound),
+      });
+    } catch (err) {
+      if (isFederaError(err)) throw err;
+    }
+  }
+  throw validationError;
+}
 
 /** Public JSON view of a run. */
 function runView(run: RunRecord) {
@@ -62,9 +131,11 @@ export async function runsRoutes(app: FastifyInstance, opts: { coordinator: Coor
         },
         response: { 201: { type: 'object', additionalProperties: true }, 400: errorReply, 409: errorReply },
       },
+      attachValidation: true,
     },
     async (request, reply) => {
       const body = request.body as { id: string; topology: object; settings?: Record<string, unknown> };
+      if (request.validationError) rethrowTyped(request.validationError, body?.settings);
       const run = await coordinator.createRun({
         settings: { ...RUN_DEFAULTS, ...body.settings, id: body.id },
         topology: body.topology,
@@ -84,7 +155,8 @@ export async function runsRoutes(app: FastifyInstance, opts: { coordinator: Coor
       const { id } = request.params as { id: string };
       const run = await coordinator.getRun(id);
       const rounds = await coordinator.store.listRounds(id);
-      return { ...runView(run), rounds };
+      const evaluations = await coordinator.evaluations.list(id);
+      return { ...runView(run), rounds, evaluations };
     },
   );
 

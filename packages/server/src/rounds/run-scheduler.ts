@@ -10,7 +10,10 @@ import {
 import { type EnvelopeBody, hashWeights } from '@federa/protocol';
 import { serverErrors } from '../errors.js';
 import type { FederationEvents } from '../events.js';
+import type { EvaluationRound, EvaluationStore } from '../evaluation/index.js';
+import { FederatedEvaluator } from '../evaluation/index.js';
 import type { ClientPool } from '../gateway/client-pool.js';
+import { EPSILON_BUDGET_REASON, PrivacyLedger } from '../privacy/index.js';
 import type { RoundRecord, RunRecord, VersionRecord } from '../runs/run-types.js';
 import type { FederaStore } from '../store/store.js';
 import { RoundRecovery } from '../recovery/round-recovery.js';
@@ -30,6 +33,8 @@ export interface SchedulerDeps {
   pool: ClientPool;
   closedTasks: ClosedTasks;
   evaluate?: ServerEvaluator | undefined;
+  /** Where federated evaluation records go; client-side evaluation is off without it. */
+  evaluations?: EvaluationStore;
 }
 
 /**
@@ -43,6 +48,9 @@ export class RunScheduler {
   private open: RoundCollector | undefined;
   private loop: Promise<void> | undefined;
   private strategy!: Strategy;
+  /** DP runs only: privacy spent so far (Mironov et al. 2019 RDP accountant). */
+  private privacy: PrivacyLedger | undefined;
+  private readonly evaluator: FederatedEvaluator | undefined;
   private readonly recovery: RoundRecovery;
 
   constructor(
@@ -50,6 +58,13 @@ export class RunScheduler {
     readonly runId: string,
   ) {
     this.recovery = new RoundRecovery(deps.store, deps.pool, runId);
+    const { evaluations, pool } = deps;
+    this.evaluator = evaluations && new FederatedEvaluator({ pool, evaluations, signal: this.abort.signal });
+  }
+
+  /** The federated evaluation currently collecting results, if any. */
+  get currentEvaluation(): EvaluationRound | undefined {
+    return this.evaluator?.current;
   }
 
   /** The round currently collecting updates, if any. */
@@ -89,7 +104,13 @@ export class RunScheduler {
     let state = await store.getStrategyState(this.runId, run.specs);
     // Resume server-side strategy state (momentum, moments, adaptive clip) exactly where it was committed.
     this.strategy = createStrategy(run.settings.strategy as StrategyConfig, state);
+    this.privacy = PrivacyLedger.forRun(run);
     while (!this.abort.signal.aborted && run.completedRounds < run.settings.rounds) {
+      // Checked before the round, so clients never train for a round that could not be released.
+      if (this.privacy?.nextRoundExceedsBudget()) {
+        await this.saveRun({ ...run, status: 'completed', completedReason: EPSILON_BUDGET_REASON });
+        return;
+      }
       const next = await this.runRound(run, weights, state);
       if (!next) return;
       ({ run, weights, state } = next);
@@ -138,11 +159,11 @@ export class RunScheduler {
     const sampled = resumed
       ? resumed.tasks.map(([, id]) => id)
       : sampleClients(pool.idle(), {
-          count: s.clientsPerRound,
+          ...(s.clientFraction === undefined ? { count: s.clientsPerRound } : { fraction: s.clientFraction }),
           minClients: s.minClients,
           round,
           ...(s.samplingSeed ? { seed: `${s.samplingSeed}:${attempt}` } : {}),
-        });
+        }).slice(0, s.clientsPerRound); // a prefix of a uniform shuffle is a uniform sample
     const tasks = new Map(
       resumed?.tasks ?? sampled.map((id) => [`${s.id}.${round}.${attempt}.${randomId()}`, id] as const),
     );
@@ -226,7 +247,8 @@ export class RunScheduler {
     const strategy = this.strategy;
     const step = strategy.applyDelta(weights, delta, state);
     const evaluation = evaluate ? await evaluate(run, step.weights) : {};
-    const metrics = { ...weightedMetrics(open.participants), ...evaluation };
+    const privacy = this.privacy?.afterNextRound();
+    const metrics = { ...weightedMetrics(open.participants), ...evaluation, ...privacy?.metrics() };
     const now = Date.now();
     const version: VersionRecord = {
       runId: run.settings.id,
@@ -255,6 +277,7 @@ export class RunScheduler {
       completedRounds: open.init.round,
       currentVersion: version.version,
       updatedAt: now,
+      ...(privacy ? { privacy: privacy.status() } : {}),
     };
     await store.commitRound({
       run: next,
@@ -264,7 +287,10 @@ export class RunScheduler {
       strategyState: step.state,
     });
     events.emit('run-updated', next);
+    this.privacy = privacy;
     events.emit('round-committed', { round: roundRecord, version, durationMs: now - startedAt });
+    // Federated evaluation of the new version, bounded by its own deadline.
+    await this.evaluator?.afterCommit(next, version);
     return { run: next, weights: step.weights, state: step.state };
   }
 

@@ -33,5 +33,7 @@ export function normalizeRunSettings(input: Partial<RunSettings> & { id: string 
   if (s.minClients > s.clientsPerRound) throw bad('minClients', 'must not exceed clientsPerRound');
   if (!(s.learningRate > 0 && Number.isFinite(s.learningRate))) throw bad('learningRate', 'must be positive');
   if (typeof s.strategy?.name !== 'string') throw bad('strategy.name', 'is required');
+  const f = s.clientFraction;
+  if (f !== undefined && !(f > 0 && f <= 1)) throw bad('clientFraction', 'must be in (0, 1]');
   return s;
 }

@@ -1,4 +1,4 @@
-import type { TensorSpec } from '@federa/core';
+import type { PrivacyAccountantJson, TensorSpec } from '@federa/core';
 
 /** Settings of a training run, as a researcher submits them. */
 export interface RunSettings {
@@ -20,6 +20,30 @@ export interface RunSettings {
   maxRoundAttempts: number;
   /** Seed for reproducible client sampling (simulations); crypto sampling when absent. */
   samplingSeed?: string;
+  /**
+   * Sample this fraction of the idle clients each round (rounded up, at least
+   * minClients, at most clientsPerRound) instead of exactly clientsPerRound.
+   */
+  clientFraction?: number;
+  /**
+   * Size of the client population rounds are sampled from; the privacy
+   * accountant's q = expected sample / populationSize. Required when strategy.dp is set.
+   */
+  populationSize?: number;
+  /** Client-side federated evaluation rounds; off when absent. */
+  evaluation?: EvaluationSettings;
+}
+
+/** When and on whom client-side federated evaluation runs (see docs/strategies.md). */
+export interface EvaluationSettings {
+  /** Evaluate after every N-th committed round. */
+  every: number;
+  /** Fraction of idle clients asked, in (0, 1]; rounded up, at least minClients. */
+  fraction: number;
+  /** Fewest results for the evaluation to be recorded. */
+  minClients: number;
+  /** Own deadline; stragglers after it are ignored. Default 30 s. */
+  timeoutMs?: number;
 }
 
 /** Lifecycle of a run. */
@@ -37,6 +61,19 @@ export interface RunRecord {
   createdAt: number;
   updatedAt: number;
   error?: { code: string; message: string };
+  /** Why a completed run ended early, e.g. 'epsilon-budget' when its DP budget was spent. */
+  completedReason?: string;
+  /** Privacy spent so far by a DP run (the accountant's persisted state). */
+  privacy?: PrivacyStatus;
+}
+
+/** Cumulative (ε, δ) of a DP run and the accountant that produced it. */
+export interface PrivacyStatus {
+  epsilon: number;
+  delta: number;
+  epsilonBudget?: number;
+  /** Accountant state (PrivacyAccountant.toJSON of @federa/core), so a restart continues it. */
+  accountant: PrivacyAccountantJson;
 }
 
 /** Metadata of one immutable model version. */

@@ -1,0 +1,3 @@
+// Public API of the client's federated-evaluation area.
+export { evaluateLocally } from './evaluate-locally.js';
+export type { EvaluationJob, EvaluationOutcome, Evaluator } from './evaluate-locally.js';
