@@ -14,6 +14,7 @@ export interface TrueUpdate {
 /** A coordinator with `count` real TF.js clients and the true deltas they trained, per "round.attempt". */
 export interface SecAggFederation {
   server: FederaServer;
+  url: string;
   clients: Map<string, FederaClient>;
   truth: Map<string, TrueUpdate[]>;
   tasks: Map<string, RoundTask>;
@@ -56,6 +57,7 @@ export async function startSecAggFederation(
   );
   return {
     server,
+    url,
     clients,
     truth,
     tasks,

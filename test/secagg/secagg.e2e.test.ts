@@ -1,43 +1,13 @@
-import { quantizationErrorBound } from '@federa/core';
 import { SecAggRound } from '@federa/server';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  type SecAggFederation,
-  flatten,
-  paramsOf,
-  plaintextMean,
-  runSecAgg,
-  startSecAggFederation,
-  trueWords,
-} from './helpers.js';
+import { expectCorrectAggregate } from './expectations.js';
+import { type SecAggFederation, paramsOf, runSecAgg, startSecAggFederation, trueWords } from './helpers.js';
 
 let fed: SecAggFederation | undefined;
 afterEach(async () => {
   await fed?.stop();
   fed = undefined;
 });
-
-/** The committed delta of `round` must be the plaintext weighted mean of its participants' true deltas. */
-async function expectCorrectAggregate(f: SecAggFederation, runId: string, round: number) {
-  const run = await f.server.coordinator.getRun(runId);
-  const [record] = (await f.server.store.listRounds(runId)).filter((r) => r.round === round);
-  expect(record).toBeDefined();
-  const truth = f.truth.get(`${round}.${record!.attempts}`)!;
-  const participants = new Set(record!.participants.map((p) => p.clientId));
-  const included = truth.filter((u) => participants.has(u.clientId));
-  expect(included).toHaveLength(participants.size);
-  const params = paramsOf(f.tasks.get([...participants][0]!)!);
-  const mean = plaintextMean(included, params);
-  const prev = flatten(await f.server.store.getWeights(runId, record!.baseVersion, run.specs));
-  const next = flatten(await f.server.store.getWeights(runId, record!.version, run.specs));
-  const bound = quantizationErrorBound(params) + 1e-6;
-  let worst = 0;
-  for (let j = 0; j < mean.length; j++) worst = Math.max(worst, Math.abs(next[j]! - prev[j]! - mean[j]!));
-  expect(worst).toBeLessThanOrEqual(bound);
-  // Not vacuous: the round moved the model by much more than the bound.
-  expect(mean.some((v) => Math.abs(v) > 100 * bound)).toBe(true);
-  return record!;
-}
 
 describe('SecAgg+ end to end (10 real clients, socket.io, TF.js)', () => {
   it('commits the plaintext weighted mean, and the coordinator only ever sees uniform masked words', async () => {

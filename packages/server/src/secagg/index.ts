@@ -1,7 +1,7 @@
 // Secure aggregation (SecAgg+) rounds of the coordinator.
 export { secaggRoundErrors } from './errors.js';
 export { SecAggRound } from './secagg-round.js';
-export type { ReceivedMaskedInput, SecAggRoundOptions } from './secagg-round.js';
+export type { AcceptedStageMessage, ReceivedMaskedInput, SecAggRoundOptions } from './secagg-round.js';
 export { routeSecAgg } from './sessions.js';
 export { DEFAULT_STAGE_TIMEOUT_MS, roundParams, validateSecureAggregation } from './settings.js';
 export type { SecureAggregationSettings } from './settings.js';

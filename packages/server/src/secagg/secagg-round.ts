@@ -31,7 +31,15 @@ export interface SecAggRoundOptions {
   minClients: number;
 }
 
+/** A stage message the coordinator accepted (for tests that act on server-side progress). */
+export interface AcceptedStageMessage {
+  sessionId: string;
+  clientId: string;
+  kind: SecAggBody['kind'];
+}
+
 const maskedInputTaps = new Set<(m: ReceivedMaskedInput) => void>();
+const acceptedTaps = new Set<(m: AcceptedStageMessage) => void>();
 
 /**
  * A round attempt under SecAgg+ (Bonawitz et al. 2017, §4; Bell et al. 2020):
@@ -64,6 +72,12 @@ export class SecAggRound implements RoundCollector {
   static tapMaskedInputs(listener: (m: ReceivedMaskedInput) => void): () => void {
     maskedInputTaps.add(listener);
     return () => maskedInputTaps.delete(listener);
+  }
+
+  /** Test hook: observe every stage message once accepted. Returns the unsubscribe function. */
+  static tapAccepted(listener: (m: AcceptedStageMessage) => void): () => void {
+    acceptedTaps.add(listener);
+    return () => acceptedTaps.delete(listener);
   }
 
   constructor(
@@ -102,6 +116,12 @@ export class SecAggRound implements RoundCollector {
   /** Handle one client's stage message; typed errors leave the round unchanged. */
   async receive(clientId: string, body: SecAggBody): Promise<void> {
     const server = await this.server;
+    this.accept_(server, clientId, body);
+    for (const tap of acceptedTaps) tap({ sessionId: this.secagg.sessionId, clientId, kind: body.kind });
+    this.checkStage(server);
+  }
+
+  private accept_(server: SecAggServer, clientId: string, body: SecAggBody): void {
     const from = (id: string) => {
       if (id !== clientId) throw secaggRoundErrors.create('FEDERA_ERR_SECAGG_SENDER_MISMATCH', id);
     };
@@ -109,11 +129,11 @@ export class SecAggRound implements RoundCollector {
       case 'secaggAdvertise':
         from(body.secaggAdvertise.clientId);
         server.receiveAdvertise(body.secaggAdvertise);
-        return this.checkStage(server);
+        return;
       case 'secaggShareKeys':
         from(body.secaggShareKeys.clientId);
         server.receiveShares(body.secaggShareKeys);
-        return this.checkStage(server);
+        return;
       case 'secaggMasked': {
         const m = body.secaggMasked;
         from(m.clientId);
@@ -123,12 +143,12 @@ export class SecAggRound implements RoundCollector {
         server.receiveMasked(m);
         // Weights and metrics stay private: the record shows only who took part.
         this.participants.push({ clientId, numExamples: 0, metrics: {} });
-        return this.checkStage(server);
+        return;
       }
       case 'secaggUnmaskResponse':
         from(body.secaggUnmaskResponse.clientId);
         server.receiveUnmask(body.secaggUnmaskResponse);
-        return this.checkStage(server);
+        return;
       default:
         throw secaggRoundErrors.create('FEDERA_ERR_SECAGG_UNEXPECTED_KIND', body.kind);
     }
@@ -183,9 +203,11 @@ export class SecAggRound implements RoundCollector {
       this.close();
       const survivors = server.participants('masked');
       if (survivors.length === 0) throw secaggErrors.create('FEDERA_ERR_SECAGG_THRESHOLD_NOT_MET', 'nobody');
-      const requests = survivors.map((id) => ({ id, request: server.unmaskRequest(id) }));
-      for (const { id, request } of requests)
+      for (const id of survivors) {
+        const request = server.unmaskRequest(id);
         this.send(id, { kind: 'secaggUnmaskRequest', secaggUnmaskRequest: request });
+        this.expectAbortBelowThreshold(id, request.survivors.length);
+      }
       this.unmaskGate.arm();
       this.checkStage(server);
       await this.unmaskGate.opened;
@@ -205,16 +227,33 @@ export class SecAggRound implements RoundCollector {
       this.phase = 'share';
       const advertised = server.participants('advertised');
       if (advertised.length < this.opts.minClients) return this.finishAnswers();
-      for (const id of advertised) this.send(id, { kind: 'secaggRoster', secaggRoster: server.roster(id) });
+      for (const id of advertised) {
+        const roster = server.roster(id);
+        this.send(id, { kind: 'secaggRoster', secaggRoster: roster });
+        this.expectAbortBelowThreshold(id, roster.neighbours.length);
+      }
+      if (advertised.filter((id) => !this.gone.has(id)).length < this.opts.minClients)
+        return this.finishAnswers();
       this.gate.arm();
       this.checkStage(server);
     } else if (this.phase === 'share') {
       this.phase = 'mask';
       const shared = server.participants('shared');
       if (shared.length < this.opts.minClients) return this.finishAnswers();
-      for (const id of shared) this.send(id, { kind: 'secaggInbox', secaggInbox: server.inboxFor(id) });
+      for (const id of shared) {
+        const inbox = server.inboxFor(id);
+        this.send(id, { kind: 'secaggInbox', secaggInbox: inbox });
+        this.expectAbortBelowThreshold(id, inbox.shares.length);
+      }
+      if (shared.filter((id) => !this.gone.has(id)).length < this.opts.minClients)
+        return this.finishAnswers();
       this.checkStage(server);
     }
+  }
+
+  /** A client told of fewer than t neighbours aborts (Bonawitz et al. 2017, §4): do not wait for it. */
+  private expectAbortBelowThreshold(clientId: string, neighbours: number): void {
+    if (neighbours < this.opts.params.threshold) this.gone.add(clientId);
   }
 
   private send(clientId: string, body: Parameters<RoundInit['send']>[1]): void {
