@@ -50,7 +50,10 @@ describe('client identity at the gateway', () => {
     const { url } = await secureServer();
     const { raw, nonce } = await HelloClient.open(url);
     cleanup.push(() => raw.close());
-    await raw.send({ kind: 'hello', hello: await HelloClient.hello('stranger', nonce, await generateDeviceKey()) });
+    await raw.send({
+      kind: 'hello',
+      hello: await HelloClient.hello('stranger', nonce, await generateDeviceKey()),
+    });
     expect(await raw.nextErrorCode()).toBe('FEDERA_ERR_SESSION_UNAUTHENTICATED');
     await waitFor(() => raw.disconnected);
 
@@ -137,7 +140,13 @@ describe('client identity at the gateway', () => {
       (['Ed25519', 'ECDSA-P256'] as const).map(async (algorithm, i) => {
         const clientId = `hospital-${i}`;
         const key = await enrolled(url, clientId, algorithm);
-        const client = new FederaClient({ url, clientId, identity: key, data: tinyData(12, i), backend: 'cpu' });
+        const client = new FederaClient({
+          url,
+          clientId,
+          identity: key,
+          data: tinyData(12, i),
+          backend: 'cpu',
+        });
         cleanup.push(() => client.stop());
         await client.start();
         return client;

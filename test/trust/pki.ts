@@ -9,6 +9,9 @@ export interface TestPki {
   serverKey: string;
   /** A second, unrelated CA: clients trusting only it must refuse the server. */
   otherCaCert: string;
+  /** A client certificate signed by the CA, for mutual TLS. */
+  clientCert: string;
+  clientKey: string;
 }
 
 function openssl(dir: string, args: string[]): void {
@@ -80,12 +83,46 @@ export function makeTestPki(dir: string): TestPki {
     '-extfile',
     'server.ext',
   ]);
+  openssl(dir, [
+    'req',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    'client.key',
+    '-out',
+    'client.csr',
+    '-subj',
+    '/CN=hospital-1',
+  ]);
+  writeFileSync(join(dir, 'client.ext'), 'basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\n');
+  openssl(dir, [
+    'x509',
+    '-req',
+    '-in',
+    'client.csr',
+    '-CA',
+    'ca.crt',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'client.crt',
+    '-days',
+    '1',
+    '-extfile',
+    'client.ext',
+  ]);
   const read = (f: string) => readFileSync(join(dir, f), 'utf8');
   return {
     caCert: read('ca.crt'),
     serverCert: read('server.crt'),
     serverKey: read('server.key'),
     otherCaCert: read('other-ca.crt'),
+    clientCert: read('client.crt'),
+    clientKey: read('client.key'),
   };
 }
 

@@ -18,7 +18,7 @@ import type { Coordinator } from '../coordinator.js';
 import { serverErrors } from '../errors.js';
 import type { FederationEvents } from '../events.js';
 import { identityErrors } from '../identity/errors.js';
-import { KeyedRateLimiter, type RateLimitOptions } from '../identity/rate-limit.js';
+import { KeyedRateLimiter, type RateLimitOptions, type RateVerdict } from '../identity/rate-limit.js';
 import { randomId } from '../rounds/random-id.js';
 import type { ConnectedClient } from './client-pool.js';
 
@@ -72,9 +72,11 @@ class Session {
     });
     this.sweep = setInterval(() => this.expireStreams(), Math.max(50, opts.streamIdleMs / 2)).unref();
     socket.on(FEDERA_EVENT, (frame: unknown) => {
-      if (!this.admitRate(frame)) return;
+      const verdict = this.rateVerdict(frame);
+      // Refused frames are not kept: only their verdict waits in the queue.
+      const next = verdict === 'ok' ? () => this.onFrame(frame) : () => this.refuseRate(verdict);
       // Serialize: chunk order and hello-before-update depend on arrival order.
-      this.queue = this.queue.then(() => this.onFrame(frame));
+      this.queue = this.queue.then(next);
     });
     socket.on('disconnect', () => {
       clearInterval(this.sweep);
@@ -86,17 +88,19 @@ class Session {
     });
   }
 
-  /** Per-client token buckets; sustained abuse ends the connection. */
-  private admitRate(frame: unknown): boolean {
-    if (!this.limiter) return true;
+  /** Per-client token buckets (messages/s and bytes/s), charged on arrival. */
+  private rateVerdict(frame: unknown): RateVerdict {
+    if (!this.limiter) return 'ok';
     const bytes = frame instanceof Uint8Array || frame instanceof ArrayBuffer ? frame.byteLength : 0;
-    const verdict = this.limiter.take(this.client?.clientId ?? `socket:${this.socket.id}`, bytes);
-    if (verdict === 'ok') return true;
+    return this.limiter.take(this.client?.clientId ?? `socket:${this.socket.id}`, bytes);
+  }
+
+  /** Answered in order with the other replies; sustained abuse ends the connection. */
+  private async refuseRate(verdict: RateVerdict): Promise<void> {
     const err = serverErrors.create('FEDERA_ERR_RATE_LIMITED');
     this.opts.events.emit('update-rejected', { clientId: this.client?.clientId, code: err.code });
-    void this.send(errorBody(err)).catch(() => undefined);
+    await this.send(errorBody(err)).catch(() => undefined);
     if (verdict === 'disconnect') this.socket.disconnect(true);
-    return false;
   }
 
   /** Revocation takes effect on the client's next message: typed error, then disconnect. */
