@@ -19,6 +19,8 @@ export interface SecAggFederation {
   truth: Map<string, TrueUpdate[]>;
   tasks: Map<string, RoundTask>;
   failures: Array<{ round: number; attempt: number; code: string }>;
+  /** Codes of the typed errors each client reported. */
+  rejections: Map<string, string[]>;
   stop(): Promise<void>;
 }
 
@@ -31,6 +33,7 @@ export async function startSecAggFederation(
   const truth = new Map<string, TrueUpdate[]>();
   const tasks = new Map<string, RoundTask>();
   const failures: SecAggFederation['failures'] = [];
+  const rejections = new Map<string, string[]>();
   let current = '';
   server.events.on('round-started', ({ round, attempt }) => {
     current = `${round}.${attempt}`;
@@ -49,6 +52,8 @@ export async function startSecAggFederation(
         },
         onEvent: (e) => {
           if (e.type === 'task') tasks.set(clientId, e.task);
+          if (e.type === 'rejected')
+            rejections.set(clientId, [...(rejections.get(clientId) ?? []), e.error.code]);
           onEvent?.(clientId, e, () => clients.get(clientId)!);
         },
       });
@@ -62,6 +67,7 @@ export async function startSecAggFederation(
     truth,
     tasks,
     failures,
+    rejections,
     stop: async () => {
       await Promise.all([...clients.values()].map((c) => c.stop()));
       await server.close();

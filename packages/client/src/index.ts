@@ -9,3 +9,4 @@ export { initBackend } from './backend.js';
 export * from './data/index.js';
 export { clientErrorCodes } from './error-codes.js';
 export * from './evaluation/index.js';
+export * from './secagg/index.js';

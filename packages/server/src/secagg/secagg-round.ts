@@ -137,6 +137,8 @@ export class SecAggRound implements RoundCollector {
       case 'secaggMasked': {
         const m = body.secaggMasked;
         from(m.clientId);
+        if (this.participants.some((p) => p.clientId === clientId))
+          throw secaggErrors.create('FEDERA_ERR_SECAGG_DUPLICATE', `MaskedInput from ${clientId}`);
         if (this.phase === 'closed') throw secaggErrors.create('FEDERA_ERR_SECAGG_WRONG_STAGE', 'closed');
         for (const tap of maskedInputTaps)
           tap({ sessionId: this.secagg.sessionId, clientId, words: m.words });
