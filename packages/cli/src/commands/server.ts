@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { buildServer } from '@federa/server';
+import { type TlsOptions, buildServer, httpsOptions } from '@federa/server';
 import { loadConfig } from '../cli/config.js';
 import { CliError, UsageError } from '../cli/errors.js';
 import { parse, integer } from '../cli/common.js';
@@ -10,8 +11,8 @@ Start a coordinator (REST + socket.io + level store) and serve until Ctrl-C / SI
   --port P           port (env FEDERA_PORT, config "port"; default 8080; 0 = any free port)
   --host H           interface (env FEDERA_HOST, config "host"; default 127.0.0.1; 0.0.0.0 in containers)
   --store DIR        level store directory (env FEDERA_STORE, config "store"; default .federa/store)
-  --tls-cert FILE    TLS certificate (not yet supported: terminate TLS at a proxy or ingress)
-  --tls-key FILE     TLS private key (not yet supported)
+  --tls-cert FILE    PEM certificate (chain): serve HTTPS and WSS on the same port
+  --tls-key FILE     PEM private key of --tls-cert (give both or neither)
   --config FILE      JSON config file (default ./federa.config.json when present)
   --json             print {"url": …} once listening
 Precedence: flags > environment > config file > defaults.`;
@@ -42,18 +43,14 @@ export async function serverCommand(argv: string[]): Promise<number> {
     console.log(serverHelp);
     return 0;
   }
-  if (values['tls-cert'] || values['tls-key']) {
-    throw new CliError(
-      '--tls-cert/--tls-key: TLS is not yet supported by the coordinator; terminate TLS at a reverse proxy or ingress',
-    );
-  }
+  const tls = readTls(values['tls-cert'], values['tls-key']);
   const config = loadConfig(values.config, process.env);
   const portText = config.get('port', values.port)!;
   const port = portText === '0' ? 0 : integer(portText, 8080, 'port')!;
   const host = config.get('host', values.host)!;
   const storePath = resolve(config.get('store', values.store)!);
   await mkdir(storePath, { recursive: true });
-  const server = await buildServer({ storePath }).catch((err: Error) => {
+  const server = await buildServer({ storePath, ...(tls ? { tls } : {}) }).catch((err: Error) => {
     throw new CliError(`cannot open the store at ${storePath}: ${err.message.split('\n')[0]}`);
   });
   const url = await server.listen(port, host).catch(async (err: NodeJS.ErrnoException) => {
@@ -74,4 +71,24 @@ export async function serverCommand(argv: string[]): Promise<number> {
   if (!values.json) console.log('stopping coordinator');
   await server.close();
   return 0;
+}
+
+/** PEM files for HTTPS + WSS, both or neither; checked here so a bad pair fails with a one-line error. */
+function readTls(certPath: string | undefined, keyPath: string | undefined): TlsOptions | undefined {
+  if (!certPath && !keyPath) return undefined;
+  if (!certPath || !keyPath) throw new UsageError('--tls-cert and --tls-key go together');
+  const read = (path: string, flag: string) => {
+    try {
+      return readFileSync(resolve(path));
+    } catch (err) {
+      throw new CliError(`${flag}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  };
+  const tls = { cert: read(certPath, '--tls-cert'), key: read(keyPath, '--tls-key') };
+  try {
+    httpsOptions(tls);
+  } catch (err) {
+    throw new CliError(`--tls-cert/--tls-key: ${(err as Error).message}`);
+  }
+  return tls;
 }
