@@ -127,4 +127,44 @@ describe('privacy accounting in the running federation', () => {
     expect(std / ((z * clip) / clientsPerRound)).toBeLessThan(1.2);
     expect(Math.abs(mean)).toBeLessThan((0.3 * z * clip) / clientsPerRound);
   });
+
+  it('client-clipping mode: clients clip to clip_norm and report dp_unclipped without secure aggregation', async () => {
+    const { server, url } = await startServer();
+    const clients = await Promise.all([0, 1, 2].map((i) => startClient(url, `k${i}`, tinyData(10, i))));
+    cleanup.push(async () => {
+      await Promise.all(clients.map((c) => c.client.stop()));
+      await server.close();
+    });
+    const tiny = 0.01;
+    const dp = { mode: 'client-clipping' as const, noiseMultiplier: 0, clipNorm: tiny, expectedClients: 3 };
+    const settings = {
+      id: 'cc',
+      rounds: 1,
+      clientsPerRound: 3,
+      minClients: 3,
+      populationSize: 3,
+      batchSize: 4,
+    };
+    await server.coordinator.createRun({
+      settings: { ...settings, learningRate: 0.5, strategy: { name: 'fedavg', dp } },
+      topology: tinyTopology(),
+    });
+    await server.coordinator.startRun('cc');
+    await server.coordinator.whenIdle('cc');
+    const run = await server.coordinator.getRun('cc');
+    const [round] = await server.store.listRounds('cc');
+    // Local training moves far more than 0.01, so every client clipped (bit 0) before upload.
+    expect(round!.participants.map((p) => p.metrics['dp_unclipped'])).toEqual([0, 0, 0]);
+    const before = await server.store.getWeights('cc', 0, run.specs);
+    const after = await server.store.getWeights('cc', 1, run.specs);
+    let sq = 0;
+    after.forEach((t, i) => {
+      t.forEach((x, j) => {
+        sq += (x - before[i]![j]!) ** 2;
+      });
+    });
+    // Mean of three deltas of norm ≤ C (and z = 0) has norm ≤ C; without client clipping it would be far larger.
+    expect(Math.sqrt(sq)).toBeLessThanOrEqual(tiny * 1.0001);
+    expect(Math.sqrt(sq)).toBeGreaterThan(tiny / 10);
+  });
 });

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { PartitionSpec } from '@federa/core';
+import { type PartitionSpec, strategyNames } from '@federa/core';
 import { UsageError } from '../cli/errors.js';
 import { runSimulation } from '../sim/simulate.js';
 
@@ -20,7 +20,12 @@ Simulate a federation on bundled MNIST: a coordinator and N clients on this mach
   --port P           coordinator port (default 0: any free port)
   --serve            keep the coordinator up after the last round until Ctrl-C
   --preset demo      the npm start settings (the defaults above)
-  --json             progress on stderr, one JSON result object on stdout`;
+  --json             progress on stderr, one JSON result object on stdout
+  --strategy NAME    aggregation strategy (default fedavg): ${strategyNames.join(', ')}
+  --strategy-param K=V  a numeric strategy parameter, repeatable (e.g. --strategy-param f=2)
+  --min-clients N    fewest updates a round commits with (default clients/2; robust rules need more)
+  --byzantine N      the first N clients are attackers (default 0)
+  --attack KIND      signflip: attackers send −10× their true delta (default)`;
 
 /** `federa sim`: run a simulation and print a per-round table. */
 export async function simCommand(argv: string[]): Promise<number> {
@@ -41,6 +46,11 @@ export async function simCommand(argv: string[]): Promise<number> {
       serve: { type: 'boolean', default: false },
       preset: { type: 'string' },
       json: { type: 'boolean', default: false },
+      strategy: { type: 'string', default: 'fedavg' },
+      'strategy-param': { type: 'string', multiple: true, default: [] },
+      'min-clients': { type: 'string' },
+      byzantine: { type: 'string', default: '0' },
+      attack: { type: 'string', default: 'signflip' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -66,7 +76,10 @@ export async function simCommand(argv: string[]): Promise<number> {
       batchSize: num(values.batch, DEMO.batch, 'batch'),
       learningRate: num(values.lr, DEMO.lr, 'lr'),
       samplingSeed: values.seed,
+      strategy: strategyConfig(values.strategy, values['strategy-param']),
+      ...(values['min-clients'] ? { minClients: num(values['min-clients'], 1, 'min-clients') } : {}),
     },
+    ...byzantineOption(values.byzantine, values.attack),
     ...(values.store ? { storePath: values.store } : {}),
     ...(values.port ? { port: num(values.port, 0, 'port') } : {}),
     log: (line) => (values.json ? console.error(line) : console.log(line)),
@@ -103,8 +116,12 @@ export async function simCommand(argv: string[]): Promise<number> {
   console.log(`coordinator still serving at ${result.url}`);
   console.log(`  runs:      ${result.url}/api/runs`);
   console.log(`  versions:  ${result.url}/api/runs/${result.runId}/versions`);
-  console.log(`  predict:   curl -s -X POST '${m}/labels/stable:predict' -d '{"instances":[[...784 pixels]]}'`);
-  console.log(`  TF.js:     tf.loadLayersModel('${result.url}/models/${result.runId}/labels/stable/model.json')`);
+  console.log(
+    `  predict:   curl -s -X POST '${m}/labels/stable:predict' -d '{"instances":[[...784 pixels]]}'`,
+  );
+  console.log(
+    `  TF.js:     tf.loadLayersModel('${result.url}/models/${result.runId}/labels/stable/model.json')`,
+  );
   console.log(`  metrics:   ${result.url}/metrics`);
   console.log('press Ctrl-C to stop');
   await new Promise<void>((resolve) => {
@@ -114,6 +131,25 @@ export async function simCommand(argv: string[]): Promise<number> {
   console.log('\nstopping coordinator');
   await result.server.close();
   return 0;
+}
+
+function strategyConfig(name: string, params: string[]): { name: string } & Record<string, unknown> {
+  const config: { name: string } & Record<string, unknown> = { name };
+  for (const param of params) {
+    const [key, value] = param.split('=');
+    const n = Number(value);
+    if (!key || value === undefined || !Number.isFinite(n))
+      throw new UsageError(`--strategy-param must be KEY=NUMBER, got ${param}`);
+    config[key] = n;
+  }
+  return config;
+}
+
+function byzantineOption(count: string, attack: string) {
+  const n = Number(count);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--byzantine must be an integer ≥ 0, got ${count}`);
+  if (attack !== 'signflip') throw new UsageError(`--attack must be signflip, got ${attack}`);
+  return n === 0 ? {} : { byzantine: { count: n, attack: 'signflip' as const } };
 }
 
 function partitionSpec(kind: string | undefined, alpha: number): PartitionSpec {

@@ -1,7 +1,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FederaClient } from '@federa/client';
+import { FederaClient, type Trainer, trainLocally } from '@federa/client';
 import { type PartitionSpec, describePartition, partitionIndices } from '@federa/core';
 import {
   type FederaServer,
@@ -25,6 +25,19 @@ export interface SimulationOptions {
   port?: number;
   host?: string;
   log: (line: string) => void;
+  /** Robustness experiments: the first `count` clients attack every round. */
+  byzantine?: { count: number; attack: ByzantineAttack };
+}
+
+/** Supported attacks; `signflip` sends −10× the honest delta (Blanchard et al. 2017's omniscient-style scaling). */
+export type ByzantineAttack = 'signflip';
+
+/** A trainer that trains honestly, then uploads −`scale` × its true delta. */
+export function signFlipTrainer(scale = 10): Trainer {
+  return async (job) => {
+    const honest = await trainLocally(job);
+    return { ...honest, delta: honest.delta.map((t) => t.map((v) => -scale * v)) };
+  };
 }
 
 /** What a finished simulation leaves running and reports. */
@@ -63,7 +76,9 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
   const clients = parts.map((rows, i) => {
     const d = selectRows(train, rows);
     const data = { x: d.x, y: d.y, n: d.n, featureShape: [d.features], numClasses: d.classes };
-    return new FederaClient({ url, clientId: `hospital-${String(i + 1).padStart(2, '0')}`, data });
+    const attacker = i < (opts.byzantine?.count ?? 0);
+    const clientId = `hospital-${String(i + 1).padStart(2, '0')}`;
+    return new FederaClient({ url, clientId, data, ...(attacker ? { trainer: signFlipTrainer() } : {}) });
   });
   await Promise.all(clients.map((c) => c.start()));
   const rounds: RoundRecord[] = [];
