@@ -175,7 +175,12 @@ export class FederaClient {
           hello: {
             clientId: this.opts.clientId,
             credentials: this.opts.identity
-              ? await helloCredentials(this.opts.identity, body.challenge.nonce, this.opts.clientId, this.opts.token)
+              ? await helloCredentials(
+                  this.opts.identity,
+                  body.challenge.nonce,
+                  this.opts.clientId,
+                  this.opts.token,
+                )
               : {
                   token: this.opts.token ?? '',
                   publicKey: new Uint8Array(),
