@@ -1,7 +1,9 @@
 import type { ErrorSpec } from '@federa/core';
 import { serverErrors } from './errors.js';
 import { evaluationErrors } from './evaluation/evaluation-errors.js';
+import { identityErrors } from './identity/errors.js';
 import { recoveryErrors } from './recovery/recovery-errors.js';
+import { secaggRoundErrors } from './secagg/errors.js';
 import { authErrors, servingErrors } from './serving/errors.js';
 
 /**
@@ -13,5 +15,7 @@ export const serverErrorCodes: Readonly<Record<string, ErrorSpec>> = {
   ...servingErrors.table,
   ...authErrors.table,
   ...evaluationErrors.table,
+  ...identityErrors.table,
   ...recoveryErrors.table,
+  ...secaggRoundErrors.table,
 };
