@@ -14,7 +14,7 @@ import {
   helloAuthenticator,
   identityRoutes,
 } from './identity/index.js';
-import { installErrorHandler } from './rest/error-handler.js';
+import { frameworkErrors, installErrorHandler } from './rest/error-handler.js';
 import { runsRoutes } from './rest/runs-routes.js';
 import type { ServerEvaluator } from './rounds/run-scheduler.js';
 import { metricsPlugin } from './metrics/index.js';
@@ -86,6 +86,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<FederaServe
   const app = (Fastify as (o: object) => FastifyInstance)({
     logger: opts.logger ?? false,
     bodyLimit: 16 * 1024 * 1024,
+    frameworkErrors,
     ...(https ? { https } : {}),
   });
   installErrorHandler(app);

@@ -26,9 +26,9 @@ export interface SyntheticClientOptions {
 
 /**
  * A protocol-complete participant without TF.js: says hello on every
- * challenge (so it survives coordinator restarts), answers each task with
- * its deterministic synthetic delta, and re-sends the same update if a task
- * comes back. Thousands fit in one process.
+ * challenge (so it survives coordinator restarts) and answers each task with
+ * its deterministic synthetic delta, so a task that comes back gets the same
+ * update again (recomputed, never stored). Thousands fit in one process.
  *
  * @example
  * const c = new SyntheticClient({ url, prefix: 'syn', index: 3, specs });
@@ -46,7 +46,6 @@ export class SyntheticClient {
   private queue: Promise<void> = Promise.resolve();
   private chunkBytes = 256 * 1024;
   private welcomed = false;
-  private lastUpdate: { taskId: string; body: EnvelopeBody } | undefined;
   private onWelcome: (() => void) | undefined;
 
   constructor(private readonly opts: SyntheticClientOptions) {
@@ -114,20 +113,17 @@ export class SyntheticClient {
   }
 
   private async answer(task: RoundTask): Promise<void> {
-    if (this.lastUpdate?.taskId !== task.taskId) {
-      const delta = syntheticDelta(this.opts.index, task.round, this.opts.specs);
-      const update = {
-        taskId: task.taskId,
-        runId: task.runId,
-        round: task.round,
-        baseVersion: task.modelVersion,
-        numExamples: syntheticExamples(this.opts.index),
-        metrics: { synthetic: 1 },
-        tensors: tensorsFromWeights(this.opts.specs, delta),
-      };
-      this.lastUpdate = { taskId: task.taskId, body: { kind: 'update', update } };
-    }
-    await this.send(this.lastUpdate.body);
+    const delta = syntheticDelta(this.opts.index, task.round, this.opts.specs);
+    const update = {
+      taskId: task.taskId,
+      runId: task.runId,
+      round: task.round,
+      baseVersion: task.modelVersion,
+      numExamples: syntheticExamples(this.opts.index),
+      metrics: { synthetic: 1 },
+      tensors: tensorsFromWeights(this.opts.specs, delta),
+    };
+    await this.send({ kind: 'update', update });
   }
 
   private async send(body: EnvelopeBody, beforeWelcome = false): Promise<void> {

@@ -1,6 +1,18 @@
 import { isFederaError } from '@federa/core';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { serverErrors } from '../errors.js';
+
+/**
+ * Fastify's `frameworkErrors` option: router-level failures (a path parameter over maxParamLength, a
+ * malformed URL) never reach the error handler, so they are typed here (found by test/fuzz).
+ *
+ * @example
+ * const app = Fastify({ frameworkErrors });
+ */
+export function frameworkErrors(err: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const e = serverErrors.create('FEDERA_ERR_REQUEST_INVALID', err.message);
+  void reply.status(err.statusCode ?? 400).send({ code: e.code, message: e.message, retryable: false });
+}
 
 /** Every REST failure leaves as `{ code, message, retryable }` with the code's HTTP status. */
 export function installErrorHandler(app: FastifyInstance): void {
