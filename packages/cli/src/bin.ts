@@ -1,11 +1,6 @@
 #!/usr/bin/env node
 import { isFederaError } from '@federa/core';
 import { CliError, UsageError } from './cli/errors.js';
-import { clientCommand } from './commands/client.js';
-import { modelCommand } from './commands/model.js';
-import { runCommand } from './commands/run.js';
-import { serverCommand } from './commands/server.js';
-import { simCommand } from './commands/sim.js';
 
 const help = `federa <command> [options]
 Commands:
@@ -17,12 +12,13 @@ Commands:
 Run 'federa <command> --help' for a command's options. Settings come from flags,
 then FEDERA_* environment variables, then ./federa.config.json (or --config FILE).`;
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
-  server: serverCommand,
-  run: runCommand,
-  client: clientCommand,
-  model: modelCommand,
-  sim: simCommand,
+// Loaded on demand: TF.js and the coordinator are heavy, and `run list` should start fast.
+const COMMANDS: Record<string, () => Promise<(argv: string[]) => Promise<number>>> = {
+  server: async () => (await import('./commands/server.js')).serverCommand,
+  run: async () => (await import('./commands/run.js')).runCommand,
+  client: async () => (await import('./commands/client.js')).clientCommand,
+  model: async () => (await import('./commands/model.js')).modelCommand,
+  sim: async () => (await import('./commands/sim.js')).simCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -31,9 +27,9 @@ async function main(argv: string[]): Promise<number> {
     console.log(help);
     return command === undefined ? 2 : 0;
   }
-  const run = COMMANDS[command];
-  if (!run) throw new UsageError(`unknown command '${command}'. Try 'federa --help'`);
-  return run(rest);
+  const load = COMMANDS[command];
+  if (!load) throw new UsageError(`unknown command '${command}'. Try 'federa --help'`);
+  return (await load())(rest);
 }
 
 main(process.argv.slice(2)).then(

@@ -69,8 +69,10 @@ export async function clientCommand(argv: string[]): Promise<number> {
   const token = config.get('token', values.token);
   const clientId = values.id ?? `${hostname()}-${process.pid}`;
   const json = values.json ?? false;
-  const log = (event: Record<string, unknown>, text: string) =>
-    console.log(json ? JSON.stringify({ clientId, ...event }) : `[${clientId}] ${text}`);
+  let finished = false;
+  const log = (event: Record<string, unknown>, text: string) => {
+    if (!finished) console.log(json ? JSON.stringify({ clientId, ...event }) : `[${clientId}] ${text}`);
+  };
 
   const run = await api.json<RunView>('GET', `/api/runs/${encodeURIComponent(runId)}`);
   if (TERMINAL.has(run.status)) throw new CliError(`run ${runId} is already ${run.status}; nothing to join`);
@@ -115,6 +117,7 @@ export async function clientCommand(argv: string[]): Promise<number> {
           { event: 'finished', status: now.status, rounds: now.completedRounds },
           `run ${runId} ${now.status} after ${now.completedRounds} rounds`,
         );
+        finished = true;
         return now.status === 'completed' ? 0 : 1;
       }
       await delay(500);
@@ -190,5 +193,7 @@ function eventLine(e: ClientEvent): [Record<string, unknown>, string] {
         { event: 'rejected', code: e.error.code },
         `update rejected: ${e.error.code}: ${e.error.message}`,
       ];
+    default:
+      return [{ event: (e as { type: string }).type }, (e as { type: string }).type];
   }
 }

@@ -155,6 +155,9 @@ async function topologyFrom(values: {
     const file = readJson(values.topology);
     return (file['modelTopology'] as object | undefined) ?? file;
   }
+  if (values.model === 'logistic' || values.model === 'mlp' || values.model === 'mnist-2nn') {
+    await (await import('@federa/server')).initTfBackend(() => {});
+  }
   if (values.model === 'mnist-2nn') return (await import('../models/mnist-2nn.js')).mnist2nnTopology();
   if (values.model !== 'logistic' && values.model !== 'mlp') {
     throw new UsageError(

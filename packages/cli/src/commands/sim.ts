@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { type PartitionSpec, strategyNames } from '@federa/core';
+import { type PartitionSpec, describeStrategies, strategyNames } from '@federa/core';
 import { UsageError } from '../cli/errors.js';
 import { runSimulation } from '../sim/simulate.js';
 
@@ -25,7 +25,10 @@ Simulate a federation on bundled MNIST: a coordinator and N clients on this mach
   --strategy-param K=V  a numeric strategy parameter, repeatable (e.g. --strategy-param f=2)
   --min-clients N    fewest updates a round commits with (default clients/2; robust rules need more)
   --byzantine N      the first N clients are attackers (default 0)
-  --attack KIND      signflip: attackers send −10× their true delta (default)`;
+  --attack KIND      signflip: attackers send −10× their true delta (default)
+  --secagg           secure aggregation (SecAgg+): the coordinator learns only the sum of updates
+                     (default on when the strategy supports it and rounds have >= 3 clients)
+  --no-secagg        plain aggregation`;
 
 /** `federa sim`: run a simulation and print a per-round table. */
 export async function simCommand(argv: string[]): Promise<number> {
@@ -51,6 +54,8 @@ export async function simCommand(argv: string[]): Promise<number> {
       'min-clients': { type: 'string' },
       byzantine: { type: 'string', default: '0' },
       attack: { type: 'string', default: 'signflip' },
+      secagg: { type: 'boolean', default: false },
+      'no-secagg': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -78,6 +83,7 @@ export async function simCommand(argv: string[]): Promise<number> {
       samplingSeed: values.seed,
       strategy: strategyConfig(values.strategy, values['strategy-param']),
       ...(values['min-clients'] ? { minClients: num(values['min-clients'], 1, 'min-clients') } : {}),
+      ...secureAggregationOption(values, clients),
     },
     ...byzantineOption(values.byzantine, values.attack),
     ...(values.store ? { storePath: values.store } : {}),
@@ -160,3 +166,23 @@ function partitionSpec(kind: string | undefined, alpha: number): PartitionSpec {
 }
 
 export { UsageError };
+
+/**
+ * `--secagg` / `--no-secagg`: SecAgg+ with parameters derived from each round's sample. On by default
+ * when the strategy works on the weighted mean (docs/strategies.md) and rounds have at least 3 clients.
+ * Stages wait up to 30 s: simulated clients share this process's CPU with training.
+ */
+function secureAggregationOption(
+  values: { secagg: boolean; 'no-secagg': boolean; strategy: string; 'min-clients'?: string | undefined },
+  clients: number,
+): { secureAggregation?: { stageTimeoutMs: number } } {
+  if (values.secagg && values['no-secagg'])
+    throw new UsageError('--secagg and --no-secagg exclude each other');
+  if (values['no-secagg']) return {};
+  const minClients = values['min-clients'] ? Number(values['min-clients']) : Math.ceil(clients / 2);
+  const supported = describeStrategies().some(
+    (s) => s.name === values.strategy && s.supports.secureAggregation,
+  );
+  if (!values.secagg && !(supported && minClients >= 3)) return {};
+  return { secureAggregation: { stageTimeoutMs: 30_000 } };
+}

@@ -1,0 +1,46 @@
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+
+export const BIN = resolve('packages/cli/dist/bin.js');
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run `federa args…` as a real process (async, so an in-process coordinator keeps serving). */
+export function federa(
+  args: string[],
+  opts: { env?: Record<string, string | undefined>; cwd?: string } = {},
+): Promise<CliResult> {
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    FEDERA_URL: undefined,
+    FEDERA_TOKEN: undefined,
+    FEDERA_RUN: undefined,
+    ...opts.env,
+  };
+  for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: env as NodeJS.ProcessEnv,
+    cwd: opts.cwd ?? process.cwd(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  return new Promise((done) => child.on('close', (code) => done({ code: code ?? -1, stdout, stderr })));
+}
+
+/** Deterministic small CSV: y = 1 when f1 + f2 > 0; c is categorical. */
+export function tinyCsv(rows: number, offset: number): string {
+  const lines = ['f1,f2,c,y'];
+  for (let i = 0; i < rows; i++) {
+    const f1 = Math.sin(3 * i + offset).toFixed(3);
+    const f2 = Math.cos(5 * i + 2 * offset).toFixed(3);
+    lines.push(`${f1},${f2},${['x', 'y', 'z'][i % 3]},${Number(f1) + Number(f2) > 0 ? 1 : 0}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
