@@ -70,6 +70,9 @@ export async function simCommand(argv: string[]): Promise<number> {
   };
   const clients = num(values.clients, DEMO.clients, 'clients');
   const partition = partitionSpec(values.partition, num(values.alpha, DEMO.alpha, 'alpha'));
+  const secure = secureAggregationOption(values, clients);
+  const say = (line: string) => (values.json ? console.error(line) : console.log(line));
+  say(`secure aggregation (SecAgg+): ${secure.secureAggregation ? 'on' : 'off'}`);
   const started = Date.now();
   const result = await runSimulation({
     clients,
@@ -83,7 +86,7 @@ export async function simCommand(argv: string[]): Promise<number> {
       samplingSeed: values.seed,
       strategy: strategyConfig(values.strategy, values['strategy-param']),
       ...(values['min-clients'] ? { minClients: num(values['min-clients'], 1, 'min-clients') } : {}),
-      ...secureAggregationOption(values, clients),
+      ...secure,
     },
     ...byzantineOption(values.byzantine, values.attack),
     ...(values.store ? { storePath: values.store } : {}),
