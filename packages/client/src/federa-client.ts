@@ -28,6 +28,7 @@ import { type ManagerOptions, type Socket, type SocketOptions, io } from 'socket
 import { initBackend } from './backend.js';
 import { type LocalDataset, checkDataset } from './dataset.js';
 import { type DeviceKey, helloCredentials } from './identity/device-key.js';
+import { type SecAggStage, SecAggTaskSession, isSecAggBody } from './secagg/index.js';
 import { type Evaluator, evaluateLocally } from './evaluation/index.js';
 import { type Trainer, type TrainingResult, trainLocally } from './trainer.js';
 
@@ -38,6 +39,7 @@ export type ClientEvent =
   | { type: 'task'; task: RoundTask }
   | { type: 'trained'; task: RoundTask; numExamples: number; metrics: Record<string, number> }
   | { type: 'evaluated'; task: EvaluateTask; numExamples: number; metrics: Record<string, number> }
+  | { type: 'secagg'; stage: SecAggStage; task: RoundTask }
   | { type: 'accepted'; taskId: string }
   | { type: 'rejected'; error: FederaError };
 
@@ -96,6 +98,8 @@ export class FederaClient {
   private queue: Promise<void> = Promise.resolve();
   private model: CachedModel | undefined;
   private pendingTask: RoundTask | undefined;
+  /** The secure-aggregation session of the current task, if its round runs SecAgg+. */
+  private secagg: SecAggTaskSession | undefined;
   private pendingEvaluation: EvaluateTask | undefined;
   private chunkBytes = 256 * 1024;
   private stopped = false;
@@ -191,7 +195,7 @@ export class FederaClient {
             capabilities: {
               backend: await initBackend(this.opts.backend),
               maxMessageBytes: 0,
-              secureAggregation: false,
+              secureAggregation: true,
               features: [],
             },
             sdkVersion: SDK_VERSION,
@@ -220,7 +224,7 @@ export class FederaClient {
         return this.emit({ type: 'rejected', error });
       }
       default:
-        return undefined;
+        return isSecAggBody(body) ? this.onSecAgg(body) : undefined;
     }
   }
 
@@ -228,8 +232,9 @@ export class FederaClient {
     this.emit({ type: 'task', task });
     // The coordinator re-sends a task it has no update for: answer with the one already trained.
     if (this.lastUpdate?.taskId === task.taskId) return this.send(this.lastUpdate.body);
+    if (task.secagg) await this.startSecAgg({ ...task, secagg: task.secagg });
     if (this.model?.version === task.modelVersion && this.model.hash === task.modelHash)
-      return this.train(task);
+      return this.trainInTurn(task);
     this.pendingTask = task;
     await this.send({
       kind: 'modelRequest',
@@ -245,7 +250,7 @@ export class FederaClient {
     const task = this.pendingTask;
     if (task && task.modelVersion === m.version && task.modelHash === m.hash) {
       this.pendingTask = undefined;
-      await this.train(task);
+      await this.trainInTurn(task);
     }
     const evaluation = this.pendingEvaluation;
     if (evaluation && evaluation.modelVersion === m.version && evaluation.modelHash === m.hash) {
@@ -309,6 +314,9 @@ export class FederaClient {
     clipForPrivacy(result, h.extra['clip_norm'], isSecureAggregation(task));
     this.emit({ type: 'trained', task, numExamples: result.numExamples, metrics: result.metrics });
     if (this.stopped) return;
+    // Under SecAgg+ only the masked, quantized delta ever leaves the client.
+    if (this.secagg?.task.taskId === task.taskId)
+      return this.secagg.trained(result.delta, result.numExamples);
     const update: EnvelopeBody = {
       kind: 'update',
       update: {
@@ -323,6 +331,33 @@ export class FederaClient {
     };
     this.lastUpdate = { taskId: task.taskId, body: update };
     await this.send(update);
+  }
+
+  /**
+   * Plain tasks train inside the message queue; SecAgg+ tasks train beside it,
+   * so roster and inbox are answered while training runs (the stages have timeouts).
+   */
+  private trainInTurn(task: RoundTask): Promise<void> {
+    if (this.secagg?.task.taskId !== task.taskId) return this.train(task);
+    void this.train(task).catch((err: unknown) => {
+      if (isFederaError(err)) this.emit({ type: 'rejected', error: err });
+    });
+    return Promise.resolve();
+  }
+
+  /** Open the task's SecAgg+ session and advertise keys before fetching the model (Bonawitz et al. 2017, §4). */
+  private async startSecAgg(task: RoundTask & { secagg: NonNullable<RoundTask['secagg']> }): Promise<void> {
+    this.secagg = new SecAggTaskSession(task, this.opts.clientId, {
+      send: (body) => (this.stopped ? Promise.resolve() : this.send(body)),
+      onStage: (stage, t) => this.emit({ type: 'secagg', stage, task: t }),
+    });
+    await this.secagg.start();
+  }
+
+  /** A stage message of the current session; those of an older session are ignored. */
+  private async onSecAgg(body: Parameters<SecAggTaskSession['receive']>[0]): Promise<void> {
+    const session = this.secagg;
+    if (session?.owns(body)) await session.receive(body);
   }
 
   private async send(body: EnvelopeBody): Promise<void> {

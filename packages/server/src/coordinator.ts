@@ -7,6 +7,7 @@ import {
   tensorsFromWeights,
   toFrames,
 } from '@federa/protocol';
+import type { SecAggBody } from '@federa/protocol';
 import { serverErrors } from './errors.js';
 import { EvaluationStore, checkEvaluationSettings, evaluationErrors } from './evaluation/index.js';
 import type { FederationEvents } from './events.js';
@@ -14,6 +15,7 @@ import { ClientPool } from './gateway/client-pool.js';
 import type { Participation } from './runs/run-types.js';
 import { checkPrivacySettings } from './privacy/index.js';
 import { ClosedTasks } from './rounds/closed-tasks.js';
+import { clientGone, routeSecAgg } from './secagg/sessions.js';
 import { RunScheduler, type ServerEvaluator } from './rounds/run-scheduler.js';
 import { normalizeRunSettings } from './runs/run-settings.js';
 import type { RunRecord, RunSettings } from './runs/run-types.js';
@@ -54,6 +56,8 @@ export class Coordinator {
 
   constructor(private readonly opts: CoordinatorOptions) {
     this.evaluations = new EvaluationStore(opts.store);
+    // A disconnected client will not answer the SecAgg+ stage it is in: stop waiting for it.
+    opts.events.on('client-disconnected', ({ clientId }) => clientGone(clientId));
   }
 
   get store(): FederaStore {
@@ -170,16 +174,24 @@ export class Coordinator {
     throw serverErrors.create('FEDERA_ERR_ROUND_UNKNOWN_TASK', update.taskId);
   }
 
-  /** A client finished its hello (first connect or reconnect): give back any task it still owes. */
-  clientReady(clientId: string): void {
-    for (const scheduler of this.schedulers.values()) scheduler.resendTaskTo(clientId);
-  }
-
   /** Count a federated evaluation result from `clientId`; throws a typed error if no evaluation awaits it. */
   acceptEvaluation(clientId: string, result: EvaluateResult): void {
     const open = this.schedulers.get(result.runId)?.currentEvaluation;
     if (!open) throw evaluationErrors.create('FEDERA_ERR_EVAL_UNKNOWN_TASK', result.taskId);
     open.accept(clientId, result);
+  }
+
+  /**
+   * Forward a client's SecAgg+ stage message to the round attempt it names
+   * (its session id); typed errors of the protocol go back over the wire.
+   */
+  async handleSecAgg(clientId: string, body: SecAggBody): Promise<void> {
+    await routeSecAgg(clientId, body);
+  }
+
+  /** A client finished its hello (first connect or reconnect): give back any task it still owes. */
+  clientReady(clientId: string): void {
+    for (const scheduler of this.schedulers.values()) scheduler.resendTaskTo(clientId);
   }
 
   /** Encoded frames of a version's ModelWeights, cached per version (sent once per version per client). */

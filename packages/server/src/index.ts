@@ -29,4 +29,5 @@ export * from './tls/index.js';
 export * from './metrics/index.js';
 export * from './registry/index.js';
 export * from './serving/index.js';
+export * from './secagg/index.js';
 export { serverErrorCodes } from './error-codes.js';

@@ -3,7 +3,7 @@
 const utf8 = new TextEncoder();
 
 /** True on little-endian hosts, where typed-array views already match the wire order. */
-const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+export const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /** Canonical order of client ids (UTF-16 code units), used for the graph and mask signs. */
 export function compareIds(a: string, b: string): number {

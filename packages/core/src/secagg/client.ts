@@ -14,7 +14,7 @@ import {
   selfMaskKey,
   openShare,
 } from './keys.js';
-import { applyKeystream } from './keystream.js';
+import { applyKeystreams } from './keystream.js';
 import type {
   AdvertiseKeys,
   AdvertisedKey,
@@ -154,20 +154,19 @@ export class SecAggClient {
     this.requireThreshold(inbox.shares.length, 'neighbours that shared keys');
     const words = quantizeUpdate(Array.isArray(delta) ? flatten(delta) : delta, numExamples, params);
     return this.step('mask', 'unmask', async () => {
-      await applyKeystream(
-        words,
-        await selfMaskKey(this.selfSeed!, runId, round, clientId),
-        1,
-        params.modulusBits,
+      // Derive every key first, then expand all masks in one fused pass over the vector.
+      const pairwise = await Promise.all(
+        inbox.shares.map(async ({ senderId }) => {
+          const secret = await agree(
+            this.masking!.privateKey,
+            this.neighbourKeys.get(senderId)!.maskingPublicKey,
+          );
+          const key = await pairwiseMaskKey(secret, runId, round, clientId, senderId);
+          return { key, sign: compareIds(clientId, senderId) < 0 ? (1 as const) : (-1 as const) };
+        }),
       );
-      for (const { senderId } of inbox.shares) {
-        const secret = await agree(
-          this.masking!.privateKey,
-          this.neighbourKeys.get(senderId)!.maskingPublicKey,
-        );
-        const key = await pairwiseMaskKey(secret, runId, round, clientId, senderId);
-        await applyKeystream(words, key, compareIds(clientId, senderId) < 0 ? 1 : -1, params.modulusBits);
-      }
+      const self = { key: await selfMaskKey(this.selfSeed!, runId, round, clientId), sign: 1 as const };
+      await applyKeystreams(words, [self, ...pairwise], params.modulusBits);
       for (const s of inbox.shares) this.held.set(s.senderId, s.ciphertext);
       return { runId, round, clientId, words: wordsToBytes(words) };
     });

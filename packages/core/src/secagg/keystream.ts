@@ -30,6 +30,12 @@ export async function deriveAesKey(
   );
 }
 
+/** One pseudorandom mask to fold in: the AES-256-CTR keystream of `key`, added (1) or subtracted (-1). */
+export interface MaskStream {
+  readonly key: CryptoKey;
+  readonly sign: 1 | -1;
+}
+
 /**
  * Add (sign 1) or subtract (sign -1) the AES-256-CTR keystream of `key`, read
  * as little-endian words mod 2^m, into `acc` in place. The counter starts at 0;
@@ -38,19 +44,40 @@ export async function deriveAesKey(
  * @example
  * await applyKeystream(acc, await deriveAesKey(seed, info, 'AES-CTR'), 1, 32);
  */
-export async function applyKeystream(
+export function applyKeystream(
   acc: Uint32Array,
   key: CryptoKey,
   sign: 1 | -1,
   modulusBits: number,
 ): Promise<void> {
+  return applyKeystreams(acc, [{ key, sign }], modulusBits);
+}
+
+/**
+ * Fold many masks into `acc` at once, chunk-major: every stream's keystream
+ * for one 256 KiB slice of `acc` is generated (WebCrypto's worker threads)
+ * and added (this thread) before the next slice, so the slice stays in cache
+ * and both cores stay busy. Memory: IN_FLIGHT keystream chunks, whatever the
+ * number of streams.
+ *
+ * @example
+ * await applyKeystreams(words, [{ key: selfKey, sign: 1 }, { key: pairKey, sign: -1 }], 32);
+ */
+export async function applyKeystreams(
+  acc: Uint32Array,
+  streams: readonly MaskStream[],
+  modulusBits: number,
+): Promise<void> {
   const modMask = modulusBits === 32 ? 0xffffffff : 2 ** modulusBits - 1;
   const totalBytes = acc.length * 4;
+  const chunks = Math.ceil(totalBytes / CHUNK_BYTES);
+  const jobs = chunks * streams.length;
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < totalBytes) {
-      const offset = next;
-      next += CHUNK_BYTES;
+    while (next < jobs) {
+      const job = next++;
+      const offset = Math.floor(job / streams.length) * CHUNK_BYTES;
+      const { key, sign } = streams[job % streams.length]!;
       const length = Math.min(CHUNK_BYTES, totalBytes - offset);
       const stream = await subtle().encrypt(
         { name: 'AES-CTR', counter: counterBlock(offset / 16) as BufferSource, length: 64 },
@@ -60,9 +87,7 @@ export async function applyKeystream(
       addWords(acc.subarray(offset / 4, (offset + length) / 4), keystreamWords(stream), sign, modMask);
     }
   };
-  const workers: Promise<void>[] = [];
-  for (let i = 0; i < IN_FLIGHT; i++) workers.push(worker());
-  await Promise.all(workers);
+  await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, jobs) }, worker));
 }
 
 /** Pseudorandom words mod 2^m of a fresh stream (for tests and callers that want the mask itself). */

@@ -16,7 +16,10 @@ export interface SecAggConfig {
   readonly maxWeight?: number;
   /** Expected fraction of clients lost during the round, used to size k (default 0.1). */
   readonly dropoutRate?: number;
-  /** Accepted chance that a round fails for lack of shares at that rate, used to size k (default 2^-20). */
+  /**
+   * Accepted chance that a round fails for lack of shares at that dropout rate, used to size k
+   * (default 0.01: a failed round is retried with a new sample; see docs/security.md for the trade-off).
+   */
   readonly failureProbability?: number;
 }
 
@@ -31,15 +34,19 @@ export interface SecAggParams {
   readonly maxWeight: number;
 }
 
-/** Default accepted probability that some client's secrets become unrecoverable at the expected dropout rate. */
-const ROUND_FAILURE_TARGET = 2 ** -20;
+/**
+ * Default accepted probability that some client's secrets become unrecoverable at the expected
+ * dropout rate. A failure costs one retried round (typed error, nothing committed), so 1 % keeps k
+ * near Bell et al.'s O(log n) (k = 16 for n = 100 at 10 %) where 2^-20 would need k = 34.
+ */
+export const ROUND_FAILURE_TARGET = 0.01;
 
 /**
  * Fill in a round's parameters for `sampledCount` clients and check that the
  * sum of all quantized weighted updates fits in [-2^(m-1), 2^(m-1)).
  * k is the smallest even degree (Harary graph, Bell et al. 2020, §3) with at
  * least 2·log2(n) neighbours whose chance of losing more than k - t neighbours
- * at `dropoutRate` stays below `failureProbability` (2^-20) per round; t = floor(k/2) + 1.
+ * at `dropoutRate` stays below `failureProbability` (1 %) per round; t = floor(k/2) + 1.
  *
  * @example
  * const params = deriveSecAggParams(100, { clipRange: 1 }); // k = 16, t = 9, b = 15

@@ -1,4 +1,4 @@
-import { bytesToWords, compareIds } from './bytes.js';
+import { HOST_IS_LITTLE_ENDIAN, bytesToWords, compareIds } from './bytes.js';
 import { secaggErrors } from './errors.js';
 import { decodeFieldElement } from './field.js';
 import { type NeighbourGraph, buildNeighbourGraph } from './graph.js';
@@ -169,10 +169,14 @@ export class SecAggServer {
     if (!(m.words instanceof Uint8Array) || m.words.length !== this.sum.length * 4) {
       throw secaggErrors.create('FEDERA_ERR_SECAGG_MALFORMED', `expected ${this.sum.length} words`);
     }
-    const words = bytesToWords(m.words);
+    // A word-aligned payload is summed in place; only unaligned protobuf slices are copied.
+    const words =
+      m.words.byteOffset % 4 === 0 && HOST_IS_LITTLE_ENDIAN
+        ? new Uint32Array(m.words.buffer, m.words.byteOffset, m.words.length / 4)
+        : bytesToWords(m.words);
     const bits = this.opts.params.modulusBits;
     const modMask = bits === 32 ? 0xffffffff : 2 ** bits - 1;
-    if (bits < 32 && words.some((w) => w > modMask)) {
+    if (bits < 32 && !words.every((w) => w <= modMask)) {
       throw secaggErrors.create('FEDERA_ERR_SECAGG_MALFORMED', `word exceeds 2^${bits}`);
     }
     addWords(this.sum, words, 1, modMask);

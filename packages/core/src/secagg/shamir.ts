@@ -35,18 +35,29 @@ export function splitSecret(secret: bigint, threshold: number, xs: readonly numb
 export function reconstructSecret(shares: readonly ShamirShare[]): bigint {
   if (shares.length === 0) throw new TypeError('no shares');
   assertDistinctPoints(shares.map((s) => s.x));
-  let secret = 0n;
-  for (let i = 0; i < shares.length; i++) {
-    const xi = BigInt(shares[i]!.x);
+  const xs = shares.map((s) => BigInt(s.x));
+  const nums: bigint[] = [];
+  const dens: bigint[] = [];
+  for (let i = 0; i < xs.length; i++) {
     let num = 1n;
     let den = 1n;
-    for (let j = 0; j < shares.length; j++) {
+    for (let j = 0; j < xs.length; j++) {
       if (j === i) continue;
-      const xj = BigInt(shares[j]!.x);
-      num = mod(num * xj);
-      den = mod(den * (xj - xi));
+      num = mod(num * xs[j]!);
+      den = mod(den * (xs[j]! - xs[i]!));
     }
-    secret = mod(secret + shares[i]!.y * mod(num * inverse(den)));
+    nums.push(num);
+    dens.push(den);
+  }
+  // One field inversion for all denominators (Montgomery's batch-inversion trick).
+  const prefix = [1n];
+  for (const d of dens) prefix.push(mod(prefix[prefix.length - 1]! * d));
+  let inv = inverse(prefix[dens.length]!);
+  let secret = 0n;
+  for (let i = dens.length - 1; i >= 0; i--) {
+    const denInverse = mod(inv * prefix[i]!);
+    inv = mod(inv * dens[i]!);
+    secret = mod(secret + shares[i]!.y * mod(nums[i]! * denInverse));
   }
   return secret;
 }

@@ -169,6 +169,11 @@ class Session {
         await this.send({ kind: 'ack', ack: { ref: body.evaluateResult.taskId, status: 'accepted' } });
         return;
       }
+      case 'secaggAdvertise':
+      case 'secaggShareKeys':
+      case 'secaggMasked':
+      case 'secaggUnmaskResponse':
+        return this.coordinator.handleSecAgg(client.clientId, body);
       default:
         throw serverErrors.create('FEDERA_ERR_SESSION_UNEXPECTED', body.kind);
     }

@@ -20,6 +20,23 @@ const errorReply = {
   type: 'object',
   properties: { code: { type: 'string' }, message: { type: 'string' }, retryable: { type: 'boolean' } },
 } as const;
+/** `settings.secureAggregation` (SecAgg+); every field optional, derived from the sample size when absent. */
+const secureAggregationSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    neighbours: { type: 'integer', minimum: 2 },
+    threshold: { type: 'integer', minimum: 2 },
+    clipRange: { type: 'number', exclusiveMinimum: 0 },
+    quantizationBits: { type: 'integer', minimum: 1, maximum: 30 },
+    modulusBits: { type: 'integer', minimum: 8, maximum: 32 },
+    maxWeight: { type: 'integer', minimum: 1 },
+    dropoutRate: { type: 'number', minimum: 0, exclusiveMaximum: 0.5 },
+    failureProbability: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
+    stageTimeoutMs: { type: 'integer', minimum: 100 },
+  },
+} as const;
+
 const settingsSchema = {
   type: 'object',
   additionalProperties: false,
@@ -35,6 +52,7 @@ const settingsSchema = {
     maxExamplesPerClient: { type: 'integer', minimum: 1 },
     maxRoundAttempts: { type: 'integer', minimum: 1, maximum: 100 },
     samplingSeed: { type: 'string', maxLength: 128 },
+    secureAggregation: secureAggregationSchema,
     clientFraction: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
     populationSize: { type: 'integer', minimum: 1 },
     evaluation: evaluationSettingsSchema,

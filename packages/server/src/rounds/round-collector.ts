@@ -1,5 +1,5 @@
 import type { RoundAggregator, Strategy, TensorSpec, Weights } from '@federa/core';
-import type { EnvelopeBody, WeightUpdate } from '@federa/protocol';
+import type { EnvelopeBody, SecAggSetup, WeightUpdate } from '@federa/protocol';
 import type { Participation, RunRecord } from '../runs/run-types.js';
 
 /** What every kind of round attempt is created with. */
@@ -29,6 +29,8 @@ export interface RoundCollector {
   readonly participants: Participation[];
   /** Resolves when every sampled client has contributed. */
   readonly allAnswered: Promise<void>;
+  /** Set for secure-aggregation rounds: the session and parameters every RoundTask carries. */
+  readonly secagg?: SecAggSetup;
   /** The client a task id was given to, if it belongs to this attempt. */
   clientOf(taskId: string): string | undefined;
   /** Validate and count a plain update; throws a typed error and changes nothing otherwise. */

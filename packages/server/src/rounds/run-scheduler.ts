@@ -48,10 +48,10 @@ export class RunScheduler {
   private open: RoundCollector | undefined;
   private loop: Promise<void> | undefined;
   private strategy!: Strategy;
+  private readonly recovery: RoundRecovery;
   /** DP runs only: privacy spent so far (Mironov et al. 2019 RDP accountant). */
   private privacy: PrivacyLedger | undefined;
   private readonly evaluator: FederatedEvaluator | undefined;
-  private readonly recovery: RoundRecovery;
 
   constructor(
     private readonly deps: SchedulerDeps,
@@ -202,6 +202,7 @@ export class RunScheduler {
         },
         deadlineUnixMs: deadline,
         attempt: attempt - 1,
+        ...(open.secagg ? { secagg: open.secagg } : {}),
       };
       this.recovery.track(clientId, task);
       // A failed send is a dropout like any other: the deadline handles it.

@@ -1,4 +1,5 @@
 import { serverErrors } from '../errors.js';
+import { validateSecureAggregation } from '../secagg/settings.js';
 import type { RunSettings } from './run-types.js';
 
 /** Defaults for everything but the id. */
@@ -33,6 +34,14 @@ export function normalizeRunSettings(input: Partial<RunSettings> & { id: string 
   if (s.minClients > s.clientsPerRound) throw bad('minClients', 'must not exceed clientsPerRound');
   if (!(s.learningRate > 0 && Number.isFinite(s.learningRate))) throw bad('learningRate', 'must be positive');
   if (typeof s.strategy?.name !== 'string') throw bad('strategy.name', 'is required');
+  if (s.secureAggregation) {
+    // SecAgg+ needs at least 3 clients per round and overflow-free parameters for every sample size.
+    try {
+      validateSecureAggregation(s.secureAggregation, s);
+    } catch (err) {
+      throw bad('secureAggregation', (err as Error).message);
+    }
+  }
   const f = s.clientFraction;
   if (f !== undefined && !(f > 0 && f <= 1)) throw bad('clientFraction', 'must be in (0, 1]');
   return s;

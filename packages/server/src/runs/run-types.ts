@@ -1,4 +1,5 @@
 import type { PrivacyAccountantJson, TensorSpec } from '@federa/core';
+import type { SecureAggregationSettings } from '../secagg/settings.js';
 
 /** Settings of a training run, as a researcher submits them. */
 export interface RunSettings {
@@ -20,6 +21,8 @@ export interface RunSettings {
   maxRoundAttempts: number;
   /** Seed for reproducible client sampling (simulations); crypto sampling when absent. */
   samplingSeed?: string;
+  /** Secure aggregation (SecAgg+): the coordinator learns only the sum of updates. Off when absent. */
+  secureAggregation?: SecureAggregationSettings;
   /**
    * Sample this fraction of the idle clients each round (rounded up, at least
    * minClients, at most clientsPerRound) instead of exactly clientsPerRound.
