@@ -77,7 +77,9 @@ describe(`coordinator killed with SIGKILL at random points (CRASH_SEED=${SEED})`
     });
     let port = 0;
     let completedRounds = 0;
+    const timeline: string[] = [];
     for (let life = 0; ; life++) {
+      const bornAt = Date.now();
       const proc = await CoordinatorProcess.start(bundle, dir.path, port, CHUNK_BYTES);
       port = Number(new URL(proc.url).port);
       let done = false;
@@ -109,6 +111,8 @@ describe(`coordinator killed with SIGKILL at random points (CRASH_SEED=${SEED})`
         });
       }
       await Promise.race([finished, proc.exited]);
+      const last = kills.at(-1);
+      timeline.push(`${Date.now() - bornAt}ms:${done ? 'done' : `${last?.kind}@${last?.round}`}`);
       if (done) {
         await proc.close();
         break;
@@ -144,6 +148,7 @@ describe(`coordinator killed with SIGKILL at random points (CRASH_SEED=${SEED})`
     const reference = await uninterruptedRun(topology, initial);
     const untrained = await lossAndAccuracy(topology, initial.specs, initial.weights, heldOut);
     console.log({ seed: SEED, kills: kills.length, resumed, crashed, reference, untrained });
+    console.log(timeline.join(' '));
     expect(reference.loss).toBeLessThan(untrained.loss * 0.8);
     expect(Math.abs(crashed.loss - reference.loss)).toBeLessThan(0.1 + 0.15 * reference.loss);
     expect(Math.abs(crashed.accuracy - reference.accuracy)).toBeLessThanOrEqual(0.1);
