@@ -171,7 +171,7 @@ describe('Prometheus and Grafana', () => {
     const exported = await server.app.metricsRegistry.getMetricsAsJSON();
     const names = new Set(
       exported.flatMap((m) =>
-        m.type === 'histogram' ? ['_bucket', '_sum', '_count'].map((s) => m.name + s) : [m.name],
+        String(m.type) === 'histogram' ? ['_bucket', '_sum', '_count'].map((s) => m.name + s) : [m.name],
       ),
     );
     expect(dashboard.panels.length).toBeGreaterThan(8);
