@@ -67,7 +67,20 @@ describe('SecAgg+ under tampered and replayed messages', () => {
       kind: 'secaggMasked',
       secaggMasked: { ...masked.secaggMasked, clientId: 'c1' },
     });
-    await waitFor(() => outsider.errors.length === 2);
+    // A plain update for a secure round is refused: it would hand the coordinator one client's delta.
+    await rogue.sendRaw({
+      kind: 'update',
+      update: {
+        taskId: rogue.session!.task.taskId,
+        runId: 'tamper',
+        round: 1,
+        baseVersion: 0,
+        numExamples: 7,
+        metrics: {},
+        tensors: [],
+      },
+    });
+    await waitFor(() => outsider.errors.length === 2 && rogue.errors.length === 1);
     expect(outsider.errors.map((e) => e.code)).toEqual([
       'FEDERA_ERR_SECAGG_NOT_PARTICIPANT',
       'FEDERA_ERR_SECAGG_SENDER_MISMATCH',
@@ -77,6 +90,7 @@ describe('SecAgg+ under tampered and replayed messages', () => {
     const run = await finished;
     expect(run.status).toBe('completed');
     expect(rogue.errors.map((e) => e.code)).toEqual([
+      'FEDERA_ERR_SECAGG_PLAIN_UPDATE',
       'FEDERA_ERR_SECAGG_DUPLICATE',
       'FEDERA_ERR_SECAGG_DOUBLE_REVEAL',
     ]);

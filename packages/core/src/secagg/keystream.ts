@@ -2,10 +2,10 @@ import { encodeContext, keystreamWords } from './bytes.js';
 
 const subtle = () => globalThis.crypto.subtle;
 
-/** Keystream bytes requested per AES-CTR call; 256 KiB calls in flight measured fastest in Node 20. */
-const CHUNK_BYTES = 256 * 1024;
-/** Calls kept in flight at once, bounding memory to 2 MiB per stream. */
-const IN_FLIGHT = 8;
+/** Keystream bytes per AES-CTR call: 1 MiB calls measured fastest in Node 20 (16-64 KiB calls pay per-call overhead). */
+const CHUNK_BYTES = 1024 * 1024;
+/** Calls kept in flight at once (both cores busy), bounding keystream memory to 4 MiB. */
+const IN_FLIGHT = 4;
 const ZEROS = new Uint8Array(CHUNK_BYTES);
 
 /** Protocol-wide HKDF salt; per-use context goes in `info`. */
@@ -55,7 +55,7 @@ export function applyKeystream(
 
 /**
  * Fold many masks into `acc` at once, chunk-major: every stream's keystream
- * for one 256 KiB slice of `acc` is generated (WebCrypto's worker threads)
+ * for one 1 MiB slice of `acc` is generated (WebCrypto's worker threads)
  * and added (this thread) before the next slice, so the slice stays in cache
  * and both cores stay busy. Memory: IN_FLIGHT keystream chunks, whatever the
  * number of streams.
