@@ -155,7 +155,7 @@ export async function run() {
   });
   const markdown = [
     `${CLIENTS} clients × ${PARAMS.toLocaleString('en')} parameters, one process, clients masked one after another`,
-    '(so client times include contention with nothing else of the round). Dropped clients leave after ShareKeys,',
+    '(a client time is one client masking alone, on a machine shared with other jobs). Dropped clients leave after ShareKeys,',
     'the costliest point for the server. `serverMs`: receiving every MaskedInput, the unmask responses, `finish()`',
     'and `decodeAggregate`; `plainFedAvgMs`: `StreamingWeightedMean.add` of the same float32 deltas plus `finish()`,',
     'interleaved client by client with the secure path. `uploadBytes`: payload of all four client messages.',
