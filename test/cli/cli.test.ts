@@ -186,6 +186,63 @@ describe('federa against a real coordinator', () => {
     expect(readFileSync(join(out, 'group1-shard1of1.bin')).length).toBe(params * 4);
   }, 120_000);
 
+  it('joins with IDX image and label files (two client processes)', async () => {
+    const idx = (type: number, dims: number[], values: number[]) => {
+      const bytes = Buffer.alloc(4 + 4 * dims.length + values.length);
+      bytes[2] = type;
+      bytes[3] = dims.length;
+      for (const [i, d] of dims.entries()) bytes.writeUInt32BE(d, 4 + 4 * i);
+      for (const [i, v] of values.entries()) bytes[4 + 4 * dims.length + i] = v;
+      return bytes;
+    };
+    for (const [c, n] of [
+      ['a', 24],
+      ['b', 16],
+    ] as const) {
+      const labels = Array.from({ length: n }, (_, i) => i % 2);
+      const pixels = labels.flatMap((l, i) => [l ? 255 : 0, l ? 0 : 255, (i * 37) % 256, 128]);
+      await writeFile(join(dir, `${c}-images.idx`), idx(0x08, [n, 2, 2], pixels));
+      await writeFile(join(dir, `${c}-labels.idx`), idx(0x08, [n], labels));
+    }
+    const create = [
+      'run',
+      'create',
+      '--id',
+      'idx-run',
+      '--model',
+      'logistic',
+      '--inputs',
+      '4',
+      '--classes',
+      '2',
+    ];
+    const settings = ['--rounds', '2', '--clients-per-round', '2', '--min-clients', '2', '--batch', '8'];
+    expect((await federa([...create, ...settings], { env })).code).toBe(0);
+    const joinIdx = (c: string) =>
+      federa(
+        [
+          'client',
+          'join',
+          '--run',
+          'idx-run',
+          '--id',
+          `idx-${c}`,
+          '--data',
+          join(dir, `${c}-images.idx`),
+          '--labels',
+          join(dir, `${c}-labels.idx`),
+        ],
+        { env },
+      );
+    const clients = [joinIdx('a'), joinIdx('b')];
+    expect((await federa(['run', 'start', 'idx-run'], { env })).code).toBe(0);
+    for (const r of await Promise.all(clients)) {
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/round 2: trained on (24|16) examples/);
+      expect(r.stdout).toContain('run idx-run completed after 2 rounds');
+    }
+  }, 120_000);
+
   it('stops a running run', async () => {
     const args = [
       '--id',

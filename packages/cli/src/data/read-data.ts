@@ -37,8 +37,8 @@ export function readTable(path: string, format: 'csv' | 'ndjson'): RawTable {
   return format === 'csv' ? parseCsv(text) : parseNdjson(text);
 }
 
-/** An IDX image file plus its IDX label file (the MNIST distribution format). */
+/** An IDX image file plus its IDX label file (the MNIST distribution format), flattened for dense models. */
 export function readIdx(images: string, labels: string | undefined, classes?: number): LocalDataset {
   if (!labels) throw new CliError('IDX data needs --labels LABELS_FILE (e.g. train-labels-idx1-ubyte)');
-  return idxDataset(parseIdx(read(images)), parseIdx(read(labels)), classes);
+  return idxDataset(parseIdx(read(images)), parseIdx(read(labels)), classes, { flatten: true });
 }

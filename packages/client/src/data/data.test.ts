@@ -154,6 +154,7 @@ describe('parseIdx', () => {
     expect(d.featureShape).toEqual([2, 2]);
     expect(Array.from(d.x.subarray(0, 3))).toEqual([0, 1, Math.fround(0.2)]);
     expect(d.numClasses).toBe(10);
+    expect(idxDataset(images, labels, 10, { flatten: true }).featureShape).toEqual([4]);
   });
 
   it('rejects a bad magic number, truncated data and label/image count mismatches', () => {

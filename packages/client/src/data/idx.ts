@@ -68,12 +68,18 @@ export function parseIdx(bytes: Uint8Array): IdxArray {
 
 /**
  * An image IDX plus a label IDX as a training dataset; unsigned-byte pixels
- * are scaled to [0, 1].
+ * are scaled to [0, 1]. `flatten` gives each example one axis (dense models
+ * such as the MNIST 2NN); otherwise the IDX dimensions are kept (e.g. 28x28).
  *
  * @example
- * const data = idxDataset(parseIdx(imagesBytes), parseIdx(labelBytes), 10);
+ * const data = idxDataset(parseIdx(imagesBytes), parseIdx(labelBytes), 10, { flatten: true });
  */
-export function idxDataset(images: IdxArray, labels: IdxArray, numClasses?: number): LocalDataset {
+export function idxDataset(
+  images: IdxArray,
+  labels: IdxArray,
+  numClasses?: number,
+  opts: { flatten?: boolean } = {},
+): LocalDataset {
   const n = images.dims[0] ?? 0;
   if (labels.dims.length !== 1 || labels.dims[0] !== n) {
     throw dataErrors.create(
@@ -85,5 +91,7 @@ export function idxDataset(images: IdxArray, labels: IdxArray, numClasses?: numb
   const x = Float32Array.from(images.data, (v) => v * scale);
   const y = Int32Array.from(labels.data);
   const classes = numClasses ?? y.reduce((m, v) => Math.max(m, v), 0) + 1;
-  return { x, y, n, featureShape: images.dims.slice(1), numClasses: classes };
+  const shape = images.dims.slice(1);
+  const featureShape = opts.flatten ? [shape.reduce((a, b) => a * b, 1)] : shape;
+  return { x, y, n, featureShape, numClasses: classes };
 }
