@@ -102,6 +102,9 @@ describe.skipIf(SKIP)('dashboard in a real browser', () => {
     page.on('pageerror', (e) => pageErrors.push(e.message));
     await page.goto(`${server.url}/dashboard`);
     await page.waitForSelector('#live.on');
+    // Auth is on: reading runs needs a token, as an operator would paste it.
+    await page.fill('#token', ADMIN);
+    await expect.poll(() => page.textContent('#run-status')).toBe('created');
     await expect.poll(() => page.textContent('#client-count')).toBe('2');
     await server.coordinator.startRun('live');
     await expect.poll(() => page.textContent('#run-status')).toBe('running');

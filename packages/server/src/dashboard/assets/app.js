@@ -42,8 +42,11 @@ async function loadRuns() {
   }
 }
 
+let latestLoad = 0;
 async function loadRun(id) {
+  const load = ++latestLoad;
   const run = await api(`/api/runs/${id}`);
+  if (load !== latestLoad) return; // a newer load started meanwhile; this answer may be stale
   state.rounds = run.rounds;
   state.run = run;
   renderRun();
@@ -209,6 +212,14 @@ function listen() {
 
 $('run-select').onchange = (e) => loadRun(e.target.value);
 $('token').value = sessionStorage.getItem('federa-token') ?? '';
-$('token').onchange = () => sessionStorage.setItem('federa-token', token());
+// With auth on, reading runs needs a viewer token: reload everything when one is pasted.
+$('token').oninput = () => {
+  sessionStorage.setItem('federa-token', token());
+  loadRuns().then(
+    () => $('message').className === 'error' && say(''),
+    (err) => say(`${err.message} (paste a viewer or admin token)`, true),
+  );
+};
 api('/dashboard/clients').then((d) => renderClients(d.clients));
-loadRuns().then(listen, (err) => say(String(err.message), true));
+listen();
+loadRuns().catch((err) => say(`${err.message} (paste a viewer or admin token)`, true));
