@@ -10,6 +10,7 @@ export default defineConfig({
       '@federa/protocol': src('protocol'),
       '@federa/core': src('core'),
       '@federa/server': src('server'),
+      '@federa/client/node': fileURLToPath(new URL('./packages/client/src/node.ts', import.meta.url)),
       '@federa/client': src('client'),
     },
   },

@@ -3,6 +3,7 @@ import {
   type ClientUpdate,
   type StrategyConfig,
   type StrategyState,
+  type TensorSpec,
   type Weights,
   createStrategy,
 } from '@federa/core';
@@ -67,7 +68,7 @@ async function federate(strategy: StrategyConfig) {
 /** The strategy applied by hand, round by round, to the captured client deltas. */
 function replay(
   config: StrategyConfig,
-  run: { specs: { name: string; shape: number[] }[] },
+  run: { specs: readonly TensorSpec[] },
   captured: Captured[],
   v0: Weights,
 ) {

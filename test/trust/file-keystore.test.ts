@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { generateDeviceKey, loadOrCreateDeviceKey, signChallenge, toBase64 } from '@federa/client';
 import { helloSigningInput, parsePublicKey, verifySignature } from '@federa/server';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FileKeyStore } from '../../packages/client/src/identity/node-keystore.js';
+import { FileKeyStore } from '@federa/client/node';
 import { tempDir } from '../helpers/federation.js';
 
 const cleanup: Array<() => Promise<void>> = [];

@@ -1,0 +1,2 @@
+// Node-only additions to the client SDK (`@federa/client/node`); the main entry stays browser-safe.
+export { FileKeyStore } from './identity/node-keystore.js';
