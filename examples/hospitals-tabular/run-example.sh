@@ -24,7 +24,7 @@ fi
 echo "coordinator at $FEDERA_URL"
 
 $FEDERA run create --id hospitals --model logistic --inputs 9 --classes 2 \
-  --rounds 20 --clients-per-round 3 --min-clients 3 --epochs 2 --batch 16 --lr 0.1
+  --rounds 20 --clients-per-round 3 --min-clients 3 --epochs 2 --batch 16 --lr 0.1 --secure-aggregation
 CLIENTS=()
 for h in a b c; do
   $FEDERA client join --run hospitals --id "hospital-$h" --data "$WORK/data/hospital-$h/train.csv" \

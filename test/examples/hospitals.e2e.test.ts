@@ -71,7 +71,12 @@ describe('examples/hospitals-tabular from its README', () => {
       expect(result.code, result.out).toBe(0);
       expect(result.out).toMatch(/encoded \d+ rows as 9 inputs/);
       expect(result.out).toContain('run hospitals completed after 20 rounds');
+      expect(result.out).toMatch(/\] secagg/);
     }
+    const run = (await (await fetch(`${server.url}/api/runs/hospitals`)).json()) as {
+      settings: Record<string, unknown>;
+    };
+    expect(run.settings['secureAggregation']).toBeDefined();
     const rows = Object.fromEntries(
       comparison
         .split('\n')
