@@ -4,9 +4,7 @@ import { type FederaClient, trainLocally } from '@federa/client';
 import * as tf from '@tensorflow/tfjs';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunRecord } from '../../packages/server/src/runs/run-types.js';
-import { initTfBackend } from '../../packages/server/src/tf/backend.js';
-import { modelFromTopology, setModelWeights } from '../../packages/server/src/tf/model.js';
+import { type RunRecord, initTfBackend, modelFromTopology, setModelWeights } from '@federa/server';
 import { startClient, tinyData, tinyTopology } from '../helpers/federation.js';
 import { type FullServer, startFullServer } from './full-server.js';
 

@@ -5,6 +5,7 @@ import { Server } from 'socket.io';
 import { AuditLog, auditPlugin } from './audit/index.js';
 import { type TokenConfig, authPlugin } from './auth/index.js';
 import { Coordinator } from './coordinator.js';
+import { dashboardPlugin, featureStatsRoutes } from './dashboard/index.js';
 import { FederationEvents } from './events.js';
 import { attachGateway } from './gateway/gateway.js';
 import {
@@ -14,6 +15,7 @@ import {
   helloAuthenticator,
   identityRoutes,
 } from './identity/index.js';
+import { openapiPlugin } from './openapi/index.js';
 import { frameworkErrors, installErrorHandler } from './rest/error-handler.js';
 import { runsRoutes } from './rest/runs-routes.js';
 import type { ServerEvaluator } from './rounds/run-scheduler.js';
@@ -62,6 +64,8 @@ export interface FederaServer {
   /** Enrolled clients and revocations, when `identity` is configured. */
   identity: ClientRegistry | undefined;
   audit: AuditLog;
+  /** Every HTTP route, as registered (method, url, hidden from the OpenAPI document). */
+  routes: ReadonlyArray<{ method: string; url: string; hidden: boolean }>;
   /** Listen (port 0 by default) and resolve the base URL. */
   listen(port?: number, host?: string): Promise<string>;
   /** Stop schedulers, disconnect clients, close HTTP and the store. */
@@ -90,6 +94,13 @@ export async function buildServer(opts: BuildServerOptions): Promise<FederaServe
     ...(https ? { https } : {}),
   });
   installErrorHandler(app);
+  const routes: FederaServer['routes'][number][] = [];
+  app.addHook('onRoute', (r) => {
+    const hidden = Boolean((r.schema as { hide?: boolean } | undefined)?.hide);
+    for (const method of [r.method].flat()) routes.push({ method, url: r.url, hidden });
+  });
+  // Before any route, so the OpenAPI document collects every route's schema.
+  await app.register(openapiPlugin);
   await app.register(authPlugin, { tokens: opts.tokens ?? [] });
   const audit = await AuditLog.open(store);
   await app.register(auditPlugin, { audit, events });
@@ -98,6 +109,8 @@ export async function buildServer(opts: BuildServerOptions): Promise<FederaServe
     await app.register(identityRoutes, { registry: identity, enrolPerMinute: opts.identity?.enrolPerMinute });
   }
   await app.register(runsRoutes, { coordinator });
+  await app.register(featureStatsRoutes, { coordinator });
+  await app.register(dashboardPlugin, { events });
   if (opts.serving !== false) {
     await app.register(servingPlugin, { ...opts.serving, store, events });
     await app.register(metricsPlugin, { events });
@@ -125,6 +138,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<FederaServe
     events,
     identity,
     audit,
+    routes,
     async listen(port = 0, host = '127.0.0.1') {
       await app.listen({ port, host });
       const address = app.server.address();

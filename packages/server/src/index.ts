@@ -31,3 +31,5 @@ export * from './registry/index.js';
 export * from './serving/index.js';
 export * from './secagg/index.js';
 export { serverErrorCodes } from './error-codes.js';
+export * from './dashboard/index.js';
+export * from './openapi/index.js';
