@@ -58,7 +58,7 @@ export async function dashboardPlugin(app: FastifyInstance, options: DashboardOp
       .header('cache-control', 'no-cache')
       .send(await asset(request.params.file));
   });
-  app.get('/dashboard/events', hide, (request, reply) => {
+  app.get('/dashboard/events', hide, (_request, reply) => {
     reply.hijack();
     live.open(reply.raw);
   });
