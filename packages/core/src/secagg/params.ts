@@ -35,18 +35,19 @@ export interface SecAggParams {
 }
 
 /**
- * Default accepted probability that some client's secrets become unrecoverable at the expected
- * dropout rate. A failure costs one retried round (typed error, nothing committed), so 1 % keeps k
- * near Bell et al.'s O(log n) (k = 16 for n = 100 at 10 %) where 2^-20 would need k = 34.
+ * Default accepted probability, per round, that more than k - t of some client's neighbours drop
+ * at the expected dropout rate. k also sets the collusion margin (t = floor(k/2) + 1 colluding
+ * neighbours unmask a client), so the default stays conservative: 2^-20 gives k = 34 for n = 100
+ * at 10 % dropout. A deployment that trusts its server more may raise it (docs/security.md).
  */
-export const ROUND_FAILURE_TARGET = 0.01;
+export const ROUND_FAILURE_TARGET = 2 ** -20;
 
 /**
  * Fill in a round's parameters for `sampledCount` clients and check that the
  * sum of all quantized weighted updates fits in [-2^(m-1), 2^(m-1)).
  * k is the smallest even degree (Harary graph, Bell et al. 2020, §3) with at
  * least 2·log2(n) neighbours whose chance of losing more than k - t neighbours
- * at `dropoutRate` stays below `failureProbability` (1 %) per round; t = floor(k/2) + 1.
+ * at `dropoutRate` stays below `failureProbability` (2^-20 by default) per round; t = floor(k/2) + 1.
  *
  * @example
  * const params = deriveSecAggParams(100, { clipRange: 1 }); // k = 16, t = 9, b = 15
