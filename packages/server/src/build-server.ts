@@ -1,6 +1,7 @@
 import { DEFAULT_CHUNK_BYTES, DEFAULT_MAX_MESSAGE_BYTES } from '@federa/protocol';
 import type { ClientHello } from '@federa/protocol';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { Registry } from 'prom-client';
 import { Server } from 'socket.io';
 import { AuditLog, auditPlugin } from './audit/index.js';
 import { type TokenConfig, authPlugin } from './auth/index.js';
@@ -112,8 +113,10 @@ export async function buildServer(opts: BuildServerOptions): Promise<FederaServe
   await app.register(featureStatsRoutes, { coordinator });
   await app.register(dashboardPlugin, { events });
   if (opts.serving !== false) {
-    await app.register(servingPlugin, { ...opts.serving, store, events });
-    await app.register(metricsPlugin, { events });
+    // One registry: serving's request metrics and the federation's must reach the same /metrics.
+    const registry = new Registry();
+    await app.register(servingPlugin, { ...opts.serving, store, events, registry });
+    await app.register(metricsPlugin, { events, registry });
   }
   // One frame is at most a chunk plus envelope overhead; socket.io drops anything larger.
   const io = new Server(app.server, { maxHttpBufferSize: chunkBytes + 64 * 1024, serveClient: false });
