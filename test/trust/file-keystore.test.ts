@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { generateDeviceKey, loadOrCreateDeviceKey, signChallenge, toBase64 } from '@federa/client';
-import { helloSigningInput, parsePublicKey, verifySignature } from '@federa/server';
+import { helloSigningInput } from '@federa/protocol';
+import { parsePublicKey, verifySignature } from '@federa/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FileKeyStore } from '@federa/client/node';
 import { tempDir } from '../helpers/federation.js';

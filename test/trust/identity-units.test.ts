@@ -1,17 +1,6 @@
-import {
-  generateDeviceKey,
-  helloSigningInput as clientSigningInput,
-  signChallenge,
-  toBase64,
-} from '@federa/client';
-import {
-  AuditLog,
-  FederaStore,
-  KeyedRateLimiter,
-  parsePublicKey,
-  helloSigningInput as serverSigningInput,
-  verifySignature,
-} from '@federa/server';
+import { generateDeviceKey, signChallenge, toBase64 } from '@federa/client';
+import { helloSigningInput } from '@federa/protocol';
+import { AuditLog, FederaStore, KeyedRateLimiter, parsePublicKey, verifySignature } from '@federa/server';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/federation.js';
@@ -22,13 +11,16 @@ afterEach(async () => {
 });
 
 describe('challenge signatures', () => {
-  it('client and server build the same signing input', () => {
+  it('the signing input binds context, nonce and id without ambiguity', () => {
     fc.assert(
       fc.property(
         fc.uint8Array({ minLength: 32, maxLength: 32 }),
         fc.string({ maxLength: 64 }),
         (nonce, id) => {
-          expect(clientSigningInput(nonce, id)).toEqual(serverSigningInput(nonce, id));
+          const input = helloSigningInput(nonce, id);
+          expect(new TextDecoder().decode(input.subarray(0, 15))).toBe('federa-v1-hello');
+          expect(input.subarray(15, 47)).toEqual(nonce);
+          expect(new TextDecoder().decode(input.subarray(47))).toBe(id);
         },
       ),
     );
@@ -45,10 +37,10 @@ describe('challenge signatures', () => {
           fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/),
           async (nonce, otherNonce, id) => {
             const sig = await signChallenge(key, nonce, id);
-            expect(verifySignature(pk, serverSigningInput(nonce, id), sig)).toBe(true);
+            expect(verifySignature(pk, helloSigningInput(nonce, id), sig)).toBe(true);
             const sameNonce = nonce.every((b, i) => b === otherNonce[i]);
-            expect(verifySignature(pk, serverSigningInput(otherNonce, id), sig)).toBe(sameNonce);
-            expect(verifySignature(pk, serverSigningInput(nonce, `${id}x`), sig)).toBe(false);
+            expect(verifySignature(pk, helloSigningInput(otherNonce, id), sig)).toBe(sameNonce);
+            expect(verifySignature(pk, helloSigningInput(nonce, `${id}x`), sig)).toBe(false);
           },
         ),
         { numRuns: 25 },

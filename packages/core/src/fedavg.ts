@@ -103,6 +103,18 @@ function addScaledInto64(acc: Float64Array, d: Float32Array, weight: number): vo
   for (; j < n; j++) acc[j] = acc[j]! + weight * d[j]!;
 }
 
+/** The examples-weighted streaming mean as a round aggregator, shared by every strategy that averages like FedAvg. */
+export function createMeanAggregator(specs: readonly TensorSpec[]): RoundAggregator {
+  const mean = new StreamingWeightedMean(specs);
+  return {
+    add: (u: ClientUpdate) => mean.add(u.delta, u.numExamples),
+    get count() {
+      return mean.count;
+    },
+    finish: () => mean.finish(),
+  };
+}
+
 /** global + delta, as new arrays. */
 export function applyPlainDelta(global: Weights, delta: Weights): Weights {
   return global.map((g, i) => {
@@ -123,16 +135,7 @@ export function createFedAvg(): Strategy {
     name: 'fedavg',
     supports: { streaming: true, secureAggregation: true },
     clientConfig: () => ({}),
-    createAggregator(specs: readonly TensorSpec[]): RoundAggregator {
-      const mean = new StreamingWeightedMean(specs);
-      return {
-        add: (u: ClientUpdate) => mean.add(u.delta, u.numExamples),
-        get count() {
-          return mean.count;
-        },
-        finish: () => mean.finish(),
-      };
-    },
+    createAggregator: createMeanAggregator,
     applyDelta(global: Weights, delta: Weights, state: StrategyState): ServerStep {
       return { weights: applyPlainDelta(global, delta), state };
     },

@@ -40,3 +40,4 @@ export type { FrameReaderLimits } from './frame-reader.js';
 export { errorBody, errorFromWire, protocolErrors } from './errors.js';
 export type { ProtocolErrorCode } from './errors.js';
 export type { ClientToServerEvents, ServerToClientEvents } from './socket-events.js';
+export { helloSigningInput } from './hello-signing.js';

@@ -1,4 +1,4 @@
-import { helloSigningInput } from './hello-signing.js';
+import { helloSigningInput } from '@federa/protocol';
 
 /** Device key algorithms the coordinator accepts. */
 export type DeviceKeyAlgorithm = 'Ed25519' | 'ECDSA-P256';

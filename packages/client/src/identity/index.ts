@@ -8,5 +8,5 @@ export {
   toBase64,
 } from './device-key.js';
 export { type EnrolOptions, enrolDevice, loadOrCreateDeviceKey } from './enrol.js';
-export { helloSigningInput } from './hello-signing.js';
+export { helloSigningInput } from '@federa/protocol';
 export { type KeyStore, MemoryKeyStore } from './key-store.js';

@@ -1,7 +1,7 @@
 import type { ServerStep, Strategy, StrategyState } from '../strategy.js';
 import type { Weights } from '../weights.js';
 import { defineStrategy } from './definition.js';
-import { createMeanAggregator } from './mean-aggregator.js';
+import { createMeanAggregator } from '../fedavg.js';
 import { readStateTensor } from './state.js';
 
 /** Parameters of FedAvgM. */

@@ -1,6 +1,6 @@
 import type { ServerStep, Strategy, StrategyState } from '../strategy.js';
 import type { Weights } from '../weights.js';
-import { createMeanAggregator } from './mean-aggregator.js';
+import { createMeanAggregator } from '../fedavg.js';
 import { readStateTensor } from './state.js';
 
 /** Parameters shared by FedAdagrad, FedAdam and FedYogi. */

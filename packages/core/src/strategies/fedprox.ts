@@ -1,7 +1,7 @@
 import { applyPlainDelta } from '../fedavg.js';
 import type { Strategy } from '../strategy.js';
 import { defineStrategy } from './definition.js';
-import { createMeanAggregator } from './mean-aggregator.js';
+import { createMeanAggregator } from '../fedavg.js';
 
 /** Parameters of FedProx. */
 export type FedProxParams = {

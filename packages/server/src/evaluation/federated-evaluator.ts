@@ -6,6 +6,7 @@ import type { RunRecord, VersionRecord } from '../runs/run-types.js';
 import type { EvaluationRecord, EvaluationStore } from './evaluation-store.js';
 import { EvaluationRound } from './evaluation-round.js';
 import { DEFAULT_EVALUATION_TIMEOUT_MS, evaluatesAfter } from './evaluation-settings.js';
+import { untilDoneOrDeadline } from '../rounds/until-done.js';
 
 /** What a {@link FederatedEvaluator} needs from the scheduler. */
 export interface FederatedEvaluatorDeps {
@@ -106,23 +107,4 @@ export class FederatedEvaluator {
     await this.deps.evaluations.put(record);
     return record;
   }
-}
-
-async function untilDoneOrDeadline(
-  done: Promise<void>,
-  deadline: number,
-  signal: AbortSignal,
-): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  let onAbort = () => {};
-  const stopped = new Promise<void>((resolve) => {
-    onAbort = () => resolve();
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-  const timeout = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
-  });
-  await Promise.race([done, timeout, stopped]);
-  clearTimeout(timer);
-  signal.removeEventListener('abort', onAbort);
 }

@@ -2,7 +2,8 @@ import type { ClientHello } from '@federa/protocol';
 import type { FederaStore } from '../store/store.js';
 import { EnrolmentTokens } from './enrolment-tokens.js';
 import { identityErrors } from './errors.js';
-import { type KeyAlgorithm, helloSigningInput } from './hello-signing.js';
+import { helloSigningInput } from '@federa/protocol';
+import type { KeyAlgorithm } from './key-algorithms.js';
 import { type ClientPublicKey, parsePublicKey, verifySignature } from './public-key.js';
 
 /** An enrolled client as stored (`clients` sublevel) and listed over REST. */

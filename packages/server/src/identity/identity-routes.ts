@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { roleGuard } from '../auth/index.js';
 import { serverErrors } from '../errors.js';
 import type { ClientRegistry, EnrolRequest } from './client-registry.js';
-import { KEY_ALGORITHMS } from './hello-signing.js';
+import { KEY_ALGORITHMS } from './key-algorithms.js';
 import { KeyedRateLimiter } from './rate-limit.js';
 
 /** Options of {@link identityRoutes}. */

@@ -5,7 +5,7 @@ export {
   type IssuedEnrolmentToken,
 } from './enrolment-tokens.js';
 export { type IdentityErrorCode, identityErrors } from './errors.js';
-export { helloSigningInput, KEY_ALGORITHMS, type KeyAlgorithm } from './hello-signing.js';
+export { KEY_ALGORITHMS, type KeyAlgorithm } from './key-algorithms.js';
 export { identityRoutes, type IdentityRoutesOptions } from './identity-routes.js';
 export { type ClientPublicKey, parsePublicKey, verifySignature } from './public-key.js';
 export {

@@ -1,6 +1,6 @@
 import { type KeyObject, createHash, createPublicKey, verify } from 'node:crypto';
 import { identityErrors } from './errors.js';
-import { KEY_ALGORITHMS, type KeyAlgorithm } from './hello-signing.js';
+import { KEY_ALGORITHMS, type KeyAlgorithm } from './key-algorithms.js';
 
 // DER SubjectPublicKeyInfo headers that turn a raw key into SPKI (RFC 8410 §4, RFC 5480 §2).
 const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');

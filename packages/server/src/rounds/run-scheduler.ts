@@ -22,6 +22,7 @@ import { collectorFor } from './collectors.js';
 import { weightedMetrics } from './open-round.js';
 import type { RoundCollector } from './round-collector.js';
 import { randomId } from './random-id.js';
+import { untilDoneOrDeadline } from './until-done.js';
 
 /** Evaluates a candidate global model (e.g. test accuracy on held-out data). */
 export type ServerEvaluator = (run: RunRecord, weights: Weights) => Promise<Record<string, number>>;
@@ -211,29 +212,13 @@ export class RunScheduler {
         ?.send({ kind: 'task', task })
         .catch(() => undefined);
     }
-    await this.untilDoneOrDeadline(open, deadline);
+    await untilDoneOrDeadline(open.allAnswered, deadline, this.abort.signal);
     open.close();
     this.recovery.closed();
     this.open = undefined;
     for (const taskId of tasks.keys()) this.deps.closedTasks.add(taskId);
     pool.markIdle(sampled);
     return this.abort.signal.aborted ? undefined : open;
-  }
-
-  private async untilDoneOrDeadline(open: RoundCollector, deadline: number): Promise<void> {
-    const signal = this.abort.signal;
-    let timer: NodeJS.Timeout | undefined;
-    let onAbort = () => {};
-    const stopped = new Promise<void>((resolve) => {
-      onAbort = () => resolve();
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
-    const timeout = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
-    });
-    await Promise.race([open.allAnswered, timeout, stopped]);
-    clearTimeout(timer);
-    signal.removeEventListener('abort', onAbort);
   }
 
   private async commit(

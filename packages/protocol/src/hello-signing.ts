@@ -1,9 +1,11 @@
 const CONTEXT = new TextEncoder().encode('federa-v1-hello');
 
 /**
- * Bytes signed to answer a coordinator challenge: `"federa-v1-hello" || nonce || utf8(clientId)`.
- * Binding the session nonce and the id stops replay into another session.
- * Mirrors packages/server/src/identity/hello-signing.ts (test/trust checks both agree).
+ * Bytes an enrolled client signs to answer a Challenge:
+ * `"federa-v1-hello" || nonce || utf8(clientId)`. The fixed context and the
+ * session's fresh nonce stop a signature being replayed in another session or
+ * reused for another purpose (the bind-to-session idea of Bonawitz et al.
+ * 2017, §6.1). Part of the wire contract: client and coordinator both use this.
  *
  * @example
  * const data = helloSigningInput(challenge.nonce, 'hospital-1');
