@@ -315,8 +315,11 @@ export class FederaClient {
     this.emit({ type: 'trained', task, numExamples: result.numExamples, metrics: result.metrics });
     if (this.stopped) return;
     // Under SecAgg+ only the masked, quantized delta ever leaves the client.
-    if (this.secagg?.task.taskId === task.taskId)
-      return this.secagg.trained(result.delta, result.numExamples);
+    if (this.secagg?.task.taskId === task.taskId) {
+      // DP-FedAvg weighs clipped deltas equally (McMahan et al. 2018): mask with weight 1 under DP.
+      const weight = (h.extra['clip_norm'] ?? 0) > 0 ? 1 : result.numExamples;
+      return this.secagg.trained(result.delta, weight);
+    }
     const update: EnvelopeBody = {
       kind: 'update',
       update: {

@@ -29,6 +29,11 @@ export interface SecAggRoundOptions {
   stageTimeoutMs: number;
   /** Below this many clients in a stage the attempt cannot commit: stop waiting. */
   minClients: number;
+  /**
+   * Turns the unmasked mean of the survivors' deltas into the round's delta; default: as is.
+   * A DP strategy adds its noise here (the coordinator never sees the individual deltas).
+   */
+  finish?: (mean: Weights, survivors: number) => Weights;
 }
 
 /** A stage message the coordinator accepted (for tests that act on server-side progress). */
@@ -215,7 +220,8 @@ export class SecAggRound implements RoundCollector {
       await this.unmaskGate.opened;
       const result = await server.finish();
       const { weightedMeanDelta } = decodeAggregate(result.sum, this.opts.params, result.survivors.length);
-      return this.split(weightedMeanDelta);
+      const mean = this.split(weightedMeanDelta);
+      return this.opts.finish ? this.opts.finish(mean, result.survivors.length) : mean;
     } finally {
       this.unmaskGate.cancel();
       closeSession(this.secagg.sessionId, this);
