@@ -1,4 +1,6 @@
+import { type DeviceKey, helloCredentials } from '@federa/client';
 import {
+  type ClientHello,
   type EnvelopeBody,
   type EnvelopeKind,
   FEDERA_EVENT,
@@ -15,6 +17,7 @@ import { type Socket, io } from 'socket.io-client';
  */
 export class RawClient {
   readonly received: EnvelopeBody[] = [];
+  disconnected = false;
   private readonly reader = new FrameReader();
   private queue: Promise<void> = Promise.resolve();
 
@@ -25,27 +28,36 @@ export class RawClient {
         if (env) this.received.push(env.body);
       });
     });
+    socket.on('disconnect', () => {
+      this.disconnected = true;
+    });
   }
 
+  /** Connect and stop at the challenge, so the test decides what hello to send. */
+  static async open(url: string): Promise<{ raw: RawClient; nonce: Uint8Array }> {
+    const raw = new RawClient(io(url, { transports: ['websocket'], reconnection: false }));
+    const challenge = await raw.next('challenge');
+    return { raw, nonce: challenge.challenge.nonce };
+  }
+
+  /** A hello for `clientId`, signed over `nonce` when a device key is given. */
+  static async hello(clientId: string, nonce: Uint8Array, key?: DeviceKey): Promise<ClientHello> {
+    const credentials = key
+      ? await helloCredentials(key, nonce, clientId)
+      : { token: '', publicKey: new Uint8Array(), signature: new Uint8Array(), keyAlgorithm: '' };
+    return {
+      clientId,
+      credentials,
+      protocolVersion: PROTOCOL_VERSION,
+      capabilities: { backend: 'none', maxMessageBytes: 0, secureAggregation: false, features: [] },
+      sdkVersion: 'raw',
+    };
+  }
+
+  /** Connect, say an unsigned hello as `clientId` and wait to be welcomed. */
   static async connect(url: string, clientId: string): Promise<RawClient> {
-    const socket = io(url, { transports: ['websocket'], reconnection: false });
-    const raw = new RawClient(socket);
-    await raw.next('challenge');
-    await raw.send({
-      kind: 'hello',
-      hello: {
-        clientId,
-        credentials: {
-          token: '',
-          publicKey: new Uint8Array(),
-          signature: new Uint8Array(),
-          keyAlgorithm: '',
-        },
-        protocolVersion: PROTOCOL_VERSION,
-        capabilities: { backend: 'none', maxMessageBytes: 0, secureAggregation: false, features: [] },
-        sdkVersion: 'raw',
-      },
-    });
+    const { raw, nonce } = await RawClient.open(url);
+    await raw.send({ kind: 'hello', hello: await RawClient.hello(clientId, nonce) });
     await raw.next('welcome');
     return raw;
   }

@@ -10,7 +10,7 @@ import type { FederaServer } from '@federa/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startServer, tinyData, tinyTopology, waitFor } from '../helpers/federation.js';
 import { TOKENS, api, tokenConfig } from './admin-api.js';
-import { HelloClient } from './hello-client.js';
+import { RawClient } from '../helpers/raw-client.js';
 
 let cleanup: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -38,9 +38,9 @@ async function enrolled(url: string, clientId: string, algorithm: DeviceKey['alg
 }
 
 async function signedHelloClient(url: string, clientId: string, key: DeviceKey): Promise<HelloClient> {
-  const { raw, nonce } = await HelloClient.open(url);
+  const { raw, nonce } = await RawClient.open(url);
   cleanup.push(() => raw.close());
-  await raw.send({ kind: 'hello', hello: await HelloClient.hello(clientId, nonce, key) });
+  await raw.send({ kind: 'hello', hello: await RawClient.hello(clientId, nonce, key) });
   await raw.next('welcome');
   return raw;
 }
@@ -48,11 +48,11 @@ async function signedHelloClient(url: string, clientId: string, key: DeviceKey):
 describe('client identity at the gateway', () => {
   it('refuses an unenrolled client with SESSION_UNAUTHENTICATED, signed or not, and the SDK stops', async () => {
     const { url } = await secureServer();
-    const { raw, nonce } = await HelloClient.open(url);
+    const { raw, nonce } = await RawClient.open(url);
     cleanup.push(() => raw.close());
     await raw.send({
       kind: 'hello',
-      hello: await HelloClient.hello('stranger', nonce, await generateDeviceKey()),
+      hello: await RawClient.hello('stranger', nonce, await generateDeviceKey()),
     });
     expect(await raw.nextErrorCode()).toBe('FEDERA_ERR_SESSION_UNAUTHENTICATED');
     await waitFor(() => raw.disconnected);
@@ -67,23 +67,23 @@ describe('client identity at the gateway', () => {
     const keyA = await enrolled(url, 'site-a');
     await enrolled(url, 'site-b', 'ECDSA-P256');
     // A legitimate session of site-a; an eavesdropper keeps its signed hello.
-    const first = await HelloClient.open(url);
+    const first = await RawClient.open(url);
     cleanup.push(() => first.raw.close());
-    const captured = await HelloClient.hello('site-a', first.nonce, keyA);
+    const captured = await RawClient.hello('site-a', first.nonce, keyA);
     await first.raw.send({ kind: 'hello', hello: captured });
     await first.raw.next('welcome');
     first.raw.close();
 
-    const replay = await HelloClient.open(url);
+    const replay = await RawClient.open(url);
     cleanup.push(() => replay.raw.close());
     expect(replay.nonce).not.toEqual(first.nonce);
     await replay.raw.send({ kind: 'hello', hello: captured });
     expect(await replay.raw.nextErrorCode()).toBe('FEDERA_ERR_SESSION_UNAUTHENTICATED');
 
     // site-a's signature over this very session's nonce does not authenticate site-b.
-    const impersonate = await HelloClient.open(url);
+    const impersonate = await RawClient.open(url);
     cleanup.push(() => impersonate.raw.close());
-    const signedByA = await HelloClient.hello('site-a', impersonate.nonce, keyA);
+    const signedByA = await RawClient.hello('site-a', impersonate.nonce, keyA);
     await impersonate.raw.send({ kind: 'hello', hello: { ...signedByA, clientId: 'site-b' } });
     expect(await impersonate.raw.nextErrorCode()).toBe('FEDERA_ERR_SESSION_UNAUTHENTICATED');
   });
@@ -102,9 +102,9 @@ describe('client identity at the gateway', () => {
     expect(await raw.nextErrorCode()).toBe('FEDERA_ERR_IDENTITY_REVOKED');
     await waitFor(() => raw.disconnected);
 
-    const again = await HelloClient.open(url);
+    const again = await RawClient.open(url);
     cleanup.push(() => again.raw.close());
-    await again.raw.send({ kind: 'hello', hello: await HelloClient.hello('site-r', again.nonce, key) });
+    await again.raw.send({ kind: 'hello', hello: await RawClient.hello('site-r', again.nonce, key) });
     expect(await again.raw.nextErrorCode()).toBe('FEDERA_ERR_SESSION_UNAUTHENTICATED');
   });
 
