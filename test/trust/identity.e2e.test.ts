@@ -37,7 +37,7 @@ async function enrolled(url: string, clientId: string, algorithm: DeviceKey['alg
   return key;
 }
 
-async function signedHelloClient(url: string, clientId: string, key: DeviceKey): Promise<HelloClient> {
+async function signedHelloClient(url: string, clientId: string, key: DeviceKey): Promise<RawClient> {
   const { raw, nonce } = await RawClient.open(url);
   cleanup.push(() => raw.close());
   await raw.send({ kind: 'hello', hello: await RawClient.hello(clientId, nonce, key) });
