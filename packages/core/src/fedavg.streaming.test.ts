@@ -87,7 +87,9 @@ describe('StreamingWeightedMean', () => {
         fc.integer({ min: 0, max: 20 }),
         fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY),
         f32,
-        (position, bad, fill) => {
+        (position, bad, rawFill) => {
+          // 0 + 3·(-0) is +0 in the accumulator; compare the value, not the sign of zero.
+          const fill = rawFill + 0;
           const specs = specsFor([13, 8]);
           const mean = new StreamingWeightedMean(specs);
           const good: Weights = [new Float32Array(13).fill(fill), new Float32Array(8).fill(2)];
