@@ -6,9 +6,11 @@ export {
   addScaledInto,
   assertWeightsMatch,
   cloneWeights,
+  flattenWeights,
   l2Norm,
   paramCount,
   sizeOf,
+  unflattenWeights,
   zerosFor,
 } from './weights.js';
 export type { TensorSpec, Weights } from './weights.js';

@@ -76,3 +76,28 @@ export function l2Norm(w: Weights): number {
   for (const t of w) for (let j = 0; j < t.length; j++) sum += t[j]! * t[j]!;
   return Math.sqrt(sum);
 }
+
+/** All tensors concatenated into one vector (model order), e.g. to quantize or to treat an update as a point. */
+export function flattenWeights(w: Weights): Float32Array {
+  let total = 0;
+  for (const t of w) total += t.length;
+  const out = new Float32Array(total);
+  let offset = 0;
+  for (const t of w) {
+    out.set(t, offset);
+    offset += t.length;
+  }
+  return out;
+}
+
+/** Split a flat vector back into fresh float32 tensors of `specs` (inverse of {@link flattenWeights}). */
+export function unflattenWeights(specs: readonly TensorSpec[], flat: ArrayLike<number>): Weights {
+  let offset = 0;
+  return specs.map((s) => {
+    const n = sizeOf(s.shape);
+    const t = new Float32Array(n);
+    for (let j = 0; j < n; j++) t[j] = flat[offset + j]!;
+    offset += n;
+    return t;
+  });
+}

@@ -1,4 +1,4 @@
-import type { Weights } from '../weights.js';
+import { type Weights, flattenWeights } from '../weights.js';
 import { compareIds, concatBytes, randomBytes, wordsToBytes } from './bytes.js';
 import { secaggErrors } from './errors.js';
 import { FIELD_BYTES, bytesToBigInt, decodeFieldElement, encodeFieldElement } from './field.js';
@@ -152,7 +152,7 @@ export class SecAggClient {
       assertLength(s.ciphertext, sealedLength(SHARE_PAIR_BYTES), 'encrypted share');
     }
     this.requireThreshold(inbox.shares.length, 'neighbours that shared keys');
-    const words = quantizeUpdate(Array.isArray(delta) ? flatten(delta) : delta, numExamples, params);
+    const words = quantizeUpdate(Array.isArray(delta) ? flattenWeights(delta) : delta, numExamples, params);
     return this.step('mask', 'unmask', async () => {
       // Derive every key first, then expand all masks in one fused pass over the vector.
       const pairwise = await Promise.all(
@@ -226,16 +226,4 @@ export class SecAggClient {
       );
     }
   }
-}
-
-function flatten(weights: Weights): Float32Array {
-  let n = 0;
-  for (const t of weights) n += t.length;
-  const out = new Float32Array(n);
-  let off = 0;
-  for (const t of weights) {
-    out.set(t, off);
-    off += t.length;
-  }
-  return out;
 }

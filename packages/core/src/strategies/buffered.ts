@@ -1,7 +1,7 @@
 import { coreErrors } from '../core-errors.js';
 import type { ClientUpdate, RoundAggregator } from '../strategy.js';
 import { type TensorSpec, assertWeightsMatch } from '../weights.js';
-import { flatten, unflatten } from './flat.js';
+import { flattenWeights, unflattenWeights } from '../weights.js';
 
 /** Reduces every update of a round (flattened, unweighted) to one flat delta. */
 export type FlatReducer = (updates: readonly Float32Array[]) => ArrayLike<number>;
@@ -22,14 +22,14 @@ export function createBufferedAggregator(specs: readonly TensorSpec[], reduce: F
         throw coreErrors.create('FEDERA_ERR_CORE_BAD_WEIGHT', String(update.numExamples));
       }
       assertWeightsMatch(specs, update.delta);
-      updates.push(flatten(specs, update.delta));
+      updates.push(flattenWeights(update.delta));
     },
     get count() {
       return updates.length;
     },
     finish() {
       if (updates.length === 0) throw coreErrors.create('FEDERA_ERR_CORE_NO_UPDATES');
-      return unflatten(specs, reduce(updates));
+      return unflattenWeights(specs, reduce(updates));
     },
   };
 }

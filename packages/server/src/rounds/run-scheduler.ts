@@ -5,6 +5,7 @@ import {
   type Weights,
   createStrategy,
   isFederaError,
+  paramCount,
   sampleClients,
 } from '@federa/core';
 import { type EnvelopeBody, hashWeights } from '@federa/protocol';
@@ -242,7 +243,7 @@ export class RunScheduler {
       round: open.init.round,
       hash: await hashWeights(run.specs, step.weights),
       createdAt: now,
-      numParams: step.weights.reduce((n, t) => n + t.length, 0),
+      numParams: paramCount(run.specs),
       metrics,
     };
     const roundRecord: RoundRecord = {

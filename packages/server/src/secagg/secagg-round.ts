@@ -4,8 +4,9 @@ import {
   type TensorSpec,
   type Weights,
   decodeAggregate,
+  paramCount,
   secaggErrors,
-  sizeOf,
+  unflattenWeights,
 } from '@federa/core';
 import type { SecAggBody, SecAggSetup, WeightUpdate } from '@federa/protocol';
 import { randomId } from '../rounds/random-id.js';
@@ -101,7 +102,7 @@ export class SecAggRound implements RoundCollector {
       round: init.round,
       sampled: this.sampled,
       params: opts.params,
-      vectorLength: specs.reduce((n, s) => n + sizeOf(s.shape), 0),
+      vectorLength: paramCount(specs),
     });
     this.gate = new StageGate(opts.stageTimeoutMs, () => void this.advance());
     this.unmaskGate = new StageGate(opts.stageTimeoutMs, () => undefined);
@@ -220,7 +221,7 @@ export class SecAggRound implements RoundCollector {
       await this.unmaskGate.opened;
       const result = await server.finish();
       const { weightedMeanDelta } = decodeAggregate(result.sum, this.opts.params, result.survivors.length);
-      const mean = this.split(weightedMeanDelta);
+      const mean = unflattenWeights(this.specs, weightedMeanDelta);
       return this.opts.finish ? this.opts.finish(mean, result.survivors.length) : mean;
     } finally {
       this.unmaskGate.cancel();
@@ -267,15 +268,5 @@ export class SecAggRound implements RoundCollector {
   private send(clientId: string, body: Parameters<RoundInit['send']>[1]): void {
     // A failed send is a dropout; the stage timeout and the threshold handle it.
     this.init.send(clientId, body).catch(() => undefined);
-  }
-
-  private split(flat: Float32Array): Weights {
-    let offset = 0;
-    return this.specs.map((spec) => {
-      const n = sizeOf(spec.shape);
-      const t = flat.slice(offset, offset + n);
-      offset += n;
-      return t;
-    });
   }
 }

@@ -1,17 +1,9 @@
 import type { TensorSpec, Weights } from '@federa/core';
-import { sizeOf } from '@federa/core';
+import { flattenWeights, sizeOf } from '@federa/core';
 
 /** All tensors back to back as float32 (little-endian on every supported platform). */
 export function packWeights(weights: Weights): Uint8Array {
-  let total = 0;
-  for (const t of weights) total += t.length;
-  const flat = new Float32Array(total);
-  let offset = 0;
-  for (const t of weights) {
-    flat.set(t, offset);
-    offset += t.length;
-  }
-  return new Uint8Array(flat.buffer);
+  return new Uint8Array(flattenWeights(weights).buffer);
 }
 
 /** Inverse of {@link packWeights}; returns undefined when the byte count does not fit the layout. */
