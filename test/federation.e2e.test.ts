@@ -89,3 +89,24 @@ describe('federation end to end', () => {
     expect(tensorsAfterRound[2]).toBe(tensorsAfterRound[0]);
   });
 });
+
+describe('run lifecycle', () => {
+  it('starting a run twice at once drives it with one scheduler', async () => {
+    const { server, url } = await startServer({ serving: false });
+    const clients = await Promise.all(['a', 'b'].map((id, i) => startClient(url, id, tinyData(10, i))));
+    track(
+      server,
+      clients.map((c) => c.client),
+    );
+    const started: number[] = [];
+    server.events.on('round-started', ({ round }) => started.push(round));
+    await server.coordinator.createRun({
+      settings: { id: 'twice', rounds: 2, clientsPerRound: 2, minClients: 2, batchSize: 4 },
+      topology: tinyTopology(),
+    });
+    await Promise.all([server.coordinator.startRun('twice'), server.coordinator.startRun('twice')]);
+    await server.coordinator.whenIdle('twice');
+    expect((await server.coordinator.getRun('twice')).status).toBe('completed');
+    expect(started).toEqual([1, 2]);
+  });
+});

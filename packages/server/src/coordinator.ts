@@ -1,4 +1,10 @@
-import { type StrategyConfig, type TensorSpec, type Weights, validateRunStrategy } from '@federa/core';
+import {
+  type StrategyConfig,
+  type TensorSpec,
+  type Weights,
+  paramCount,
+  validateRunStrategy,
+} from '@federa/core';
 import {
   type EvaluateResult,
   type WeightUpdate,
@@ -89,7 +95,7 @@ export class Coordinator {
       updatedAt: now,
     };
     const hash = await hashWeights(initial.specs, initial.weights);
-    const numParams = initial.weights.reduce((n, t) => n + t.length, 0);
+    const numParams = paramCount(initial.specs);
     const version0 = {
       runId: settings.id,
       version: 0,
@@ -112,22 +118,28 @@ export class Coordinator {
 
   /** Start (or continue after a stop or restart) a run's rounds. */
   async startRun(id: string): Promise<RunRecord> {
-    const run = await this.getRun(id);
-    if (run.status === 'completed') throw serverErrors.create('FEDERA_ERR_RUN_STATE', `${id} is completed`);
-    if (this.schedulers.has(id)) return run;
-    const running: RunRecord = { ...run, status: 'running', updatedAt: Date.now() };
-    delete running.error;
-    await this.store.putRun(running);
-    this.opts.events.emit('run-updated', running);
+    if (this.schedulers.has(id)) return this.getRun(id);
     const scheduler = new RunScheduler(
       { ...this.opts, pool: this.pool, closedTasks: this.closedTasks, evaluations: this.evaluations },
       id,
     );
+    // Claimed before the first await, so a concurrent start of the same run returns above.
     this.schedulers.set(id, scheduler);
-    void scheduler.start().finally(() => {
+    try {
+      const run = await this.getRun(id);
+      if (run.status === 'completed') throw serverErrors.create('FEDERA_ERR_RUN_STATE', `${id} is completed`);
+      const running: RunRecord = { ...run, status: 'running', updatedAt: Date.now() };
+      delete running.error;
+      await this.store.putRun(running);
+      this.opts.events.emit('run-updated', running);
+      void scheduler.start().finally(() => {
+        if (this.schedulers.get(id) === scheduler) this.schedulers.delete(id);
+      });
+      return running;
+    } catch (err) {
       if (this.schedulers.get(id) === scheduler) this.schedulers.delete(id);
-    });
-    return running;
+      throw err;
+    }
   }
 
   /** Stop a run; its open round is dropped, committed versions stay. */
@@ -137,12 +149,8 @@ export class Coordinator {
     this.schedulers.delete(id);
     await scheduler?.stop();
     if (run.status !== 'running') return run;
-    const stopped: RunRecord = {
-      ...run,
-      ...(await this.getRun(id)),
-      status: 'stopped',
-      updatedAt: Date.now(),
-    };
+    // Re-read: the scheduler may have committed progress while it stopped.
+    const stopped: RunRecord = { ...(await this.getRun(id)), status: 'stopped', updatedAt: Date.now() };
     await this.store.putRun(stopped);
     this.opts.events.emit('run-updated', stopped);
     return stopped;
