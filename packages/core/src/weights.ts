@@ -28,11 +28,6 @@ export function zerosFor(specs: readonly TensorSpec[]): Weights {
   return specs.map((s) => new Float32Array(sizeOf(s.shape)));
 }
 
-/** Deep copy. */
-export function cloneWeights(w: Weights): Weights {
-  return w.map((t) => t.slice());
-}
-
 /**
  * Throw a typed error unless `w` has exactly the layout of `specs` and only
  * finite values. Every update from the network passes through this.
@@ -58,15 +53,6 @@ export function assertWeightsMatch(specs: readonly TensorSpec[], w: Weights): vo
         throw coreErrors.create('FEDERA_ERR_CORE_NOT_FINITE', `tensor ${i} (${specs[i]!.name}) index ${j}`);
       }
     }
-  }
-}
-
-/** target += scale * source, elementwise, in place. */
-export function addScaledInto(target: Weights, source: Weights, scale: number): void {
-  for (let i = 0; i < target.length; i++) {
-    const t = target[i]!;
-    const s = source[i]!;
-    for (let j = 0; j < t.length; j++) t[j]! += scale * s[j]!;
   }
 }
 
