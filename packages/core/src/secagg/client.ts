@@ -14,7 +14,7 @@ import {
   selfMaskKey,
   openShare,
 } from './keys.js';
-import { applyKeystreams } from './keystream.js';
+import { type MaskExpander, webCryptoMaskExpander } from './keystream.js';
 import type {
   AdvertiseKeys,
   AdvertisedKey,
@@ -29,6 +29,7 @@ import type {
 import { type SecAggParams, validateSecAggParams } from './params.js';
 import { quantizeUpdate } from './quantize.js';
 import { splitSecret } from './shamir.js';
+import { WordAccumulator } from './word-accumulator.js';
 import { assertDistinct, assertLength, assertRecipient, assertSameRound, assertStage } from './validate.js';
 
 /** Plaintext of one encrypted share pair: self-mask share ‖ masking-key share. */
@@ -40,6 +41,8 @@ export interface SecAggClientOptions {
   readonly round: number;
   readonly clientId: string;
   readonly params: SecAggParams;
+  /** How masks are expanded (default: WebCrypto, in Node and browsers). */
+  readonly maskExpander?: MaskExpander;
 }
 
 type ClientStage = 'advertise' | 'share' | 'mask' | 'unmask' | 'done';
@@ -166,9 +169,11 @@ export class SecAggClient {
         }),
       );
       const self = { key: await selfMaskKey(this.selfSeed!, runId, round, clientId), sign: 1 as const };
-      await applyKeystreams(words, [self, ...pairwise], params.modulusBits);
+      const acc = WordAccumulator.create(words.length);
+      acc.add(wordsToBytes(words), 0, 1);
+      await (this.opts.maskExpander ?? webCryptoMaskExpander)(acc, [self, ...pairwise]);
       for (const s of inbox.shares) this.held.set(s.senderId, s.ciphertext);
-      return { runId, round, clientId, words: wordsToBytes(words) };
+      return { runId, round, clientId, words: acc.toBytes(params.modulusBits) };
     });
   }
 

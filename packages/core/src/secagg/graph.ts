@@ -66,12 +66,12 @@ async function shuffledRing(ids: readonly string[], runId: string, round: number
     'SHA-256',
     encodeContext('federa/secagg/v1/graph', runId, round) as BufferSource,
   );
-  const key = await globalThis.crypto.subtle.importKey('raw', seed, 'AES-CTR', false, ['encrypt']);
+  const key = new Uint8Array(seed);
   const ring = [...ids];
-  let words = await keystream(key, 2 * ring.length + 16, 32);
+  let words = await keystream(key, 2 * ring.length + 16);
   let used = 0;
   const refill = async (): Promise<void> => {
-    const longer = await keystream(key, words.length * 2, 32);
+    const longer = await keystream(key, words.length * 2);
     used = words.length;
     words = longer;
   };

@@ -1,6 +1,6 @@
 import { compareIds, concatBytes, encodeContext, fromBase64Url, randomBytes, toBase64Url } from './bytes.js';
 import { secaggErrors } from './errors.js';
-import { deriveAesKey } from './keystream.js';
+import { deriveGcmKey, hkdf } from './keystream.js';
 
 const subtle = () => globalThis.crypto.subtle;
 const X25519 = { name: 'X25519' } as const;
@@ -61,9 +61,9 @@ export function pairwiseMaskKey(
   round: number,
   a: string,
   b: string,
-): Promise<CryptoKey> {
+): Promise<Uint8Array> {
   const [lo, hi] = compareIds(a, b) < 0 ? [a, b] : [b, a];
-  return deriveAesKey(secret, encodeContext('pairwise-mask', runId, round, lo, hi), 'AES-CTR');
+  return hkdf(secret, encodeContext('pairwise-mask', runId, round, lo, hi));
 }
 
 /** AES-CTR key of `clientId`'s self mask, from its 32-byte seed b. */
@@ -72,8 +72,8 @@ export function selfMaskKey(
   runId: string,
   round: number,
   clientId: string,
-): Promise<CryptoKey> {
-  return deriveAesKey(seed, encodeContext('self-mask', runId, round, clientId), 'AES-CTR');
+): Promise<Uint8Array> {
+  return hkdf(seed, encodeContext('self-mask', runId, round, clientId));
 }
 
 /** Ciphertext length of a share pair carrying `plaintextBytes`. */
@@ -131,5 +131,5 @@ async function shareKey(
   c: { runId: string; round: number; senderId: string; recipientId: string },
 ): Promise<{ key: CryptoKey; aad: Uint8Array }> {
   const aad = encodeContext('share', c.runId, c.round, c.senderId, c.recipientId);
-  return { key: await deriveAesKey(secret, aad, 'AES-GCM'), aad };
+  return { key: await deriveGcmKey(secret, aad), aad };
 }

@@ -1,4 +1,5 @@
-import { encodeContext, keystreamWords } from './bytes.js';
+import { encodeContext } from './bytes.js';
+import { WordAccumulator } from './word-accumulator.js';
 
 const subtle = () => globalThis.crypto.subtle;
 
@@ -8,110 +9,95 @@ const CHUNK_BYTES = 1024 * 1024;
 const IN_FLIGHT = 4;
 const ZEROS = new Uint8Array(CHUNK_BYTES);
 
+/** Bytes of an AES-256 mask key. */
+export const MASK_KEY_BYTES = 32;
+
 /** Protocol-wide HKDF salt; per-use context goes in `info`. */
 export const HKDF_SALT = encodeContext('federa/secagg/v1');
 
 /**
- * HKDF-SHA256 (RFC 5869) from 32 secret bytes to a non-extractable AES-256 key
- * bound to `info`: every mask and share key is derived from the full secret.
+ * HKDF-SHA256 (RFC 5869) of 32 secret bytes bound to `info` → 32 key bytes:
+ * every mask and share key comes from the full secret, never a folded seed.
  */
-export async function deriveAesKey(
-  secret: Uint8Array,
-  info: Uint8Array,
-  algorithm: 'AES-CTR' | 'AES-GCM',
-): Promise<CryptoKey> {
-  const base = await subtle().importKey('raw', secret as BufferSource, 'HKDF', false, ['deriveKey']);
-  return subtle().deriveKey(
+export async function hkdf(secret: Uint8Array, info: Uint8Array): Promise<Uint8Array> {
+  const base = await subtle().importKey('raw', secret as BufferSource, 'HKDF', false, ['deriveBits']);
+  const bits = await subtle().deriveBits(
     { name: 'HKDF', hash: 'SHA-256', salt: HKDF_SALT as BufferSource, info: info as BufferSource },
     base,
-    { name: algorithm, length: 256 },
-    false,
-    algorithm === 'AES-CTR' ? ['encrypt'] : ['encrypt', 'decrypt'],
+    MASK_KEY_BYTES * 8,
   );
+  return new Uint8Array(bits);
 }
 
-/** One pseudorandom mask to fold in: the AES-256-CTR keystream of `key`, added (1) or subtracted (-1). */
+/** AES-256-GCM key from {@link hkdf} (what WebCrypto's deriveKey would give), non-extractable. */
+export async function deriveGcmKey(secret: Uint8Array, info: Uint8Array): Promise<CryptoKey> {
+  const raw = await hkdf(secret, info);
+  return subtle().importKey('raw', raw as BufferSource, 'AES-GCM', false, ['encrypt', 'decrypt']);
+}
+
+/**
+ * One pseudorandom mask to fold in: the AES-256-CTR keystream of `key` (counter
+ * block 0, 64-bit big-endian counter), read as little-endian words, added (1) or
+ * subtracted (-1). Each key is used for exactly one stream (Bonawitz et al. 2017, §4: PRG(seed)).
+ */
 export interface MaskStream {
-  readonly key: CryptoKey;
+  readonly key: Uint8Array;
   readonly sign: 1 | -1;
 }
 
 /**
- * Add (sign 1) or subtract (sign -1) the AES-256-CTR keystream of `key`, read
- * as little-endian words mod 2^m, into `acc` in place. The counter starts at 0;
- * each key is used for exactly one stream (Bonawitz et al. 2017, §4: PRG(seed)).
- *
- * @example
- * await applyKeystream(acc, await deriveAesKey(seed, info, 'AES-CTR'), 1, 32);
+ * Expands masks into an accumulator. The default runs on WebCrypto, everywhere;
+ * a Node server may pass one on node:crypto (@federa/server does) for speed:
+ * both must produce the same AES-256-CTR keystream.
  */
-export function applyKeystream(
-  acc: Uint32Array,
-  key: CryptoKey,
-  sign: 1 | -1,
-  modulusBits: number,
-): Promise<void> {
-  return applyKeystreams(acc, [{ key, sign }], modulusBits);
-}
+export type MaskExpander = (acc: WordAccumulator, streams: readonly MaskStream[]) => Promise<void>;
 
 /**
- * Fold many masks into `acc` at once, chunk-major: every stream's keystream
- * for one 1 MiB slice of `acc` is generated (WebCrypto's worker threads)
- * and added (this thread) before the next slice, so the slice stays in cache
- * and both cores stay busy. Memory: IN_FLIGHT keystream chunks, whatever the
- * number of streams.
+ * The isomorphic {@link MaskExpander}, chunk-major: every stream's keystream for
+ * one 1 MiB slice is generated (WebCrypto's worker threads) and added (this
+ * thread) before the next slice, so both cores stay busy. Memory: IN_FLIGHT
+ * keystream chunks, whatever the number of streams.
  *
  * @example
- * await applyKeystreams(words, [{ key: selfKey, sign: 1 }, { key: pairKey, sign: -1 }], 32);
+ * await webCryptoMaskExpander(acc, [{ key: selfKey, sign: 1 }, { key: pairKey, sign: -1 }]);
  */
-export async function applyKeystreams(
-  acc: Uint32Array,
-  streams: readonly MaskStream[],
-  modulusBits: number,
-): Promise<void> {
-  const modMask = modulusBits === 32 ? 0xffffffff : 2 ** modulusBits - 1;
+export const webCryptoMaskExpander: MaskExpander = async (acc, streams) => {
+  const keys = await Promise.all(
+    streams.map((s) => subtle().importKey('raw', s.key as BufferSource, 'AES-CTR', false, ['encrypt'])),
+  );
   const totalBytes = acc.length * 4;
-  const chunks = Math.ceil(totalBytes / CHUNK_BYTES);
-  const jobs = chunks * streams.length;
+  const jobs = Math.ceil(totalBytes / CHUNK_BYTES) * streams.length;
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < jobs) {
       const job = next++;
       const offset = Math.floor(job / streams.length) * CHUNK_BYTES;
-      const { key, sign } = streams[job % streams.length]!;
+      const stream = job % streams.length;
       const length = Math.min(CHUNK_BYTES, totalBytes - offset);
-      const stream = await subtle().encrypt(
+      const bytes = await subtle().encrypt(
         { name: 'AES-CTR', counter: counterBlock(offset / 16) as BufferSource, length: 64 },
-        key,
-        (length === CHUNK_BYTES ? ZEROS : ZEROS.subarray(0, length)) as BufferSource,
+        keys[stream]!,
+        ZEROS.subarray(0, length) as BufferSource,
       );
-      addWords(acc.subarray(offset / 4, (offset + length) / 4), keystreamWords(stream), sign, modMask);
+      acc.add(new Uint8Array(bytes), offset / 4, streams[stream]!.sign);
     }
   };
   await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, jobs) }, worker));
+};
+
+/** The first `length` words of one mask stream (public shuffles, tests). */
+export async function keystream(
+  key: Uint8Array,
+  length: number,
+  expand: MaskExpander = webCryptoMaskExpander,
+): Promise<Uint32Array> {
+  const acc = WordAccumulator.create(length);
+  await expand(acc, [{ key, sign: 1 }]);
+  return acc.toWords(32);
 }
 
-/** Pseudorandom words mod 2^m of a fresh stream (for tests and callers that want the mask itself). */
-export async function keystream(key: CryptoKey, length: number, modulusBits: number): Promise<Uint32Array> {
-  const out = new Uint32Array(length);
-  await applyKeystream(out, key, 1, modulusBits);
-  return out;
-}
-
-/** target ± words mod 2^m, in place. */
-export function addWords(target: Uint32Array, words: Uint32Array, sign: 1 | -1, modMask: number): void {
-  if (modMask === 0xffffffff) {
-    // Int32 views keep V8 on its small-integer fast path; two's complement wraps mod 2^32.
-    const t = new Int32Array(target.buffer, target.byteOffset, target.length);
-    const w = new Int32Array(words.buffer, words.byteOffset, words.length);
-    if (sign === 1) for (let i = 0; i < t.length; i++) t[i] = (t[i]! + w[i]!) | 0;
-    else for (let i = 0; i < t.length; i++) t[i] = (t[i]! - w[i]!) | 0;
-    return;
-  }
-  if (sign === 1) for (let i = 0; i < target.length; i++) target[i] = (target[i]! + words[i]!) & modMask;
-  else for (let i = 0; i < target.length; i++) target[i] = (target[i]! - words[i]!) & modMask;
-}
-
-function counterBlock(blockIndex: number): Uint8Array {
+/** The 16-byte AES-CTR counter block of `blockIndex`: zero nonce, 64-bit big-endian counter. */
+export function counterBlock(blockIndex: number): Uint8Array {
   const block = new Uint8Array(16);
   const view = new DataView(block.buffer);
   view.setUint32(8, Math.floor(blockIndex / 2 ** 32));

@@ -76,6 +76,8 @@ export function decodeAggregate(
   }
   const inv = 1 / (totalWeight * quantizationScale(params));
   const out = new Float32Array(sumWords.length - 1);
-  for (let i = 0; i < out.length; i++) out[i] = wordToSigned(sumWords[i]!, params.modulusBits) * inv;
+  // (w << s) >> s sign-extends an m-bit word (s = 32 - m): wordToSigned without division.
+  const shift = 32 - params.modulusBits;
+  for (let i = 0; i < out.length; i++) out[i] = ((sumWords[i]! << shift) >> shift) * inv;
   return { weightedMeanDelta: out, totalWeight };
 }

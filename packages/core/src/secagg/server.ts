@@ -1,9 +1,9 @@
-import { HOST_IS_LITTLE_ENDIAN, bytesToWords, compareIds } from './bytes.js';
+import { bytesToWords, compareIds } from './bytes.js';
 import { secaggErrors } from './errors.js';
 import { decodeFieldElement } from './field.js';
 import { type NeighbourGraph, buildNeighbourGraph } from './graph.js';
 import { KEY_BYTES, sealedLength } from './keys.js';
-import { addWords } from './keystream.js';
+import { type MaskExpander, webCryptoMaskExpander } from './keystream.js';
 import type {
   AdvertiseKeys,
   AdvertisedRoster,
@@ -18,6 +18,7 @@ import { type SecAggParams, validateSecAggParams } from './params.js';
 import { SHARE_PAIR_BYTES } from './client.js';
 import type { ShamirShare } from './shamir.js';
 import { removeMasks } from './unmask.js';
+import { WordAccumulator } from './word-accumulator.js';
 import { assertDistinct, assertLength, assertSameRound, assertStage } from './validate.js';
 
 /** Options of {@link SecAggServer}; `vectorLength` counts model parameters (one more word carries the weight). */
@@ -27,6 +28,8 @@ export interface SecAggServerOptions {
   readonly sampled: readonly string[];
   readonly params: SecAggParams;
   readonly vectorLength: number;
+  /** How masks are expanded at unmasking (default: WebCrypto; @federa/server passes node:crypto). */
+  readonly maskExpander?: MaskExpander;
 }
 
 /** Server stage: which client messages it currently accepts. */
@@ -61,13 +64,13 @@ export class SecAggServer {
   private readonly responded = new Set<string>();
   private readonly selfMaskShares = new Map<string, ShamirShare[]>();
   private readonly maskingKeyShares = new Map<string, ShamirShare[]>();
-  private readonly sum: Uint32Array;
+  private readonly sum: WordAccumulator;
 
   private constructor(
     private readonly opts: SecAggServerOptions,
     private readonly graph: NeighbourGraph,
   ) {
-    this.sum = new Uint32Array(opts.vectorLength + 1);
+    this.sum = WordAccumulator.create(opts.vectorLength + 1);
   }
 
   /** Validate the options and derive the round's public neighbour graph. */
@@ -169,17 +172,11 @@ export class SecAggServer {
     if (!(m.words instanceof Uint8Array) || m.words.length !== this.sum.length * 4) {
       throw secaggErrors.create('FEDERA_ERR_SECAGG_MALFORMED', `expected ${this.sum.length} words`);
     }
-    // A word-aligned payload is summed in place; only unaligned protobuf slices are copied.
-    const words =
-      m.words.byteOffset % 4 === 0 && HOST_IS_LITTLE_ENDIAN
-        ? new Uint32Array(m.words.buffer, m.words.byteOffset, m.words.length / 4)
-        : bytesToWords(m.words);
     const bits = this.opts.params.modulusBits;
-    const modMask = bits === 32 ? 0xffffffff : 2 ** bits - 1;
-    if (bits < 32 && !words.every((w) => w <= modMask)) {
+    if (bits < 32 && !bytesToWords(m.words).every((w) => w < 2 ** bits)) {
       throw secaggErrors.create('FEDERA_ERR_SECAGG_MALFORMED', `word exceeds 2^${bits}`);
     }
-    addWords(this.sum, words, 1, modMask);
+    this.sum.add(m.words, 0, 1);
     this.masked.add(m.clientId);
   }
 
@@ -245,8 +242,8 @@ export class SecAggServer {
     }
     this.finishing = true;
     try {
-      const sum = this.sum.slice();
-      await removeMasks(sum, {
+      const unmasked = this.sum.clone();
+      await removeMasks(unmasked, this.opts.maskExpander ?? webCryptoMaskExpander, {
         ...this.opts,
         survivors,
         dropped,
@@ -256,7 +253,7 @@ export class SecAggServer {
         neighboursOf: (id) => this.graph.neighboursOf(id),
       });
       this.current = 'done';
-      return { sum, survivors };
+      return { sum: unmasked.toWords(this.opts.params.modulusBits), survivors };
     } finally {
       this.finishing = false;
     }

@@ -2,9 +2,10 @@ import { compareIds } from './bytes.js';
 import { secaggErrors } from './errors.js';
 import { bigIntToBytes } from './field.js';
 import { KEY_BYTES, agree, importMaskingPrivateKey, pairwiseMaskKey, selfMaskKey } from './keys.js';
-import { type MaskStream, applyKeystreams } from './keystream.js';
+import type { MaskExpander, MaskStream } from './keystream.js';
 import { type ShamirShare, reconstructSecret } from './shamir.js';
 import type { SecAggParams } from './params.js';
+import type { WordAccumulator } from './word-accumulator.js';
 
 /** What the server knows at the end of stage 4. */
 export interface UnmaskInputs {
@@ -24,9 +25,13 @@ export interface UnmaskInputs {
  * each survivor's self mask PRG(b_i) and, for each dropped client d, undo the
  * pairwise masks PRG(s_{d,j}) its surviving neighbours j added — one stream per
  * (d, j) pair, since a pair of two dropped clients was never added by anyone.
- * All masks are expanded in one fused pass ({@link applyKeystreams}).
+ * All masks are expanded in one fused pass by `expand`.
  */
-export async function removeMasks(sum: Uint32Array, inputs: UnmaskInputs): Promise<void> {
+export async function removeMasks(
+  sum: WordAccumulator,
+  expand: MaskExpander,
+  inputs: UnmaskInputs,
+): Promise<void> {
   const { runId, round, params } = inputs;
   const t = params.threshold;
   const survivorSet = new Set(inputs.survivors);
@@ -50,7 +55,7 @@ export async function removeMasks(sum: Uint32Array, inputs: UnmaskInputs): Promi
     );
   });
   const streams = [...(await Promise.all(selfMasks)), ...(await Promise.all(pairMasks)).flat()];
-  await applyKeystreams(sum, streams, params.modulusBits);
+  await expand(sum, streams);
 }
 
 function secretBytes(value: bigint, owner: string): Uint8Array {

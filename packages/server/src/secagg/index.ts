@@ -5,3 +5,5 @@ export type { AcceptedStageMessage, ReceivedMaskedInput, SecAggRoundOptions } fr
 export { routeSecAgg } from './sessions.js';
 export { DEFAULT_STAGE_TIMEOUT_MS, roundParams, validateSecureAggregation } from './settings.js';
 export type { SecureAggregationSettings } from './settings.js';
+export { MaskWorkerPool, expandMaskRange, sharedMaskWorkerPool } from './node-mask-expander.js';
+export type { MaskRange } from './node-mask-expander.js';

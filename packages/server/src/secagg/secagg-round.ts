@@ -13,6 +13,7 @@ import { randomId } from '../rounds/random-id.js';
 import type { RoundCollector, RoundInit } from '../rounds/round-collector.js';
 import type { Participation } from '../runs/run-types.js';
 import { secaggRoundErrors } from './errors.js';
+import { sharedMaskWorkerPool } from './node-mask-expander.js';
 import { closeSession, openSession } from './sessions.js';
 import { StageGate } from './stage-gate.js';
 
@@ -103,6 +104,7 @@ export class SecAggRound implements RoundCollector {
       sampled: this.sampled,
       params: opts.params,
       vectorLength: paramCount(specs),
+      maskExpander: sharedMaskWorkerPool().expand,
     });
     this.gate = new StageGate(opts.stageTimeoutMs, () => void this.advance());
     this.unmaskGate = new StageGate(opts.stageTimeoutMs, () => undefined);

@@ -1,0 +1,46 @@
+import { WordAccumulator, webCryptoMaskExpander } from '@federa/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { MaskWorkerPool } from './node-mask-expander.js';
+
+// Odd length: ranges split across workers on AES-block boundaries, with a tail shorter than a block.
+const LENGTH = 300_007;
+const streams = [3, 5, 8, 13].map((label, i) => ({
+  key: new Uint8Array(32).fill(label),
+  sign: (i % 2 === 0 ? 1 : -1) as 1 | -1,
+}));
+
+async function expandWith(
+  expand: MaskWorkerPool['expand'] | typeof webCryptoMaskExpander,
+): Promise<Uint32Array> {
+  const acc = WordAccumulator.create(LENGTH);
+  acc.add(new Uint8Array(new Uint32Array(LENGTH).fill(7).buffer), 0, 1);
+  await expand(acc, streams);
+  return acc.toWords(32);
+}
+
+describe('MaskWorkerPool (node:crypto AES-256-CTR)', () => {
+  const threads = new MaskWorkerPool(3);
+  const inline = new MaskWorkerPool(0);
+  afterAll(() => threads.close());
+
+  it('expands on worker threads (npm test builds the worker script first)', () => {
+    expect(threads.threaded).toBe(true);
+    expect(inline.threaded).toBe(false);
+  });
+
+  it('adds exactly the masks WebCrypto adds, threaded and inline', async () => {
+    const reference = await expandWith(webCryptoMaskExpander);
+    expect(reference.some((w) => w !== 7)).toBe(true);
+    expect(Buffer.from((await expandWith(threads.expand)).buffer).equals(Buffer.from(reference.buffer))).toBe(
+      true,
+    );
+    expect(Buffer.from((await expandWith(inline.expand)).buffer).equals(Buffer.from(reference.buffer))).toBe(
+      true,
+    );
+  });
+
+  it('runs concurrent expansions without mixing their results', async () => {
+    const [a, b] = await Promise.all([expandWith(threads.expand), expandWith(threads.expand)]);
+    expect(Buffer.from(a.buffer).equals(Buffer.from(b.buffer))).toBe(true);
+  });
+});
