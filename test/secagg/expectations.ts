@@ -26,5 +26,15 @@ export async function expectCorrectAggregate(
   expect(worst).toBeLessThanOrEqual(bound);
   // Not vacuous: the round moved the model by much more than the bound.
   expect(mean.some((v) => Math.abs(v) > 100 * bound)).toBe(true);
+  // Training loss travels inside the mask: the record holds its weighted mean over the clients
+  // that reported one, within R/2^b.
+  expect(params.metricNames).toContain('train_loss');
+  const reporting = included.filter((u) => u.metrics['train_loss'] !== undefined);
+  expect(reporting.length).toBeGreaterThan(0);
+  const weights = reporting.map((u) => Math.min(u.numExamples, params.maxWeight));
+  const loss = reporting.reduce((s, u, i) => s + weights[i]! * u.metrics['train_loss']!, 0);
+  const expectedLoss = loss / weights.reduce((a, b) => a + b, 0);
+  const lossBound = params.metricRange / 2 ** params.quantizationBits + 1e-9;
+  expect(Math.abs(record!.metrics['train_loss']! - expectedLoss)).toBeLessThanOrEqual(lossBound);
   return record!;
 }

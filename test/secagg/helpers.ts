@@ -9,6 +9,7 @@ export interface TrueUpdate {
   clientId: string;
   delta: Weights;
   numExamples: number;
+  metrics: Record<string, number>;
 }
 
 /** A coordinator with `count` real TF.js clients and the true deltas they trained, per "round.attempt". */
@@ -114,7 +115,7 @@ export function plaintextMean(updates: readonly TrueUpdate[], params: SecAggPara
 
 /** The client's true quantized words (what masking hides). */
 export function trueWords(u: TrueUpdate, params: SecAggParams): Uint32Array {
-  return quantizeUpdate(flatten(u.delta), u.numExamples, params);
+  return quantizeUpdate(flatten(u.delta), u.numExamples, params, u.metrics);
 }
 
 export function flatten(weights: Weights): Float32Array {

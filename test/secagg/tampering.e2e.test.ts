@@ -97,7 +97,7 @@ describe('SecAgg+ under tampered and replayed messages', () => {
     // c0 found the flipped bit when opening c9's share, and refused to unmask.
     const c0Rejections = fed.rejections.get('c0') ?? [];
     expect(c0Rejections).toContain('FEDERA_ERR_SECAGG_DECRYPT_FAILED');
-    const rogueTruth: TrueUpdate = { clientId: 'c9', delta: rogueDelta, numExamples: 7 };
+    const rogueTruth: TrueUpdate = { clientId: 'c9', delta: rogueDelta, numExamples: 7, metrics: {} };
     const record = await expectCorrectAggregate(fed, 'tamper', 1, [rogueTruth]);
     expect(record.attempts).toBe(1);
     expect(record.participants).toHaveLength(10);

@@ -314,11 +314,11 @@ export class FederaClient {
     clipForPrivacy(result, h.extra['clip_norm'], isSecureAggregation(task));
     this.emit({ type: 'trained', task, numExamples: result.numExamples, metrics: result.metrics });
     if (this.stopped) return;
-    // Under SecAgg+ only the masked, quantized delta ever leaves the client.
+    // Under SecAgg+ only the masked, quantized delta (and metrics) ever leave the client.
     if (this.secagg?.task.taskId === task.taskId) {
       // DP-FedAvg weighs clipped deltas equally (McMahan et al. 2018): mask with weight 1 under DP.
       const weight = (h.extra['clip_norm'] ?? 0) > 0 ? 1 : result.numExamples;
-      return this.secagg.trained(result.delta, weight);
+      return this.secagg.trained(result.delta, weight, result.metrics);
     }
     const update: EnvelopeBody = {
       kind: 'update',

@@ -82,6 +82,8 @@ export interface SecAggSetup {
   quantizationBits: number;
   modulusBits: number;
   maxWeight: number;
+  metricNames: string[];
+  metricRange: number;
 }
 
 /** `federa.v1.RoundTask`: train on this version. `taskId`, `runId`, `modelHash` are required. */

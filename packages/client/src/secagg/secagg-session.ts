@@ -22,13 +22,13 @@ export interface SecAggSessionHooks {
  * const session = new SecAggTaskSession(task, clientId, hooks);
  * await session.start();                     // AdvertiseKeys
  * await session.receive(body);               // roster / inbox / unmask request
- * await session.trained(delta, numExamples); // MaskedInput once the inbox is in
+ * await session.trained(delta, numExamples, metrics); // MaskedInput once the inbox is in
  */
 export class SecAggTaskSession {
   readonly setup: SecAggSetup;
   private readonly protocol: SecAggClient;
   private inbox: ShareInbox | undefined;
-  private result: { delta: Weights; numExamples: number } | undefined;
+  private result: { delta: Weights; numExamples: number; metrics: Record<string, number> } | undefined;
   private maskedSent = false;
 
   constructor(
@@ -79,9 +79,9 @@ export class SecAggTaskSession {
     }
   }
 
-  /** Local training finished: mask and send as soon as the inbox is in. */
-  async trained(delta: Weights, numExamples: number): Promise<void> {
-    this.result = { delta, numExamples };
+  /** Local training finished: mask delta and metrics together, send as soon as the inbox is in. */
+  async trained(delta: Weights, numExamples: number, metrics: Record<string, number> = {}): Promise<void> {
+    this.result = { delta, numExamples, metrics };
     await this.maskWhenReady();
   }
 
@@ -89,7 +89,7 @@ export class SecAggTaskSession {
     const { inbox, result } = this;
     if (!inbox || !result || this.maskedSent) return;
     this.maskedSent = true;
-    const masked = await this.protocol.maskedInput(inbox, result.delta, result.numExamples);
+    const masked = await this.protocol.maskedInput(inbox, result.delta, result.numExamples, result.metrics);
     this.result = undefined;
     await this.hooks.send({ kind: 'secaggMasked', secaggMasked: masked });
     this.hooks.onStage('masked', this.task);

@@ -133,11 +133,12 @@ export class SecAggClient {
     });
   }
 
-  /** Stage 3: y = quantize(w·Δ) + PRG(b) + Σ_{j∈N(i)∩U2} ±PRG(s_ij), as words mod 2^m. */
+  /** Stage 3: y = quantize(w·Δ, w·metrics, w) + PRG(b) + Σ_{j∈N(i)∩U2} ±PRG(s_ij), as words mod 2^m. */
   async maskedInput(
     inbox: ShareInbox,
     delta: Float32Array | Weights,
     numExamples: number,
+    metrics: Readonly<Record<string, number>> = {},
   ): Promise<MaskedInput> {
     const { runId, round, clientId, params } = this.opts;
     assertSameRound(inbox, runId, round);
@@ -155,7 +156,8 @@ export class SecAggClient {
       assertLength(s.ciphertext, sealedLength(SHARE_PAIR_BYTES), 'encrypted share');
     }
     this.requireThreshold(inbox.shares.length, 'neighbours that shared keys');
-    const words = quantizeUpdate(Array.isArray(delta) ? flattenWeights(delta) : delta, numExamples, params);
+    const flat = Array.isArray(delta) ? flattenWeights(delta) : delta;
+    const words = quantizeUpdate(flat, numExamples, params, metrics);
     return this.step('mask', 'unmask', async () => {
       // Derive every key first, then expand all masks in one fused pass over the vector.
       const pairwise = await Promise.all(

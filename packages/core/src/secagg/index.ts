@@ -1,15 +1,22 @@
 // Public API of the secagg area; owned by its author, re-exported from ../index.ts.
 export { secaggErrors } from './errors.js';
 export type { SecAggErrorCode } from './errors.js';
-export { deriveSecAggParams, quantizationErrorBound, validateSecAggParams } from './params.js';
+export {
+  MAX_SECAGG_METRICS,
+  deriveSecAggParams,
+  quantizationErrorBound,
+  validateSecAggParams,
+} from './params.js';
 export type { SecAggConfig, SecAggParams } from './params.js';
 export {
   clippedWeight,
   decodeAggregate,
+  maskedWordCount,
   quantizationScale,
   quantizeUpdate,
   wordToSigned,
 } from './quantize.js';
+export type { DecodedAggregate } from './quantize.js';
 export { FIELD_PRIME } from './field.js';
 export { reconstructSecret, splitSecret } from './shamir.js';
 export type { ShamirShare } from './shamir.js';

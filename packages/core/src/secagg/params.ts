@@ -14,6 +14,10 @@ export interface SecAggConfig {
   readonly modulusBits?: number;
   /** W: example counts are clipped to W before weighting (default 1024). */
   readonly maxWeight?: number;
+  /** Client metrics (e.g. `train_loss`) summed inside the masked vector, so only their weighted means are learnt (default none). */
+  readonly metrics?: readonly string[];
+  /** R: each metric is clipped to [-R, R] before quantization (default 64). */
+  readonly metricRange?: number;
   /** Expected fraction of clients lost during the round, used to size k (default 0.1). */
   readonly dropoutRate?: number;
   /**
@@ -32,7 +36,12 @@ export interface SecAggParams {
   readonly quantizationBits: number;
   readonly modulusBits: number;
   readonly maxWeight: number;
+  readonly metricNames: readonly string[];
+  readonly metricRange: number;
 }
+
+/** At most this many metrics ride in a masked vector, each name at most 64 characters. */
+export const MAX_SECAGG_METRICS = 16;
 
 /**
  * Default accepted probability, per round, that more than k - t of some client's neighbours drop
@@ -78,6 +87,8 @@ export function deriveSecAggParams(sampledCount: number, config: SecAggConfig = 
     quantizationBits: b,
     modulusBits: m,
     maxWeight: w,
+    metricNames: [...(config.metrics ?? [])],
+    metricRange: config.metricRange ?? 64,
   };
   validateSecAggParams(params);
   return params;
@@ -105,6 +116,13 @@ export function validateSecAggParams(p: SecAggParams): void {
   if (!(Number.isFinite(p.clipRange) && p.clipRange > 0))
     invalid(`clipRange ${p.clipRange} must be positive`);
   if (!Number.isInteger(w) || w < 1) invalid(`maxWeight ${w} must be a positive integer`);
+  const names = p.metricNames;
+  if (!Array.isArray(names) || names.length > MAX_SECAGG_METRICS || new Set(names).size !== names.length)
+    invalid(`metricNames must be at most ${MAX_SECAGG_METRICS} distinct names`);
+  if (names.some((name) => typeof name !== 'string' || name.length < 1 || name.length > 64))
+    invalid('each metric name must have 1 to 64 characters');
+  if (!(Number.isFinite(p.metricRange) && p.metricRange > 0))
+    invalid(`metricRange ${p.metricRange} must be positive`);
   if (!Number.isInteger(b) || b < 1 || b > 30) {
     throw secaggErrors.create(
       'FEDERA_ERR_SECAGG_OVERFLOW',

@@ -134,4 +134,54 @@ describe('SecAgg+ round in memory', () => {
       }),
     );
   });
+
+  it('sums metrics inside the mask: weighted means over the reporting survivors, within R/2^b', async () => {
+    const params = deriveSecAggParams(8, {
+      maxWeight: 2000,
+      metrics: ['train_loss', 'accuracy'],
+      metricRange: 16,
+    });
+    const clients = makeClients(8, 64).map((c, i) => ({
+      ...c,
+      // client 3 reports no accuracy, client 5 a NaN one, client 6 a loss beyond R (clipped)
+      metrics: {
+        train_loss: i === 6 ? 40 : 0.3 + 0.11 * i,
+        ...(i === 3 ? {} : { accuracy: i === 5 ? Number.NaN : 0.5 + 0.05 * i }),
+      } as Record<string, number>,
+    }));
+    const lost = clients[7]!.id;
+    const result = await simulateSecAggRound({
+      runId: RUN,
+      round: 14,
+      params,
+      clients,
+      dropAfter: { share: [lost] },
+    });
+    expect(result.survivors).not.toContain(lost);
+    const survivors = clients.filter((c) => c.id !== lost);
+    const mean = (name: string, clip: number) => {
+      let sum = 0;
+      let weight = 0;
+      for (const c of survivors) {
+        const v = c.metrics[name];
+        if (v === undefined || !Number.isFinite(v)) continue;
+        const w = clippedWeight(c.numExamples, params);
+        sum += w * Math.max(-clip, Math.min(clip, v));
+        weight += w;
+      }
+      return sum / weight;
+    };
+    const { metrics, weightedMeanDelta } = decodeAggregate(result.sum, params, result.survivors.length);
+    expect(weightedMeanDelta.length).toBe(64);
+    const bound = params.metricRange / 2 ** params.quantizationBits;
+    expect(Math.abs(metrics['train_loss']! - mean('train_loss', 16))).toBeLessThanOrEqual(bound);
+    expect(Math.abs(metrics['accuracy']! - mean('accuracy', 16))).toBeLessThanOrEqual(bound);
+    expect(Object.keys(metrics).sort()).toEqual(['accuracy', 'train_loss']);
+  });
+
+  it('reports no metric that nobody reported', async () => {
+    const params = deriveSecAggParams(5, { maxWeight: 2000, metrics: ['train_loss'] });
+    const result = await simulateSecAggRound({ runId: RUN, round: 15, params, clients: makeClients(5, 16) });
+    expect(decodeAggregate(result.sum, params, 5).metrics).toEqual({});
+  });
 });

@@ -23,27 +23,46 @@ export function quantizationScale(params: SecAggParams): number {
   return 2 ** (params.quantizationBits - 1) / params.clipRange;
 }
 
+/** Words of a masked vector: the parameters, two per metric (w·q(v), w·[reported]), then the weight. */
+export function maskedWordCount(paramCount: number, params: SecAggParams): number {
+  return paramCount + 2 * params.metricNames.length + 1;
+}
+
 /**
  * Encode a client's update as words mod 2^m: round(w · clip(Δ, ±c) · s) per
- * value (deterministic round-to-nearest, error ≤ 1/2 unit) followed by the
- * weight w itself, so the unmasked sum carries Σ w·Δ and Σ w. Negative values
- * wrap mod 2^m.
+ * value (deterministic round-to-nearest, error ≤ 1/2 unit), then for each of
+ * `params.metricNames` round(w · clip(v, ±R) · 2^(b-1)/R) and w when the client
+ * reported a finite v (0 and 0 otherwise), then the weight w itself, so the
+ * unmasked sum carries Σ w·Δ, each Σ w·v with its Σ w, and Σ w. Negative values wrap mod 2^m.
  *
  * @example
- * const words = quantizeUpdate(new Float32Array([0.5, -0.25]), 10, params); // length 3
+ * const words = quantizeUpdate(new Float32Array([0.5, -0.25]), 10, params, { train_loss: 0.7 });
  */
-export function quantizeUpdate(delta: Float32Array, numExamples: number, params: SecAggParams): Uint32Array {
+export function quantizeUpdate(
+  delta: Float32Array,
+  numExamples: number,
+  params: SecAggParams,
+  metrics: Readonly<Record<string, number>> = {},
+): Uint32Array {
   const weight = clippedWeight(numExamples, params);
   const c = params.clipRange;
   const factor = weight * quantizationScale(params);
   const modMask = params.modulusBits === 32 ? 0xffffffff : 2 ** params.modulusBits - 1;
-  const out = new Uint32Array(delta.length + 1);
+  const out = new Uint32Array(maskedWordCount(delta.length, params));
   for (let i = 0; i < delta.length; i++) {
     const v = delta[i]!;
     if (!Number.isFinite(v)) throw secaggErrors.create('FEDERA_ERR_SECAGG_BAD_INPUT', `value ${i} is ${v}`);
     out[i] = Math.round(Math.min(c, Math.max(-c, v)) * factor) & modMask;
   }
-  out[delta.length] = weight;
+  const r = params.metricRange;
+  const metricFactor = (weight * 2 ** (params.quantizationBits - 1)) / r;
+  for (const [j, name] of params.metricNames.entries()) {
+    const v = metrics[name];
+    if (v === undefined || !Number.isFinite(v)) continue;
+    out[delta.length + 2 * j] = Math.round(Math.min(r, Math.max(-r, v)) * metricFactor) & modMask;
+    out[delta.length + 2 * j + 1] = weight;
+  }
+  out[out.length - 1] = weight;
   return out;
 }
 
@@ -54,19 +73,30 @@ export function wordToSigned(word: number, modulusBits: number): number {
   return w >= modulus / 2 ? w - modulus : w;
 }
 
+/** What an unmasked sum decodes to. */
+export interface DecodedAggregate {
+  /** Σ w·Δ / Σ w, dequantized. */
+  readonly weightedMeanDelta: Float32Array;
+  /** Σ w. */
+  readonly totalWeight: number;
+  /** Σ w·v / Σ w over the clients that reported each metric; absent when none did. */
+  readonly metrics: Record<string, number>;
+}
+
 /**
  * Turn the unmasked sum of `count` clients into the weighted mean delta
- * Σ w·Δ / Σ w (dequantized) and Σ w.
+ * Σ w·Δ / Σ w (dequantized), Σ w and the weighted mean of each metric.
  *
  * @example
- * const { weightedMeanDelta, totalWeight } = decodeAggregate(result.sum, params, result.survivors.length);
+ * const { weightedMeanDelta, totalWeight, metrics } = decodeAggregate(result.sum, params, result.survivors.length);
  */
 export function decodeAggregate(
   sumWords: Uint32Array,
   params: SecAggParams,
   count: number,
-): { weightedMeanDelta: Float32Array; totalWeight: number } {
-  if (sumWords.length < 1) throw new TypeError('sum must hold at least the weight word');
+): DecodedAggregate {
+  const paramCount = sumWords.length - maskedWordCount(0, params);
+  if (paramCount < 0) throw new TypeError('sum is shorter than its metric and weight words');
   const totalWeight = sumWords[sumWords.length - 1]!;
   if (totalWeight < count || totalWeight > count * params.maxWeight) {
     throw secaggErrors.create(
@@ -75,9 +105,18 @@ export function decodeAggregate(
     );
   }
   const inv = 1 / (totalWeight * quantizationScale(params));
-  const out = new Float32Array(sumWords.length - 1);
+  const out = new Float32Array(paramCount);
   // (w << s) >> s sign-extends an m-bit word (s = 32 - m): wordToSigned without division.
   const shift = 32 - params.modulusBits;
   for (let i = 0; i < out.length; i++) out[i] = ((sumWords[i]! << shift) >> shift) * inv;
-  return { weightedMeanDelta: out, totalWeight };
+  const metrics: Record<string, number> = {};
+  const metricScale = 2 ** (params.quantizationBits - 1) / params.metricRange;
+  for (const [j, name] of params.metricNames.entries()) {
+    const reported = sumWords[paramCount + 2 * j + 1]!;
+    // A weight sum above the total can only come from a malformed input: report nothing rather than noise.
+    if (reported === 0 || reported > totalWeight) continue;
+    const value = ((sumWords[paramCount + 2 * j]! << shift) >> shift) / (reported * metricScale);
+    if (Math.abs(value) <= params.metricRange) metrics[name] = value;
+  }
+  return { weightedMeanDelta: out, totalWeight, metrics };
 }

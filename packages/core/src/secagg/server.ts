@@ -17,11 +17,12 @@ import type {
 import { type SecAggParams, validateSecAggParams } from './params.js';
 import { SHARE_PAIR_BYTES } from './client.js';
 import type { ShamirShare } from './shamir.js';
+import { maskedWordCount } from './quantize.js';
 import { removeMasks } from './unmask.js';
 import { WordAccumulator } from './word-accumulator.js';
 import { assertDistinct, assertLength, assertSameRound, assertStage } from './validate.js';
 
-/** Options of {@link SecAggServer}; `vectorLength` counts model parameters (one more word carries the weight). */
+/** Options of {@link SecAggServer}; `vectorLength` counts model parameters (metric and weight words follow, see maskedWordCount). */
 export interface SecAggServerOptions {
   readonly runId: string;
   readonly round: number;
@@ -35,7 +36,7 @@ export interface SecAggServerOptions {
 /** Server stage: which client messages it currently accepts. */
 export type SecAggServerStage = 'advertise' | 'share' | 'mask' | 'unmask' | 'done';
 
-/** Result of a round: Σ_{i∈U3} x_i mod 2^m (last word Σ w_i) and the sorted survivors U3. */
+/** Result of a round: Σ_{i∈U3} x_i mod 2^m (decode with decodeAggregate) and the sorted survivors U3. */
 export interface SecAggResult {
   readonly sum: Uint32Array;
   readonly survivors: string[];
@@ -70,7 +71,7 @@ export class SecAggServer {
     private readonly opts: SecAggServerOptions,
     private readonly graph: NeighbourGraph,
   ) {
-    this.sum = WordAccumulator.create(opts.vectorLength + 1);
+    this.sum = WordAccumulator.create(maskedWordCount(opts.vectorLength, opts.params));
   }
 
   /** Validate the options and derive the round's public neighbour graph. */

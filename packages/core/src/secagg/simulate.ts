@@ -8,6 +8,8 @@ export interface SimulatedClient {
   readonly id: string;
   readonly delta: Float32Array;
   readonly numExamples: number;
+  /** Metrics summed inside the mask (names in `params.metricNames`). */
+  readonly metrics?: Readonly<Record<string, number>>;
 }
 
 /** A whole round run in memory, with clients lost after chosen stages. */
@@ -77,7 +79,7 @@ export async function simulateSecAggRound(
     r.clients.map((c) => c.id),
     async (id, c) => {
       const input = r.clients.find((x) => x.id === id)!;
-      const m = await c.maskedInput(server.inboxFor(id), input.delta, input.numExamples);
+      const m = await c.maskedInput(server.inboxFor(id), input.delta, input.numExamples, input.metrics);
       if (r.keepMasked) masked.set(id, m.words);
       server.receiveMasked(m);
     },

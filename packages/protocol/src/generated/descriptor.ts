@@ -509,6 +509,15 @@ export const descriptor = {
                 "maxWeight": {
                   "type": "uint32",
                   "id": 8
+                },
+                "metricNames": {
+                  "rule": "repeated",
+                  "type": "string",
+                  "id": 9
+                },
+                "metricRange": {
+                  "type": "double",
+                  "id": 10
                 }
               }
             },

@@ -191,6 +191,8 @@ export const exampleSecAggTask: EnvelopeBody = {
       quantizationBits: 20,
       modulusBits: 32,
       maxWeight: 1024,
+      metricNames: ['train_loss', 'train_accuracy'],
+      metricRange: 64,
     },
   },
 };

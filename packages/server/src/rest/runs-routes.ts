@@ -33,6 +33,13 @@ const secureAggregationSchema = {
     maxWeight: { type: 'integer', minimum: 1 },
     dropoutRate: { type: 'number', minimum: 0, exclusiveMaximum: 0.5 },
     failureProbability: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
+    metrics: {
+      type: 'array',
+      maxItems: 16,
+      uniqueItems: true,
+      items: { type: 'string', minLength: 1, maxLength: 64 },
+    },
+    metricRange: { type: 'number', exclusiveMinimum: 0 },
     stageTimeoutMs: { type: 'integer', minimum: 100 },
   },
 } as const;

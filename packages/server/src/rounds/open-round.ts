@@ -32,6 +32,11 @@ export class OpenRound implements RoundCollector {
     return this.aggregator.finish();
   }
 
+  /** Examples-weighted means of the metrics the accepted updates reported. */
+  metrics(): Record<string, number> {
+    return weightedMetrics(this.participants);
+  }
+
   /** Stop accepting updates; returns the sampled clients that never answered. */
   close(): string[] {
     this.closed = true;

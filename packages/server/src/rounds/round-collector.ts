@@ -42,6 +42,8 @@ export interface RoundCollector {
    * retryable error when it cannot be formed; the attempt then commits nothing.
    */
   aggregate(): Promise<Weights>;
+  /** Examples-weighted means of the client metrics counted (under SecAgg+ only what the unmasked sum holds). */
+  metrics(): Record<string, number>;
 }
 
 /** Builds the collector a run needs for one attempt. */

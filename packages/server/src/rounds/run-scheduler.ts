@@ -20,7 +20,6 @@ import type { FederaStore } from '../store/store.js';
 import { RoundRecovery } from '../recovery/round-recovery.js';
 import type { ClosedTasks } from './closed-tasks.js';
 import { collectorFor } from './collectors.js';
-import { weightedMetrics } from './open-round.js';
 import type { RoundCollector } from './round-collector.js';
 import { randomId } from './random-id.js';
 import { untilDoneOrDeadline } from './until-done.js';
@@ -235,7 +234,7 @@ export class RunScheduler {
     const step = strategy.applyDelta(weights, delta, state);
     const evaluation = evaluate ? await evaluate(run, step.weights) : {};
     const privacy = this.privacy?.afterNextRound();
-    const metrics = { ...weightedMetrics(open.participants), ...evaluation, ...privacy?.metrics() };
+    const metrics = { ...open.metrics(), ...evaluation, ...privacy?.metrics() };
     const now = Date.now();
     const version: VersionRecord = {
       runId: run.settings.id,

@@ -71,6 +71,7 @@ export class SecAggRound implements RoundCollector {
   private aggregating = false;
   private readonly gone = new Set<string>();
   private finishAnswers!: () => void;
+  private unmaskedMetrics: Record<string, number> = {};
 
   /**
    * Test hook: observe every MaskedInput the coordinator receives, before it is
@@ -94,7 +95,7 @@ export class SecAggRound implements RoundCollector {
   ) {
     const sessionId = `${init.runId}#${init.attempt}.${randomId()}`;
     this.sampled = [...init.tasks.values()];
-    this.secagg = { sessionId, ...opts.params };
+    this.secagg = { sessionId, ...opts.params, metricNames: [...opts.params.metricNames] };
     this.allAnswered = new Promise((resolve) => {
       this.finishAnswers = resolve;
     });
@@ -151,7 +152,7 @@ export class SecAggRound implements RoundCollector {
         for (const tap of maskedInputTaps)
           tap({ sessionId: this.secagg.sessionId, clientId, words: m.words });
         server.receiveMasked(m);
-        // Weights and metrics stay private: the record shows only who took part.
+        // Weights and metrics stay private: the record shows who took part; metrics() gives their means.
         this.participants.push({ clientId, numExamples: 0, metrics: {} });
         return;
       }
@@ -222,13 +223,19 @@ export class SecAggRound implements RoundCollector {
       this.checkStage(server);
       await this.unmaskGate.opened;
       const result = await server.finish();
-      const { weightedMeanDelta } = decodeAggregate(result.sum, this.opts.params, result.survivors.length);
-      const mean = unflattenWeights(this.specs, weightedMeanDelta);
+      const decoded = decodeAggregate(result.sum, this.opts.params, result.survivors.length);
+      this.unmaskedMetrics = decoded.metrics;
+      const mean = unflattenWeights(this.specs, decoded.weightedMeanDelta);
       return this.opts.finish ? this.opts.finish(mean, result.survivors.length) : mean;
     } finally {
       this.unmaskGate.cancel();
       closeSession(this.secagg.sessionId, this);
     }
+  }
+
+  /** Weighted means of the metrics the clients summed inside the mask; empty until unmasked. */
+  metrics(): Record<string, number> {
+    return { ...this.unmaskedMetrics };
   }
 
   /** Close the current stage (all in, or timed out) and send the next stage's messages. */

@@ -6,6 +6,9 @@ export interface SecureAggregationSettings extends SecAggConfig {
   stageTimeoutMs?: number;
 }
 
+/** Metrics clients sum inside the mask when the run names none: what the built-in trainer reports. */
+export const DEFAULT_SECAGG_METRICS: readonly string[] = ['train_loss'];
+
 /** Stage timeout when the run does not set one. */
 export const DEFAULT_STAGE_TIMEOUT_MS = 10_000;
 
@@ -32,5 +35,5 @@ export function validateSecureAggregation(
 /** Parameters of one round of `sampledCount` clients (Bell et al. 2020: graph and threshold follow n). */
 export function roundParams(settings: SecureAggregationSettings, sampledCount: number): SecAggParams {
   const { stageTimeoutMs: _timing, ...config } = settings;
-  return deriveSecAggParams(sampledCount, config);
+  return deriveSecAggParams(sampledCount, { metrics: DEFAULT_SECAGG_METRICS, ...config });
 }
