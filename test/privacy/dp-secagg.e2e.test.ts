@@ -1,4 +1,4 @@
-import type { FederaClient } from '@federa/client';
+import type { ClientEvent, FederaClient } from '@federa/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startClient, startServer, tinyData, tinyTopology } from '../helpers/federation.js';
 
@@ -70,39 +70,54 @@ describe('differential privacy composed with secure aggregation', () => {
   });
 });
 
-describe('adaptive clipping with secure aggregation', () => {
-  it('is refused at run creation with a typed error, not failed round by round', async () => {
-    const { server } = await startServer({ serving: false });
-    cleanup.push(() => server.close());
-    const dp = {
-      mode: 'client-clipping' as const,
-      noiseMultiplier: 0.1,
-      adaptive: { initialClip: 1 },
-      expectedClients: 4,
+/** Two rounds of adaptive clipping under SecAgg+; returns the clip_norm each round's tasks carried. */
+async function adaptiveClips(id: string, initialClip: number): Promise<number[]> {
+  const { server, url } = await startServer({ serving: false });
+  const clients: FederaClient[] = [];
+  cleanup.push(async () => {
+    await Promise.all(clients.map((c) => c.stop()));
+    await server.close();
+  });
+  const clips = new Map<number, number>();
+  for (const i of [0, 1, 2, 3]) {
+    const onEvent = (e: ClientEvent) => {
+      if (e.type === 'task') clips.set(e.task.round, e.task.hyperparameters.extra['clip_norm']!);
     };
-    await expect(
-      server.coordinator.createRun({
-        settings: {
-          id: 'adaptive-sa',
-          clientsPerRound: 4,
-          minClients: 3,
-          populationSize: 10,
-          strategy: { name: 'fedavg', dp },
-          secureAggregation: {},
-        },
-        topology: tinyTopology(),
-      }),
-    ).rejects.toMatchObject({ code: 'FEDERA_ERR_RUN_CONFIG_INVALID' });
-    // The same settings without secure aggregation are valid: the refusal is about the combination.
-    await server.coordinator.createRun({
-      settings: {
-        id: 'adaptive-plain',
-        clientsPerRound: 4,
-        minClients: 3,
-        populationSize: 10,
-        strategy: { name: 'fedavg', dp },
-      },
-      topology: tinyTopology(),
-    });
+    clients.push((await startClient(url, `${id}${i}`, tinyData(12, i), { onEvent })).client);
+  }
+  const adaptive = { initialClip, learningRate: 0.2, targetQuantile: 0.5, countNoiseMultiplier: 0.01 };
+  const dp = { mode: 'client-clipping' as const, noiseMultiplier: 0, adaptive, expectedClients: 4 };
+  await server.coordinator.createRun({
+    settings: {
+      id,
+      rounds: 2,
+      clientsPerRound: 4,
+      minClients: 4,
+      populationSize: 4,
+      batchSize: 4,
+      learningRate: 0.5,
+      strategy: { name: 'fedavg', dp },
+      secureAggregation: {},
+    },
+    topology: tinyTopology(),
+  });
+  await server.coordinator.startRun(id);
+  await server.coordinator.whenIdle(id);
+  expect((await server.coordinator.getRun(id)).status).toBe('completed');
+  const rounds = await server.store.listRounds(id);
+  // Only the count was unmasked: no participant record carries a client's bit or loss.
+  for (const r of rounds) for (const p of r.participants) expect(p.metrics).toEqual({});
+  return [clips.get(1)!, clips.get(2)!];
+}
+
+describe('adaptive clipping with secure aggregation', () => {
+  it('moves the clip by the unclipped count summed inside the mask (Andrew et al. 2021)', async () => {
+    // C ← C·exp(−η(b̄ − γ)): with every client unclipped b̄ = 1 and C shrinks by exp(−0.1); with every
+    // client clipped b̄ = 0 and C grows by exp(0.1). Count noise σ = 0.005 moves b̄ by about 0.001.
+    const [big1, big2] = await adaptiveClips('adsa-big', 1000);
+    expect(big1).toBe(1000);
+    expect(big2! / big1!).toBeCloseTo(Math.exp(-0.1), 2);
+    const [tiny1, tiny2] = await adaptiveClips('adsa-tiny', 1e-6);
+    expect(tiny2! / tiny1!).toBeCloseTo(Math.exp(0.1), 2);
   });
 });

@@ -311,7 +311,7 @@ export class FederaClient {
       data: this.opts.data,
       shuffleSeed: `${task.runId}:${task.round}:${task.attempt}:${this.opts.clientId}`,
     });
-    clipForPrivacy(result, h.extra['clip_norm'], isSecureAggregation(task));
+    clipForPrivacy(result, h.extra['clip_norm']);
     this.emit({ type: 'trained', task, numExamples: result.numExamples, metrics: result.metrics });
     if (this.stopped) return;
     // Under SecAgg+ only the masked, quantized delta (and metrics) ever leave the client.
@@ -372,20 +372,16 @@ export class FederaClient {
 }
 
 /** True when the task's round runs secure aggregation (RoundTask.secagg set). */
-function isSecureAggregation(task: RoundTask): boolean {
-  return (task as { secagg?: unknown }).secagg !== undefined;
-}
-
 /**
  * DP client-clipping mode (McMahan et al. 2018, Alg. 1 with the clip moved to
- * the client): scale the delta to L2 norm ≤ clip_norm before upload. The
- * unclipped bit for adaptive clipping (Andrew et al. 2021) is reported in the
- * clear only without secure aggregation; under it the bit would identify
- * this client's norm, so it must travel inside the masked sum (docs/privacy.md).
+ * the client): scale the delta to L2 norm ≤ clip_norm before upload, and report
+ * the unclipped bit for adaptive clipping (Andrew et al. 2021). Under secure
+ * aggregation metrics only travel inside the masked sum, so the coordinator
+ * learns the count of unclipped clients, never one client's bit (docs/privacy.md).
  */
-function clipForPrivacy(result: TrainingResult, clipNorm: number | undefined, secure: boolean): void {
+function clipForPrivacy(result: TrainingResult, clipNorm: number | undefined): void {
   if (clipNorm === undefined || !(clipNorm > 0)) return;
   const { clipped, wasClipped } = clipToNorm(result.delta, clipNorm);
   result.delta = clipped;
-  if (!secure) result.metrics = { ...result.metrics, [DP_UNCLIPPED_METRIC]: wasClipped ? 0 : 1 };
+  result.metrics = { ...result.metrics, [DP_UNCLIPPED_METRIC]: wasClipped ? 0 : 1 };
 }

@@ -31,11 +31,6 @@ export function checkPrivacySettings(settings: RunSettings): void {
     throw bad('populationSize', `must be at least one round's sample (${sample})`);
   }
   const cfg = resolveDpConfig(dp);
-  if (cfg.adaptive !== undefined && settings.secureAggregation) {
-    // Andrew et al. 2021 need the count of unclipped clients; under SecAgg+ each client's bit would
-    // have to travel inside the masked sum, which v1 does not do. Refuse now rather than fail rounds.
-    throw bad('strategy.dp.adaptive', 'is not supported with secureAggregation yet; use a fixed clipNorm');
-  }
   if (cfg.epsilonBudget !== undefined && cfg.noiseMultiplier === 0) {
     throw bad('strategy.dp.epsilonBudget', 'cannot be met with noiseMultiplier 0 (ε is infinite)');
   }

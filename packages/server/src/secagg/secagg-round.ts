@@ -33,9 +33,10 @@ export interface SecAggRoundOptions {
   minClients: number;
   /**
    * Turns the unmasked mean of the survivors' deltas into the round's delta; default: as is.
-   * A DP strategy adds its noise here (the coordinator never sees the individual deltas).
+   * A DP strategy adds its noise here (the coordinator never sees the individual deltas);
+   * `metrics` are the unmasked weighted means of the metrics summed inside the mask.
    */
-  finish?: (mean: Weights, survivors: number) => Weights;
+  finish?: (mean: Weights, survivors: number, metrics: Readonly<Record<string, number>>) => Weights;
 }
 
 /** A stage message the coordinator accepted (for tests that act on server-side progress). */
@@ -226,7 +227,7 @@ export class SecAggRound implements RoundCollector {
       const decoded = decodeAggregate(result.sum, this.opts.params, result.survivors.length);
       this.unmaskedMetrics = decoded.metrics;
       const mean = unflattenWeights(this.specs, decoded.weightedMeanDelta);
-      return this.opts.finish ? this.opts.finish(mean, result.survivors.length) : mean;
+      return this.opts.finish ? this.opts.finish(mean, result.survivors.length, decoded.metrics) : mean;
     } finally {
       this.unmaskGate.cancel();
       closeSession(this.secagg.sessionId, this);

@@ -32,8 +32,18 @@ export function validateSecureAggregation(
   roundParams(settings, sizes.clientsPerRound);
 }
 
-/** Parameters of one round of `sampledCount` clients (Bell et al. 2020: graph and threshold follow n). */
-export function roundParams(settings: SecureAggregationSettings, sampledCount: number): SecAggParams {
-  const { stageTimeoutMs: _timing, ...config } = settings;
-  return deriveSecAggParams(sampledCount, { metrics: DEFAULT_SECAGG_METRICS, ...config });
+/**
+ * Parameters of one round of `sampledCount` clients (Bell et al. 2020: graph and threshold follow n).
+ * `extraMetrics` are summed inside the mask besides the run's own (e.g. the DP unclipped count).
+ */
+export function roundParams(
+  settings: SecureAggregationSettings,
+  sampledCount: number,
+  extraMetrics: readonly string[] = [],
+): SecAggParams {
+  const { stageTimeoutMs: _timing, metrics = DEFAULT_SECAGG_METRICS, ...config } = settings;
+  return deriveSecAggParams(sampledCount, {
+    ...config,
+    metrics: [...new Set([...metrics, ...extraMetrics])],
+  });
 }
