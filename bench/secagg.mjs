@@ -128,9 +128,12 @@ async function scenario(config) {
     serverMs += performance.now() - t;
   }
   let t = performance.now();
+  const cpu = process.cpuUsage();
   const { sum, survivors } = await server.finish();
   const decoded = decodeAggregate(sum, params, survivors.length);
-  serverMs += performance.now() - t;
+  const { user, system } = process.cpuUsage(cpu);
+  const finishMs = performance.now() - t;
+  serverMs += finishMs;
   t = performance.now();
   const [mean] = plain.finish();
   plainMs += performance.now() - t;
@@ -154,6 +157,8 @@ async function scenario(config) {
     clientMaskMedianMs: median(maskMs),
     clientMaskMaxMs: Math.max(...maskMs),
     serverMs,
+    finishMs,
+    finishCpuMs: (user + system) / 1000,
     plainFedAvgMs: plainMs,
     serverVsPlain: serverMs / plainMs,
     uploadBytes: upload,
@@ -180,8 +185,12 @@ export async function run() {
     `${CLIENTS} clients × ${PARAMS.toLocaleString('en')} parameters, one process, clients masked one after another`,
     '(a client time is one client masking alone, on a machine shared with other jobs). Dropped clients leave after ShareKeys,',
     'the costliest point for the server. `serverMs`: receiving every MaskedInput, the unmask responses, `finish()`',
-    'and `decodeAggregate`; `plainFedAvgMs`: `StreamingWeightedMean.add` of the same float32 deltas plus `finish()`,',
+    'and `decodeAggregate`; `finishMs` / `finishCpuMs`: wall and process CPU time (all threads) of `finish()` and decoding;',
+    '`plainFedAvgMs`: `StreamingWeightedMean.add` of the same float32 deltas plus `finish()`,',
     'interleaved client by client with the secure path. `uploadBytes`: payload of all four client messages.',
+    '`unmasking`: how `finish()` expands masks: `N workers` is what the coordinator runs (MaskWorkerPool: node:crypto',
+    'AES-256-CTR on worker threads, WebAssembly SIMD additions), `one thread` the same code without workers, `WebCrypto`',
+    "core's isomorphic default (what clients use). Every row's masks are bit-identical (tests check it).",
     '',
     table(rows),
     '',

@@ -8,26 +8,34 @@ afterEach(async () => {
   cleanup = [];
 });
 
-/** One DP round under SecAgg+; returns the L2 norm of the committed step v1 - v0. */
-async function stepNorm(id: string, noiseMultiplier: number, clipNorm: number): Promise<number> {
+/**
+ * A DP run under SecAgg+ with 4 real clients, run to completion; `onEvent` sees every client event.
+ * Returns the coordinator and the finished run.
+ */
+async function runDpUnderSecAgg(
+  id: string,
+  dp: Record<string, unknown>,
+  rounds: number,
+  onEvent: (e: ClientEvent) => void = () => undefined,
+) {
   const { server, url } = await startServer({ serving: false });
   const clients: FederaClient[] = [];
   cleanup.push(async () => {
     await Promise.all(clients.map((c) => c.stop()));
     await server.close();
   });
-  for (const i of [0, 1, 2, 3]) clients.push((await startClient(url, `${id}${i}`, tinyData(12, i))).client);
-  const dp = { mode: 'client-clipping' as const, noiseMultiplier, clipNorm, expectedClients: 4 };
+  for (const i of [0, 1, 2, 3])
+    clients.push((await startClient(url, `${id}${i}`, tinyData(12, i), { onEvent })).client);
   await server.coordinator.createRun({
     settings: {
       id,
-      rounds: 1,
+      rounds,
       clientsPerRound: 4,
-      minClients: 3,
+      minClients: 4,
       populationSize: 4,
       batchSize: 4,
       learningRate: 0.5,
-      strategy: { name: 'fedavg', dp },
+      strategy: { name: 'fedavg', dp: { mode: 'client-clipping', expectedClients: 4, ...dp } },
       secureAggregation: {},
     },
     topology: tinyTopology(),
@@ -36,6 +44,12 @@ async function stepNorm(id: string, noiseMultiplier: number, clipNorm: number): 
   await server.coordinator.whenIdle(id);
   const run = await server.coordinator.getRun(id);
   expect(run.status).toBe('completed');
+  return { server, run };
+}
+
+/** One DP round under SecAgg+; returns the L2 norm of the committed step v1 - v0. */
+async function stepNorm(id: string, noiseMultiplier: number, clipNorm: number): Promise<number> {
+  const { server, run } = await runDpUnderSecAgg(id, { noiseMultiplier, clipNorm }, 1);
   const [round] = await server.store.listRounds(id);
   expect(round!.metrics['epsilon']).toBeGreaterThan(0);
   const before = await server.store.getWeights(id, 0, run.specs);
@@ -72,41 +86,14 @@ describe('differential privacy composed with secure aggregation', () => {
 
 /** Two rounds of adaptive clipping under SecAgg+; returns the clip_norm each round's tasks carried. */
 async function adaptiveClips(id: string, initialClip: number): Promise<number[]> {
-  const { server, url } = await startServer({ serving: false });
-  const clients: FederaClient[] = [];
-  cleanup.push(async () => {
-    await Promise.all(clients.map((c) => c.stop()));
-    await server.close();
-  });
   const clips = new Map<number, number>();
-  for (const i of [0, 1, 2, 3]) {
-    const onEvent = (e: ClientEvent) => {
-      if (e.type === 'task') clips.set(e.task.round, e.task.hyperparameters.extra['clip_norm']!);
-    };
-    clients.push((await startClient(url, `${id}${i}`, tinyData(12, i), { onEvent })).client);
-  }
   const adaptive = { initialClip, learningRate: 0.2, targetQuantile: 0.5, countNoiseMultiplier: 0.01 };
-  const dp = { mode: 'client-clipping' as const, noiseMultiplier: 0, adaptive, expectedClients: 4 };
-  await server.coordinator.createRun({
-    settings: {
-      id,
-      rounds: 2,
-      clientsPerRound: 4,
-      minClients: 4,
-      populationSize: 4,
-      batchSize: 4,
-      learningRate: 0.5,
-      strategy: { name: 'fedavg', dp },
-      secureAggregation: {},
-    },
-    topology: tinyTopology(),
+  const { server } = await runDpUnderSecAgg(id, { noiseMultiplier: 0, adaptive }, 2, (e) => {
+    if (e.type === 'task') clips.set(e.task.round, e.task.hyperparameters.extra['clip_norm']!);
   });
-  await server.coordinator.startRun(id);
-  await server.coordinator.whenIdle(id);
-  expect((await server.coordinator.getRun(id)).status).toBe('completed');
-  const rounds = await server.store.listRounds(id);
   // Only the count was unmasked: no participant record carries a client's bit or loss.
-  for (const r of rounds) for (const p of r.participants) expect(p.metrics).toEqual({});
+  for (const r of await server.store.listRounds(id))
+    for (const p of r.participants) expect(p.metrics).toEqual({});
   return [clips.get(1)!, clips.get(2)!];
 }
 

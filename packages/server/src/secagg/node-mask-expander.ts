@@ -91,6 +91,11 @@ export class MaskWorkerPool {
     return (this.workers ?? this.start()).length > 0;
   }
 
+  /** Start the workers now (and their warm-up), e.g. when a round opens, so unmasking finds them ready. */
+  prepare(): void {
+    this.workers ??= this.start();
+  }
+
   /** The expander to hand to SecAggServer. */
   readonly expand: MaskExpander = async (acc, streams) => {
     if (streams.length === 0 || acc.length === 0) return;

@@ -100,13 +100,15 @@ export class SecAggRound implements RoundCollector {
     this.allAnswered = new Promise((resolve) => {
       this.finishAnswers = resolve;
     });
+    const pool = sharedMaskWorkerPool();
+    pool.prepare(); // warm while clients train, not when the round unmasks
     this.server = SecAggServer.create({
       runId: sessionId,
       round: init.round,
       sampled: this.sampled,
       params: opts.params,
       vectorLength: paramCount(specs),
-      maskExpander: sharedMaskWorkerPool().expand,
+      maskExpander: pool.expand,
     });
     this.gate = new StageGate(opts.stageTimeoutMs, () => void this.advance());
     this.unmaskGate = new StageGate(opts.stageTimeoutMs, () => undefined);
