@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AuditLog, FederaStore } from '@federa/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FullServer, startFullServer } from '../dashboard/full-server.js';
 import { BIN, type CliResult, federa, tinyCsv } from './run-cli.js';
@@ -367,29 +368,38 @@ describe('bad invocations: non-zero exit, one actionable line, no stack trace', 
   });
 });
 
+/** `federa server start --port 0 --json …` as a real process, resolved once it prints its URL. */
+async function serverProcess(args: string[], extraEnv: Record<string, string> = {}) {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, [BIN, 'server', 'start', '--port', '0', '--json', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...extraEnv },
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (line) resolve((JSON.parse(line) as { url: string }).url);
+    });
+    child.on('exit', (code) => reject(new Error(`server exited ${code}`)));
+  });
+  const exited = new Promise<number | null>((r) => child.on('exit', r));
+  return {
+    url,
+    stop: () => {
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
 describe('federa server start', () => {
   it('serves the REST API until SIGTERM; bad TLS flags fail with one line', async () => {
-    const { spawn } = await import('node:child_process');
-    const store = join(dir, 'store');
-    const child = spawn(
-      process.execPath,
-      [BIN, 'server', 'start', '--port', '0', '--store', store, '--json'],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (d) => {
-        out += d;
-        const line = out.split('\n').find((l) => l.startsWith('{'));
-        if (line) resolve((JSON.parse(line) as { url: string }).url);
-      });
-      child.on('exit', (code) => reject(new Error(`server exited ${code}`)));
-    });
-    const listed = await federa(['run', 'list', '--json'], { env: { FEDERA_URL: url } });
+    const server = await serverProcess(['--store', join(dir, 'store')]);
+    const listed = await federa(['run', 'list', '--json'], { env: { FEDERA_URL: server.url } });
     expect(JSON.parse(listed.stdout)).toEqual([]);
-    const exited = new Promise<number | null>((r) => child.on('exit', r));
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect(await server.stop()).toBe(0);
     expectOneLineFailure(
       await federa(['server', 'start', '--tls-cert', 'c.pem', '--tls-key', 'k.pem']),
       /--tls-cert: cannot read c\.pem/,
@@ -397,6 +407,39 @@ describe('federa server start', () => {
     expectOneLineFailure(
       await federa(['server', 'start', '--tls-cert', 'c.pem']),
       /--tls-cert and --tls-key go together/,
+      2,
+    );
+  });
+
+  it('applies audit retention from flags and environment at start, and refuses bad values', async () => {
+    const store = join(dir, 'audit-store');
+    const opened = await FederaStore.open(store);
+    const log = await AuditLog.open(opened);
+    const actor = { role: 'admin', tokenId: 'abcd1234' };
+    const old = new Date(Date.now() - 3 * 86_400_000).toISOString();
+    for (let i = 0; i < 4; i++) await log.append({ type: 'run.start', actor, at: old });
+    for (let i = 0; i < 2; i++) await log.append({ type: 'run.stop', actor });
+    await log.close();
+    await opened.close();
+
+    const server = await serverProcess(['--store', store, '--audit-max-entries', '5'], {
+      FEDERA_AUDIT_MAX_AGE_DAYS: '1',
+    });
+    const entries = (await (await fetch(`${server.url}/api/audit`)).json()) as Array<{
+      seq: number;
+      type: string;
+      detail?: object;
+    }>;
+    expect(await server.stop()).toBe(0);
+    // The age limit (4 entries) removes more than the entry limit alone would (2): both were read.
+    expect(entries.map((e) => e.seq)).toEqual([5, 6, 7]);
+    expect(entries[2]).toMatchObject({
+      type: 'audit.prune',
+      detail: { removed: 4, maxAgeMs: 86_400_000, maxEntries: 5 },
+    });
+    expectOneLineFailure(
+      await federa(['server', 'start', '--store', store, '--audit-max-entries', '0']),
+      /--audit-max-entries must be a positive number, got '0'/,
       2,
     );
   });

@@ -3,7 +3,7 @@ import type { ClientHello } from '@federa/protocol';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
 import { Server } from 'socket.io';
-import { AuditLog, auditPlugin } from './audit/index.js';
+import { AuditLog, type AuditRetention, auditPlugin, checkRetention } from './audit/index.js';
 import { type TokenConfig, authPlugin } from './auth/index.js';
 import { Coordinator } from './coordinator.js';
 import { dashboardPlugin, featureStatsRoutes } from './dashboard/index.js';
@@ -53,6 +53,8 @@ export interface BuildServerOptions {
   rateLimit?: Partial<RateLimitOptions> | false;
   /** Serve HTTPS and WSS on the same port. */
   tls?: TlsOptions;
+  /** Audit log retention (max age and/or entries), applied at start and hourly; default keeps everything. */
+  auditRetention?: AuditRetention;
 }
 
 /** A built coordinator: fastify + socket.io on one HTTP server, with its store. */
@@ -84,6 +86,8 @@ export async function buildServer(opts: BuildServerOptions): Promise<FederaServe
   const chunkBytes = opts.chunkBytes ?? DEFAULT_CHUNK_BYTES;
   const maxMessageBytes = opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   const https = opts.tls ? httpsOptions(opts.tls) : undefined;
+  // Configuration is checked before the store opens, so a bad value leaves no lock behind.
+  if (opts.auditRetention) checkRetention(opts.auditRetention);
   const store = await FederaStore.open(opts.storePath);
   const events = new FederationEvents();
   const coordinator = new Coordinator({ store, events, chunkBytes, evaluate: opts.evaluate });
@@ -103,7 +107,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<FederaServe
   // Before any route, so the OpenAPI document collects every route's schema.
   await app.register(openapiPlugin);
   await app.register(authPlugin, { tokens: opts.tokens ?? [] });
-  const audit = await AuditLog.open(store);
+  const audit = await AuditLog.open(store, opts.auditRetention);
   await app.register(auditPlugin, { audit, events });
   const identity = opts.identity ? await ClientRegistry.open(store) : undefined;
   if (identity) {
@@ -155,6 +159,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<FederaServe
       // Close transports rather than sessions: clients see a transport loss and reconnect to the next process.
       io.engine.close();
       await app.close();
+      await audit.close();
       await store.close();
     },
   };

@@ -1,4 +1,5 @@
 import type { ErrorSpec } from '@federa/core';
+import { auditErrors } from './audit/errors.js';
 import { serverErrors } from './errors.js';
 import { evaluationErrors } from './evaluation/evaluation-errors.js';
 import { identityErrors } from './identity/errors.js';
@@ -18,4 +19,5 @@ export const serverErrorCodes: Readonly<Record<string, ErrorSpec>> = {
   ...identityErrors.table,
   ...recoveryErrors.table,
   ...secaggRoundErrors.table,
+  ...auditErrors.table,
 };

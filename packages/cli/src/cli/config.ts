@@ -10,6 +10,8 @@ export const SETTINGS = {
   host: { env: 'FEDERA_HOST', fallback: '127.0.0.1' },
   port: { env: 'FEDERA_PORT', fallback: '8080' },
   store: { env: 'FEDERA_STORE', fallback: '.federa/store' },
+  auditMaxAgeDays: { env: 'FEDERA_AUDIT_MAX_AGE_DAYS', fallback: undefined },
+  auditMaxEntries: { env: 'FEDERA_AUDIT_MAX_ENTRIES', fallback: undefined },
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;

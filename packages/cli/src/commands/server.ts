@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { type TlsOptions, buildServer, httpsOptions } from '@federa/server';
-import { loadConfig } from '../cli/config.js';
+import { type AuditRetention, type TlsOptions, buildServer, httpsOptions } from '@federa/server';
+import { type Config, loadConfig } from '../cli/config.js';
 import { CliError, UsageError } from '../cli/errors.js';
-import { parse, integer } from '../cli/common.js';
+import { parse, integer, positive } from '../cli/common.js';
 
 export const serverHelp = `federa server start [options]
 Start a coordinator (REST + socket.io + level store) and serve until Ctrl-C / SIGTERM.
@@ -13,6 +13,10 @@ Start a coordinator (REST + socket.io + level store) and serve until Ctrl-C / SI
   --store DIR        level store directory (env FEDERA_STORE, config "store"; default .federa/store)
   --tls-cert FILE    PEM certificate (chain): serve HTTPS and WSS on the same port
   --tls-key FILE     PEM private key of --tls-cert (give both or neither)
+  --audit-max-age-days D   drop audit entries older than D days (env FEDERA_AUDIT_MAX_AGE_DAYS,
+                     config "auditMaxAgeDays"; default keep all); applied at start and hourly
+  --audit-max-entries N    keep at most N audit entries (env FEDERA_AUDIT_MAX_ENTRIES,
+                     config "auditMaxEntries"; default keep all)
   --config FILE      JSON config file (default ./federa.config.json when present)
   --json             print {"url": …} once listening
 Precedence: flags > environment > config file > defaults.`;
@@ -33,6 +37,8 @@ export async function serverCommand(argv: string[]): Promise<number> {
       store: { type: 'string' },
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
+      'audit-max-age-days': { type: 'string' },
+      'audit-max-entries': { type: 'string' },
       config: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
@@ -49,8 +55,13 @@ export async function serverCommand(argv: string[]): Promise<number> {
   const port = portText === '0' ? 0 : integer(portText, 8080, 'port')!;
   const host = config.get('host', values.host)!;
   const storePath = resolve(config.get('store', values.store)!);
+  const auditRetention = retention(config, values['audit-max-age-days'], values['audit-max-entries']);
   await mkdir(storePath, { recursive: true });
-  const server = await buildServer({ storePath, ...(tls ? { tls } : {}) }).catch((err: Error) => {
+  const server = await buildServer({
+    storePath,
+    ...(tls ? { tls } : {}),
+    ...(auditRetention ? { auditRetention } : {}),
+  }).catch((err: Error) => {
     throw new CliError(`cannot open the store at ${storePath}: ${err.message.split('\n')[0]}`);
   });
   const url = await server.listen(port, host).catch(async (err: NodeJS.ErrnoException) => {
@@ -71,6 +82,17 @@ export async function serverCommand(argv: string[]): Promise<number> {
   if (!values.json) console.log('stopping coordinator');
   await server.close();
   return 0;
+}
+
+/** Audit retention from flags, environment or config file; undefined keeps every entry. */
+function retention(config: Config, ageFlag?: string, entriesFlag?: string): AuditRetention | undefined {
+  const days = positive(config.get('auditMaxAgeDays', ageFlag), undefined, 'audit-max-age-days');
+  const maxEntries = integer(config.get('auditMaxEntries', entriesFlag), undefined, 'audit-max-entries');
+  if (days === undefined && maxEntries === undefined) return undefined;
+  return {
+    ...(days !== undefined ? { maxAgeMs: days * 86_400_000 } : {}),
+    ...(maxEntries !== undefined ? { maxEntries } : {}),
+  };
 }
 
 /** PEM files for HTTPS + WSS, both or neither; checked here so a bad pair fails with a one-line error. */
