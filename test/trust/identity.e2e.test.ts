@@ -88,17 +88,17 @@ describe('client identity at the gateway', () => {
     expect(await impersonate.raw.nextErrorCode()).toBe('FEDERA_ERR_SESSION_UNAUTHENTICATED');
   });
 
-  it('refuses a revoked client from its next message on, and at every later hello', async () => {
+  it('closes a revoked client at once with IDENTITY_REVOKED, and refuses it at every later hello', async () => {
     const { url } = await secureServer();
     const key = await enrolled(url, 'site-r');
     const raw = await signedHelloClient(url, 'site-r', key);
     await raw.send({ kind: 'modelRequest', modelRequest: { runId: 'none', modelVersion: 0 } });
     expect(await raw.nextErrorCode()).toBe('FEDERA_ERR_RUN_NOT_FOUND');
 
+    // The client stays silent: the revocation itself ends its session.
     const revoke = await api(url, TOKENS.admin)('POST', '/api/clients/site-r/revoke');
     expect(revoke.status).toBe(200);
     expect(revoke.body.revokedAt).toBeTruthy();
-    await raw.send({ kind: 'modelRequest', modelRequest: { runId: 'none', modelVersion: 0 } });
     expect(await raw.nextErrorCode()).toBe('FEDERA_ERR_IDENTITY_REVOKED');
     await waitFor(() => raw.disconnected);
 
@@ -123,15 +123,8 @@ describe('client identity at the gateway', () => {
     cleanup.push(() => client.stop());
     await client.start();
     await api(url, TOKENS.admin)('POST', '/api/clients/site-s/revoke');
-    // Its next message is a model request for the round it is sampled into.
-    await server.coordinator.createRun({
-      settings: { id: 'after-revoke', rounds: 1, clientsPerRound: 1, minClients: 1, roundTimeoutMs: 60_000 },
-      topology: tinyTopology(),
-    });
-    await server.coordinator.startRun('after-revoke');
     await waitFor(() => codes.includes('FEDERA_ERR_IDENTITY_REVOKED'));
     await waitFor(() => server.coordinator.pool.connectedCount === 0);
-    await server.coordinator.stopRun('after-revoke');
   });
 
   it('an enrolled client trains a round end to end (Ed25519 and ECDSA P-256 devices)', async () => {
@@ -165,5 +158,65 @@ describe('client identity at the gateway', () => {
     const rounds = await server.store.listRounds('secure');
     expect(rounds).toHaveLength(1);
     expect(rounds[0]!.participants.map((p) => p.clientId).sort()).toEqual(['hospital-0', 'hospital-1']);
+  });
+});
+
+describe('revocation of a connected client', () => {
+  it('a connected, silent client is closed with IDENTITY_REVOKED when revoked, and no round samples it', async () => {
+    const { server, url } = await secureServer();
+    const sampled: string[][] = [];
+    server.events.on('round-started', (r) => sampled.push(r.sampled));
+    for (const [i, clientId] of ['site-a', 'site-b'].entries()) {
+      const key = await enrolled(url, clientId);
+      const client = new FederaClient({
+        url,
+        clientId,
+        identity: key,
+        data: tinyData(12, i),
+        backend: 'cpu',
+      });
+      cleanup.push(() => client.stop());
+      await client.start();
+    }
+    // Connected and enrolled, but it never sends anything after its hello.
+    const silent = await signedHelloClient(url, 'site-silent', await enrolled(url, 'site-silent'));
+    const researcher = api(url, TOKENS.researcher);
+    const settings = { rounds: 3, clientsPerRound: 3, minClients: 2, localEpochs: 1, batchSize: 4 };
+    expect(
+      (await researcher('POST', '/api/runs', { id: 'r', topology: tinyTopology(), settings })).status,
+    ).toBe(201);
+    expect((await api(url, TOKENS.admin)('POST', '/api/clients/site-silent/revoke')).status).toBe(200);
+    expect(await silent.nextErrorCode()).toBe('FEDERA_ERR_IDENTITY_REVOKED');
+    await waitFor(() => silent.disconnected);
+    expect((await researcher('POST', '/api/runs/r/start')).status).toBe(200);
+    await server.coordinator.whenIdle('r');
+
+    expect((await server.store.getRun('r'))?.status).toBe('completed');
+    expect(sampled).toHaveLength(3);
+    for (const ids of sampled) expect([...ids].sort()).toEqual(['site-a', 'site-b']);
+  });
+
+  it('refuses a hello whose client is revoked while the hello is being authenticated', async () => {
+    let server: FederaServer | undefined;
+    const started = await startServer({
+      serving: false,
+      tokens: tokenConfig,
+      identity: { required: true, enrolPerMinute: 100 },
+      // Runs after the signature check: the revocation lands while the gateway awaits this hook.
+      authenticateClient: async (hello) => {
+        await server!.identity!.revoke(hello.clientId, 'test');
+        return true;
+      },
+    });
+    server = started.server;
+    cleanup.push(() => started.server.close());
+    const key = await enrolled(started.url, 'site-late');
+    const { raw, nonce } = await RawClient.open(started.url);
+    cleanup.push(() => raw.close());
+    await raw.send({ kind: 'hello', hello: await RawClient.hello('site-late', nonce, key) });
+    expect(await raw.nextErrorCode()).toBe('FEDERA_ERR_SESSION_UNAUTHENTICATED');
+    await waitFor(() => raw.disconnected);
+    expect(raw.received.some((b) => b.kind === 'welcome')).toBe(false);
+    expect(server.coordinator.pool.get('site-late')).toBeUndefined();
   });
 });

@@ -90,7 +90,10 @@ export async function buildServer(opts: BuildServerOptions): Promise<FederaServe
   if (opts.auditRetention) checkRetention(opts.auditRetention);
   const store = await FederaStore.open(opts.storePath);
   const events = new FederationEvents();
-  const coordinator = new Coordinator({ store, events, chunkBytes, evaluate: opts.evaluate });
+  // Before the coordinator, whose client pool must never offer a revoked client for sampling.
+  const identity = opts.identity ? await ClientRegistry.open(store, events) : undefined;
+  const isRevoked = identity ? (clientId: string) => identity.isRevoked(clientId) : undefined;
+  const coordinator = new Coordinator({ store, events, chunkBytes, evaluate: opts.evaluate, isRevoked });
   // An https fastify is typed apart from the http one; routes and hooks are the same.
   const app = (Fastify as (o: object) => FastifyInstance)({
     logger: opts.logger ?? false,
@@ -109,7 +112,6 @@ export async function buildServer(opts: BuildServerOptions): Promise<FederaServe
   await app.register(authPlugin, { tokens: opts.tokens ?? [] });
   const audit = await AuditLog.open(store, opts.auditRetention);
   await app.register(auditPlugin, { audit, events });
-  const identity = opts.identity ? await ClientRegistry.open(store) : undefined;
   if (identity) {
     await app.register(identityRoutes, { registry: identity, enrolPerMinute: opts.identity?.enrolPerMinute });
   }
@@ -129,7 +131,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<FederaServe
     maxMessageBytes,
     streamIdleMs: opts.streamIdleMs ?? 30_000,
     authenticate: helloAuthenticator(identity, opts.identity, opts.authenticateClient),
-    isRevoked: identity ? (clientId) => identity.isRevoked(clientId) : undefined,
+    isRevoked,
     rateLimit: opts.rateLimit,
     events,
   });

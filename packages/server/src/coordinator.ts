@@ -43,6 +43,8 @@ export interface CoordinatorOptions {
   events: FederationEvents;
   chunkBytes: number;
   evaluate?: ServerEvaluator | undefined;
+  /** True for a revoked client id: such clients are never sampled. */
+  isRevoked?: ((clientId: string) => boolean) | undefined;
 }
 
 const MODEL_CACHE_SIZE = 8;
@@ -53,7 +55,7 @@ const MODEL_CACHE_SIZE = 8;
  * socket.io gateway and the REST routes only translate to and from it.
  */
 export class Coordinator {
-  readonly pool = new ClientPool();
+  readonly pool: ClientPool;
   private readonly closedTasks = new ClosedTasks();
   private readonly schedulers = new Map<string, RunScheduler>();
   private readonly modelFramesCache = new Map<string, Promise<Uint8Array[]>>();
@@ -61,6 +63,7 @@ export class Coordinator {
   readonly evaluations: EvaluationStore;
 
   constructor(private readonly opts: CoordinatorOptions) {
+    this.pool = new ClientPool(opts.isRevoked);
     this.evaluations = new EvaluationStore(opts.store);
     // A disconnected client will not answer the SecAgg+ stage it is in: stop waiting for it.
     opts.events.on('client-disconnected', ({ clientId }) => clientGone(clientId));

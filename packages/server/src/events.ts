@@ -11,6 +11,8 @@ export interface FederationEventMap {
   'round-failed': [info: { runId: string; round: number; attempt: number; code: string }];
   'client-connected': [info: { clientId: string }];
   'client-disconnected': [info: { clientId: string }];
+  /** An enrolled client was revoked: the gateway closes its live session. */
+  'client-revoked': [info: { clientId: string }];
   'update-accepted': [info: { runId: string; round: number; clientId: string }];
   'update-rejected': [info: { clientId: string | undefined; code: string }];
 }

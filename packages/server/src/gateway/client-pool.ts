@@ -18,6 +18,9 @@ export class ClientPool {
   private readonly busy = new Set<string>();
   private waiters: Array<() => void> = [];
 
+  /** @param isRevoked a revoked client is never idle, even while its socket is still open. */
+  constructor(private readonly isRevoked: (clientId: string) => boolean = () => false) {}
+
   get connectedCount(): number {
     return this.clients.size;
   }
@@ -43,8 +46,9 @@ export class ClientPool {
     return this.clients.get(clientId);
   }
 
+  /** Connected, not busy and not revoked: the clients a round or an evaluation may sample. */
   idle(): string[] {
-    return [...this.clients.keys()].filter((id) => !this.busy.has(id));
+    return [...this.clients.keys()].filter((id) => !this.busy.has(id) && !this.isRevoked(id));
   }
 
   markBusy(clientIds: readonly string[]): void {

@@ -50,6 +50,18 @@ export function attachGateway(io: Server, coordinator: Coordinator, opts: Gatewa
     const session = new Session(socket, coordinator, opts, limiter);
     void session.begin();
   });
+  // A silent revoked client would otherwise keep its socket until it next speaks.
+  opts.events.on('client-revoked', ({ clientId }) => {
+    const client = coordinator.pool.get(clientId);
+    if (client) void closeRevoked(coordinator, client);
+  });
+}
+
+/** Out of the pool at once, then a typed error and the socket closed. */
+async function closeRevoked(coordinator: Coordinator, client: ConnectedClient): Promise<void> {
+  coordinator.pool.remove(client);
+  await client.send(errorBody(identityErrors.create('FEDERA_ERR_IDENTITY_REVOKED'))).catch(() => undefined);
+  client.close();
 }
 
 class Session {
@@ -103,13 +115,6 @@ class Session {
     if (verdict === 'disconnect') this.socket.disconnect(true);
   }
 
-  /** Revocation takes effect on the client's next message: typed error, then disconnect. */
-  private async refuseRevoked(client: ConnectedClient): Promise<void> {
-    this.coordinator.pool.remove(client);
-    await this.send(errorBody(identityErrors.create('FEDERA_ERR_IDENTITY_REVOKED')));
-    this.socket.disconnect(true);
-  }
-
   /** A chunk stream that stopped arriving is dropped and answered with a typed error. */
   private expireStreams(): void {
     for (const streamId of this.reader.expire(Date.now(), this.opts.streamIdleMs)) {
@@ -149,7 +154,8 @@ class Session {
     if (body.kind === 'hello') return this.onHello(body.hello);
     const client = this.client;
     if (!client) throw serverErrors.create('FEDERA_ERR_SESSION_NO_HELLO');
-    if (this.opts.isRevoked?.(client.clientId)) return this.refuseRevoked(client);
+    // Backstop to the close at revocation time, for a message already queued behind it.
+    if (this.opts.isRevoked?.(client.clientId)) return closeRevoked(this.coordinator, client);
     switch (body.kind) {
       case 'modelRequest': {
         const frames = await this.coordinator.modelFrames(
@@ -181,7 +187,9 @@ class Session {
 
   private async onHello(hello: ClientHello): Promise<void> {
     if (this.client) throw serverErrors.create('FEDERA_ERR_SESSION_UNEXPECTED', 'second hello');
-    if (!(await this.opts.authenticate(hello, this.nonce))) {
+    const admitted = await this.opts.authenticate(hello, this.nonce);
+    // Re-checked after the await: a revocation during an async authenticate must not slip in.
+    if (!admitted || this.opts.isRevoked?.(hello.clientId)) {
       await this.send(errorBody(serverErrors.create('FEDERA_ERR_SESSION_UNAUTHENTICATED')));
       this.socket.disconnect(true);
       return;

@@ -1,4 +1,5 @@
 import type { ClientHello } from '@federa/protocol';
+import type { FederationEvents } from '../events.js';
 import type { FederaStore } from '../store/store.js';
 import { EnrolmentTokens } from './enrolment-tokens.js';
 import { identityErrors } from './errors.js';
@@ -50,15 +51,17 @@ export class ClientRegistry {
   private constructor(
     private readonly store: FederaStore,
     private readonly sub: ClientSub,
+    private readonly events: FederationEvents | undefined,
   ) {
     this.tokens = new EnrolmentTokens(store);
   }
 
-  static async open(store: FederaStore): Promise<ClientRegistry> {
+  /** Load the registry; with `events`, each revocation is announced as `client-revoked`. */
+  static async open(store: FederaStore, events?: FederationEvents): Promise<ClientRegistry> {
     const sub = store.db.sublevel<string, ClientRecord>('clients', {
       valueEncoding: 'json',
     }) as unknown as ClientSub;
-    const registry = new ClientRegistry(store, sub);
+    const registry = new ClientRegistry(store, sub, events);
     for (const record of await sub.values().all()) registry.remember(record);
     return registry;
   }
@@ -107,7 +110,10 @@ export class ClientRegistry {
     });
   }
 
-  /** Revoke a client; its sessions are refused from their next message on. */
+  /**
+   * Revoke a client: from now on it is never sampled, its live session is closed
+   * (via `client-revoked`), and its hellos and messages are refused.
+   */
   revoke(clientId: string, by: string, now = Date.now()): Promise<ClientRecord> {
     return this.serialized(async () => {
       const entry = this.records.get(clientId);
@@ -116,6 +122,7 @@ export class ClientRegistry {
       const record = { ...entry.record, revokedAt: new Date(now).toISOString(), revokedBy: by };
       await this.sub.put(clientId, record);
       this.remember(record);
+      this.events?.emit('client-revoked', { clientId });
       return record;
     });
   }
