@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import type { Weights } from '@federa/core';
 import { type FederaClient, trainLocally } from '@federa/client';
@@ -11,6 +12,7 @@ import { type FullServer, startFullServer } from './full-server.js';
 const SKIP = process.env['FEDERA_SKIP_BROWSER'] === '1';
 if (SKIP) console.warn('\n*** FEDERA_SKIP_BROWSER=1: the dashboard browser test is SKIPPED ***\n');
 const ADMIN = 'dashboard-admin-token';
+const CHROMIUM = '/usr/bin/chromium';
 const ARGS = [
   '--headless',
   '--no-sandbox',
@@ -84,7 +86,12 @@ describe.skipIf(SKIP)('dashboard in a real browser', () => {
       };
       clients.push((await startClient(server.url, `hospital-${i + 1}`, tinyData(n, i), { trainer })).client);
     }
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(
+        `${CHROMIUM} not found: install Debian's chromium (apt-get install chromium), or set FEDERA_SKIP_BROWSER=1 to skip this test`,
+      );
+    }
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   });
 
   afterAll(async () => {
@@ -98,10 +105,13 @@ describe.skipIf(SKIP)('dashboard in a real browser', () => {
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
+    const urls: string[] = [];
+    page.on('request', (r) => urls.push(r.url()));
     await page.goto(`${server.url}/dashboard`);
-    await page.waitForSelector('#live.on');
-    // Auth is on: reading runs needs a token, as an operator would paste it.
+    // Auth is on: the live stream, like reading runs, needs a token, as an operator would paste it.
+    await expect.poll(() => page.textContent('#live')).toBe('not live: FEDERA_ERR_AUTH_MISSING');
     await page.fill('#token', ADMIN);
+    await page.waitForSelector('#live.on');
     await expect.poll(() => page.textContent('#run-status')).toBe('created');
     await expect.poll(() => page.textContent('#client-count')).toBe('2');
     await server.coordinator.startRun('live');
@@ -124,9 +134,12 @@ describe.skipIf(SKIP)('dashboard in a real browser', () => {
     expect(blue).toBeGreaterThan(20);
 
     await page.fill('#token', 'wrong-token');
+    await expect.poll(() => page.textContent('#live')).toBe('not live: FEDERA_ERR_AUTH_INVALID');
     await page.click('button.promote[data-version="1"]');
     await expect.poll(() => page.textContent('#message')).toMatch(/FEDERA_ERR_AUTH_INVALID/);
     await page.fill('#token', ADMIN);
+    // A new token restarts the stream: the remaining rounds below arrive over it.
+    await page.waitForSelector('#live.on');
     await page.click('button.promote[data-version="1"]');
     await expect.poll(() => page.textContent('#message')).toBe('promoted v1 to production');
     const label = await (
@@ -143,5 +156,8 @@ describe.skipIf(SKIP)('dashboard in a real browser', () => {
     await mkdir('test-artifacts', { recursive: true });
     await page.screenshot({ path: 'test-artifacts/dashboard.png', fullPage: true });
     expect(pageErrors).toEqual([]);
+    // The token travels in headers only; URLs end up in access logs.
+    expect(urls.some((u) => u.includes('/dashboard/events'))).toBe(true);
+    expect(urls.filter((u) => u.includes(ADMIN) || u.includes('wrong-token'))).toEqual([]);
   });
 });

@@ -15,6 +15,7 @@ import {
   type RateLimitOptions,
   helloAuthenticator,
   identityRoutes,
+  reporterCheck,
 } from './identity/index.js';
 import { openapiPlugin } from './openapi/index.js';
 import { frameworkErrors, installErrorHandler } from './rest/error-handler.js';
@@ -116,7 +117,10 @@ export async function buildServer(opts: BuildServerOptions): Promise<FederaServe
     await app.register(identityRoutes, { registry: identity, enrolPerMinute: opts.identity?.enrolPerMinute });
   }
   await app.register(runsRoutes, { coordinator });
-  await app.register(featureStatsRoutes, { coordinator });
+  await app.register(featureStatsRoutes, {
+    coordinator,
+    ...(identity ? { checkReporter: reporterCheck(identity, opts.identity) } : {}),
+  });
   await app.register(dashboardPlugin, { events });
   if (opts.serving !== false) {
     // One registry: serving's request metrics and the federation's must reach the same /metrics.

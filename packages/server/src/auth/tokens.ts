@@ -1,9 +1,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
-/** Roles a bearer token can carry. `admin` passes every role check. */
-export type Role = 'admin' | 'researcher' | 'viewer' | 'inference';
+/**
+ * Roles a bearer token can carry. `admin` passes every role check; `client` is a data holder
+ * (reads runs and reports federated feature statistics, nothing else).
+ */
+export type Role = 'admin' | 'researcher' | 'viewer' | 'inference' | 'client';
 
-export const ROLES: readonly Role[] = ['admin', 'researcher', 'viewer', 'inference'];
+export const ROLES: readonly Role[] = ['admin', 'researcher', 'viewer', 'inference', 'client'];
 
 /** One configured token: give the plaintext `token` or, better, its `sha256` hex digest. */
 export interface TokenConfig {

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
+import { roleGuard } from '../auth/index.js';
 import type { FederationEvents } from '../events.js';
 import { LiveEvents } from './live-events.js';
 
@@ -34,9 +35,12 @@ async function asset(name: string): Promise<Buffer> {
 /**
  * The web dashboard at `/dashboard`: runs, live round progress, connected
  * clients, accuracy and loss curves, privacy budget, model versions with
- * promote / rollback (the page sends the admin token the user pastes). Live
+ * promote / rollback (the page sends the token the user pastes). Live
  * updates come from `GET /dashboard/events` (SSE). Also `GET /healthz`.
- * Reading needs no token; the page calls the public REST for state.
+ * With auth on, the stream and `/dashboard/clients` need a `viewer` or
+ * `researcher` token (or `admin`), like reading runs; the page and its
+ * assets and `/healthz` stay open. The page reads the stream with fetch(),
+ * so the token travels in the Authorization header, never in the URL.
  *
  * @example
  * await app.register(dashboardPlugin, { events });
@@ -45,6 +49,8 @@ export async function dashboardPlugin(app: FastifyInstance, options: DashboardOp
   const live = new LiveEvents(options.events);
   app.addHook('preClose', async () => live.close());
   const hide = { schema: { hide: true } };
+  // The same guard as GET /api/runs: the stream carries run progress and client ids.
+  const canRead = roleGuard(app, 'viewer', 'researcher');
 
   app.get('/dashboard', hide, async (_request, reply) => reply.redirect('/dashboard/'));
   app.get('/dashboard/', hide, async (_request, reply) =>
@@ -58,13 +64,14 @@ export async function dashboardPlugin(app: FastifyInstance, options: DashboardOp
       .header('cache-control', 'no-cache')
       .send(await asset(request.params.file));
   });
-  app.get('/dashboard/events', hide, (_request, reply) => {
+  app.get('/dashboard/events', { ...hide, preHandler: canRead }, (_request, reply) => {
     reply.hijack();
     live.open(reply.raw);
   });
   app.get(
     '/dashboard/clients',
     {
+      preHandler: canRead,
       schema: {
         summary: 'Client ids connected to this coordinator',
         response: {

@@ -1,5 +1,16 @@
 import type { FastifyInstance } from 'fastify';
+import { roleGuard } from '../auth/index.js';
 import type { Coordinator } from '../coordinator.js';
+
+/** Options of {@link featureStatsRoutes}. */
+export interface FeatureStatsOptions {
+  coordinator: Coordinator;
+  /**
+   * Throws a typed error when a client id may not report (revoked; unknown while identity is
+   * required); see `reporterCheck`. Absent without device identity: any id may report.
+   */
+  checkReporter?: (clientId: string) => void;
+}
 
 /** A client's feature summary (see summarizeFeatures in @federa/client): counts and sums only. */
 type Summary = {
@@ -37,6 +48,10 @@ const params = {
   type: 'object',
   required: ['id'],
   properties: { id: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' } },
+} as const;
+const errorReply = {
+  type: 'object',
+  properties: { code: { type: 'string' }, message: { type: 'string' }, retryable: { type: 'boolean' } },
 } as const;
 const statusSchema = {
   type: 'object',
@@ -76,19 +91,35 @@ function sum(all: Summary[]): Summary {
  * the same standardisation and one-hot order. Summaries live in memory.
  * Privacy: the coordinator sees each client's summary; with exactly two
  * reporters each can subtract its own to learn the other's.
+ * With auth on, reporting needs a `client` token (data holders) and reading
+ * the sum a `client`, `viewer` or `researcher` one; with device identity, the
+ * reported id must pass `checkReporter`, and a revoked id's report stops counting.
  *
  * @example
  * await app.register(featureStatsRoutes, { coordinator });
  */
-export async function featureStatsRoutes(
-  app: FastifyInstance,
-  opts: { coordinator: Coordinator },
-): Promise<void> {
+export async function featureStatsRoutes(app: FastifyInstance, opts: FeatureStatsOptions): Promise<void> {
   const byRun = new Map<string, Map<string, Summary>>();
+  const canReport = roleGuard(app, 'client');
+  const canRead = roleGuard(app, 'client', 'viewer', 'researcher');
+  const admitted = (clientId: string) => {
+    try {
+      opts.checkReporter?.(clientId);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const status = (reports: Map<string, Summary>, quorum: number) =>
+    statusOf(
+      [...reports].filter(([clientId]) => admitted(clientId)).map(([, s]) => s),
+      quorum,
+    );
 
   app.post<{ Params: { id: string }; Body: { clientId: string; summary: Summary } }>(
     '/api/runs/:id/feature-stats',
     {
+      preHandler: canReport,
       schema: {
         summary: "Report a client's feature summary (counts and sums, never rows)",
         params,
@@ -98,11 +129,12 @@ export async function featureStatsRoutes(
           additionalProperties: false,
           properties: { clientId: { type: 'string', minLength: 1, maxLength: 128 }, summary: summarySchema },
         },
-        response: { 200: statusSchema },
+        response: { 200: statusSchema, '4xx': errorReply },
       },
     },
     async (request) => {
       const { id } = request.params;
+      opts.checkReporter?.(request.body.clientId);
       const run = await opts.coordinator.getRun(id);
       const reports = byRun.get(id) ?? new Map<string, Summary>();
       byRun.set(id, reports);
@@ -114,10 +146,11 @@ export async function featureStatsRoutes(
   app.get<{ Params: { id: string } }>(
     '/api/runs/:id/feature-stats',
     {
+      preHandler: canRead,
       schema: {
         summary: 'Summed feature statistics once a quorum reported',
         params,
-        response: { 200: statusSchema },
+        response: { 200: statusSchema, '4xx': errorReply },
       },
     },
     async (request) => {
@@ -127,7 +160,7 @@ export async function featureStatsRoutes(
   );
 }
 
-function status(reports: Map<string, Summary>, quorum: number) {
-  const ready = reports.size >= quorum;
-  return { reporters: reports.size, quorum, ready, summary: ready ? sum([...reports.values()]) : null };
+function statusOf(reports: Summary[], quorum: number) {
+  const ready = reports.length >= quorum;
+  return { reporters: reports.length, quorum, ready, summary: ready ? sum(reports) : null };
 }

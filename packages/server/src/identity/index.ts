@@ -15,3 +15,4 @@ export {
   type RateVerdict,
 } from './rate-limit.js';
 export { helloAuthenticator, type IdentityOptions } from './hello-authenticator.js';
+export { reporterCheck } from './reporter-check.js';

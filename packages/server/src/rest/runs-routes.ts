@@ -136,8 +136,8 @@ function runView(run: RunRecord) {
  */
 export async function runsRoutes(app: FastifyInstance, opts: { coordinator: Coordinator }): Promise<void> {
   const { coordinator } = opts;
-  // Researchers (and admins) change runs; viewers may only read them.
-  const canRead = roleGuard(app, 'viewer', 'researcher');
+  // Researchers (and admins) change runs; viewers and data holders (`client`, for `client join`) only read.
+  const canRead = roleGuard(app, 'viewer', 'researcher', 'client');
   const canWrite = roleGuard(app, 'researcher');
   app.addHook('preHandler', async function (request, reply) {
     await (request.method === 'GET' ? canRead : canWrite).call(this, request, reply);

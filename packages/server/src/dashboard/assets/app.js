@@ -1,4 +1,4 @@
-// Federa dashboard: state from the public REST, live updates from /dashboard/events (SSE).
+// Federa dashboard: state from the REST API, live updates from /dashboard/events (SSE read with fetch).
 import { drawLines } from './charts.js';
 
 const $ = (id) => document.getElementById(id);
@@ -173,53 +173,133 @@ async function act(path, method, body, done) {
   }
 }
 
-function listen() {
-  const source = new EventSource('/dashboard/events');
-  const on = (name, fn) =>
-    source.addEventListener(name, (e) => {
-      const data = JSON.parse(e.data);
-      renderClients(data.clients);
-      fn(data);
-    });
-  source.onopen = () => Object.assign($('live'), { textContent: 'live', className: 'badge on' });
-  source.onerror = () => Object.assign($('live'), { textContent: 'reconnecting…', className: 'badge' });
-  on('hello', () => {});
-  on('client-connected', () => {});
-  on('client-disconnected', () => {});
-  on('round-started', (d) => {
+const HANDLERS = {
+  hello: () => {},
+  'client-connected': () => {},
+  'client-disconnected': () => {},
+  'round-started': (d) => {
     if (d.runId === state.run?.settings.id)
       $('round-live').textContent = `round ${d.round} training on ${d.sampled.length} clients`;
-  });
-  on('round-failed', (d) => {
+  },
+  'round-failed': (d) => {
     if (d.runId === state.run?.settings.id)
       $('round-live').textContent = `round ${d.round} attempt ${d.attempt} failed: ${d.code}`;
-  });
-  on('round-committed', (d) => {
+  },
+  'round-committed': (d) => {
     if (d.round.runId !== state.run?.settings.id) return;
     state.rounds = [...state.rounds.filter((r) => r.round !== d.round.round), d.round];
     $('round-live').textContent = `round ${d.round.round} committed in ${(d.durationMs / 1000).toFixed(1)} s`;
     renderRun();
     loadVersions().catch((err) => say(String(err.message), true));
-  });
-  on('run-updated', (run) => {
+  },
+  'run-updated': (run) => {
     const option = [...$('run-select').options].find((o) => o.value === run.settings.id);
     if (option) option.textContent = `${run.settings.id} (${run.status})`;
     if (run.settings.id === state.run?.settings.id) state.run = { ...state.run, ...run };
     else if (!state.runs.some((r) => r.settings.id === run.settings.id)) loadRuns();
     renderRun();
-  });
+  },
+};
+
+function dispatch(name, data) {
+  const handler = HANDLERS[name];
+  if (!handler) return;
+  try {
+    const parsed = JSON.parse(data);
+    renderClients(parsed.clients);
+    handler(parsed);
+  } catch (err) {
+    reportError(err); // a page error, as with EventSource listeners, without dropping the stream
+  }
+}
+
+const badge = (text, on = false) =>
+  Object.assign($('live'), { textContent: text, className: on ? 'badge on' : 'badge' });
+
+/** Feed Server-Sent Events (WHATWG HTML §9.2: event and data fields, blank-line framed) to `onEvent`. */
+async function readEvents(body, onEvent) {
+  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += value;
+    // A trailing \r may be the first half of a \r\n split across reads: normalise what precedes it.
+    const held = buffer.endsWith('\r') ? '\r' : '';
+    buffer = (held ? buffer.slice(0, -1) : buffer).replace(/\r\n?/g, '\n') + held;
+    let end = buffer.indexOf('\n\n');
+    while (end >= 0) {
+      let name = 'message';
+      const data = [];
+      for (const line of buffer.slice(0, end).split('\n')) {
+        const colon = line.indexOf(':');
+        if (colon === 0) continue; // a comment (keep-alive)
+        const field = colon < 0 ? line : line.slice(0, colon);
+        const text = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
+        if (field === 'event') name = text;
+        else if (field === 'data') data.push(text);
+      }
+      if (data.length > 0) onEvent(name, data.join('\n'));
+      buffer = buffer.slice(end + 2);
+      end = buffer.indexOf('\n\n');
+    }
+  }
+}
+
+// fetch() rather than EventSource: EventSource cannot send the Authorization header, and a token
+// in the URL would end up in access logs.
+let stream;
+async function listen() {
+  stream?.abort();
+  const controller = new AbortController();
+  stream = controller;
+  let delay = 500;
+  while (!controller.signal.aborted) {
+    try {
+      const res = await fetch('/dashboard/events', {
+        headers: headers(false),
+        cache: 'no-store',
+        signal: controller.signal,
+      });
+      if (res.status === 401 || res.status === 403) {
+        // Retrying cannot help: the next pasted token starts a new stream.
+        const body = await res.json().catch(() => null);
+        badge(`not live: ${body?.code ?? `HTTP ${res.status}`}`);
+        return;
+      }
+      if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
+      badge('live', true);
+      delay = 500;
+      await readEvents(res.body, dispatch);
+    } catch {
+      // A dropped connection: retry below, unless a newer listen() aborted this one.
+      if (controller.signal.aborted) return;
+    }
+    badge('reconnecting…');
+    await new Promise((r) => setTimeout(r, delay));
+    delay = Math.min(delay * 2, 10_000);
+  }
+}
+
+function loadClients() {
+  return api('/dashboard/clients').then(
+    (d) => renderClients(d.clients),
+    () => {},
+  );
 }
 
 $('run-select').onchange = (e) => loadRun(e.target.value);
 $('token').value = sessionStorage.getItem('federa-token') ?? '';
-// With auth on, reading runs needs a viewer token: reload everything when one is pasted.
+// With auth on, reading runs and the live stream need a viewer token: reload everything when one is pasted.
 $('token').oninput = () => {
   sessionStorage.setItem('federa-token', token());
+  listen();
+  loadClients();
   loadRuns().then(
     () => $('message').className === 'error' && say(''),
     (err) => say(`${err.message} (paste a viewer or admin token)`, true),
   );
 };
-api('/dashboard/clients').then((d) => renderClients(d.clients));
+loadClients();
 listen();
 loadRuns().catch((err) => say(`${err.message} (paste a viewer or admin token)`, true));
