@@ -39,6 +39,25 @@ describe('secureAggregation run setting', () => {
     await expect(create('wide', { secureAggregation: { quantizationBits: 30 } })).rejects.toMatchObject({
       code: 'FEDERA_ERR_RUN_CONFIG_INVALID',
     });
+    // 16 named metrics are the most a masked vector carries; adaptive DP clipping needs one more word pair.
+    const metrics = Array.from({ length: 16 }, (_, i) => `m${i}`);
+    await create('sixteen', { secureAggregation: { metrics } });
+    const dp = {
+      mode: 'client-clipping',
+      noiseMultiplier: 0,
+      adaptive: { initialClip: 1 },
+      expectedClients: 10,
+    };
+    await expect(
+      create('seventeen', {
+        populationSize: 10,
+        strategy: { name: 'fedavg', dp },
+        secureAggregation: { metrics },
+      }),
+    ).rejects.toMatchObject({
+      code: 'FEDERA_ERR_RUN_CONFIG_INVALID',
+      message: expect.stringContaining('metricNames'),
+    });
     const ok = await create('fine', { secureAggregation: { clipRange: 1, stageTimeoutMs: 2_000 } });
     expect(ok.settings.secureAggregation).toEqual({ clipRange: 1, stageTimeoutMs: 2_000 });
   });

@@ -1,5 +1,5 @@
 import { DP_UNCLIPPED_METRIC, type Strategy, type TensorSpec, type Weights } from '@federa/core';
-import { DEFAULT_STAGE_TIMEOUT_MS, roundParams } from '../secagg/settings.js';
+import { DEFAULT_STAGE_TIMEOUT_MS, roundParams, strategyMaskedMetrics } from '../secagg/settings.js';
 import { SecAggRound } from '../secagg/secagg-round.js';
 import { OpenRound } from './open-round.js';
 import type { CollectorFactory } from './round-collector.js';
@@ -11,11 +11,9 @@ import type { CollectorFactory } from './round-collector.js';
 export const collectorFor: CollectorFactory = (run, init, strategy) => {
   const secure = run.settings.secureAggregation;
   if (secure) {
-    const dp = (run.settings.strategy as { dp?: { adaptive?: unknown } }).dp;
-    // Adaptive clipping needs the count of unclipped clients: it rides inside the mask too.
-    const extra = dp?.adaptive !== undefined ? [DP_UNCLIPPED_METRIC] : [];
+    const dp = (run.settings.strategy as { dp?: unknown }).dp !== undefined;
     return new SecAggRound(init, run.specs, {
-      params: roundParams(secure, init.tasks.size, extra),
+      params: roundParams(secure, init.tasks.size, strategyMaskedMetrics(run.settings.strategy)),
       stageTimeoutMs: secure.stageTimeoutMs ?? DEFAULT_STAGE_TIMEOUT_MS,
       minClients: run.settings.minClients,
       ...(dp ? { finish: noisedByStrategy(strategy, run.specs) } : {}),

@@ -1,4 +1,4 @@
-import { type SecAggConfig, type SecAggParams, deriveSecAggParams } from '@federa/core';
+import { DP_UNCLIPPED_METRIC, type SecAggConfig, type SecAggParams, deriveSecAggParams } from '@federa/core';
 
 /** The `secureAggregation` run setting: SecAgg+ parameters (derived when left out) and stage timing. */
 export interface SecureAggregationSettings extends SecAggConfig {
@@ -22,14 +22,21 @@ export const DEFAULT_STAGE_TIMEOUT_MS = 10_000;
  */
 export function validateSecureAggregation(
   settings: SecureAggregationSettings,
-  sizes: { minClients: number; clientsPerRound: number },
+  run: { minClients: number; clientsPerRound: number; strategy?: unknown },
 ): void {
   const timeout = settings.stageTimeoutMs ?? DEFAULT_STAGE_TIMEOUT_MS;
   if (!Number.isSafeInteger(timeout) || timeout < 1) {
     throw new TypeError(`secureAggregation.stageTimeoutMs ${timeout} must be a positive integer`);
   }
-  roundParams(settings, sizes.minClients);
-  roundParams(settings, sizes.clientsPerRound);
+  const extra = strategyMaskedMetrics(run.strategy);
+  roundParams(settings, run.minClients, extra);
+  roundParams(settings, run.clientsPerRound, extra);
+}
+
+/** Metrics the run's strategy needs summed inside the mask: adaptive DP clipping's unclipped count. */
+export function strategyMaskedMetrics(strategy: unknown): string[] {
+  const dp = (strategy as { dp?: { adaptive?: unknown } } | undefined)?.dp;
+  return dp?.adaptive !== undefined ? [DP_UNCLIPPED_METRIC] : [];
 }
 
 /**
