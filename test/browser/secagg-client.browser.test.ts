@@ -1,10 +1,10 @@
-import { existsSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { type Browser, type Page, chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, skipBrowserTests } from '../helpers/chromium.js';
 import {
   type AdvertiseKeys,
   type MaskedInput,
@@ -21,19 +21,7 @@ import {
 import { MaskWorkerPool } from '@federa/server';
 import { type SecAggPage, type Stage, type Wire, fromWire, toWire } from './wire.js';
 
-const SKIP = process.env['FEDERA_SKIP_BROWSER'] === '1';
-if (SKIP) console.warn('\n*** FEDERA_SKIP_BROWSER=1: the SecAgg+ browser client test is SKIPPED ***\n');
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+const SKIP = skipBrowserTests('SecAgg+ browser client');
 const RUN = 'browser-secagg';
 const ROUND = 3;
 const N = 8;
@@ -108,11 +96,6 @@ describe.skipIf(SKIP)('SecAgg+ client in Chromium, unmasked by the Node coordina
   const pool = new MaskWorkerPool();
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `${CHROMIUM} not found: install Debian's chromium (apt-get install chromium), or set FEDERA_SKIP_BROWSER=1 to skip this test`,
-      );
-    }
     // platform 'browser' makes esbuild fail on any node: import reachable from the client path.
     const result = await build({
       entryPoints: [fileURLToPath(new URL('./secagg-entry.ts', import.meta.url))],
@@ -137,7 +120,7 @@ describe.skipIf(SKIP)('SecAgg+ client in Chromium, unmasked by the Node coordina
     });
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
     origin = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

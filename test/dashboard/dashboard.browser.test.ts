@@ -1,28 +1,16 @@
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import type { Weights } from '@federa/core';
 import { type FederaClient, trainLocally } from '@federa/client';
 import * as tf from '@tensorflow/tfjs';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, skipBrowserTests } from '../helpers/chromium.js';
 import { type RunRecord, initTfBackend, modelFromTopology, setModelWeights } from '@federa/server';
 import { startClient, tinyData, tinyTopology } from '../helpers/federation.js';
 import { type FullServer, startFullServer } from './full-server.js';
 
-const SKIP = process.env['FEDERA_SKIP_BROWSER'] === '1';
-if (SKIP) console.warn('\n*** FEDERA_SKIP_BROWSER=1: the dashboard browser test is SKIPPED ***\n');
+const SKIP = skipBrowserTests('dashboard');
 const ADMIN = 'dashboard-admin-token';
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** Training permits: each local training waits for one, so the test decides when rounds finish. */
 class Permits {
@@ -86,12 +74,7 @@ describe.skipIf(SKIP)('dashboard in a real browser', () => {
       };
       clients.push((await startClient(server.url, `hospital-${i + 1}`, tinyData(n, i), { trainer })).client);
     }
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `${CHROMIUM} not found: install Debian's chromium (apt-get install chromium), or set FEDERA_SKIP_BROWSER=1 to skip this test`,
-      );
-    }
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

@@ -37,6 +37,20 @@ async function enrolled(url: string, clientId: string, algorithm: DeviceKey['alg
   return key;
 }
 
+/** Enrol `clientId` and start a real FederaClient signing its hellos with the new device key. */
+async function startEnrolledClient(
+  url: string,
+  clientId: string,
+  i: number,
+  algorithm?: DeviceKey['algorithm'],
+) {
+  const key = await enrolled(url, clientId, algorithm);
+  const client = new FederaClient({ url, clientId, identity: key, data: tinyData(12, i), backend: 'cpu' });
+  cleanup.push(() => client.stop());
+  await client.start();
+  return client;
+}
+
 async function signedHelloClient(url: string, clientId: string, key: DeviceKey): Promise<RawClient> {
   const { raw, nonce } = await RawClient.open(url);
   cleanup.push(() => raw.close());
@@ -130,20 +144,9 @@ describe('client identity at the gateway', () => {
   it('an enrolled client trains a round end to end (Ed25519 and ECDSA P-256 devices)', async () => {
     const { server, url } = await secureServer();
     const clients = await Promise.all(
-      (['Ed25519', 'ECDSA-P256'] as const).map(async (algorithm, i) => {
-        const clientId = `hospital-${i}`;
-        const key = await enrolled(url, clientId, algorithm);
-        const client = new FederaClient({
-          url,
-          clientId,
-          identity: key,
-          data: tinyData(12, i),
-          backend: 'cpu',
-        });
-        cleanup.push(() => client.stop());
-        await client.start();
-        return client;
-      }),
+      (['Ed25519', 'ECDSA-P256'] as const).map((algorithm, i) =>
+        startEnrolledClient(url, `hospital-${i}`, i, algorithm),
+      ),
     );
     expect(clients).toHaveLength(2);
     const researcher = api(url, TOKENS.researcher);
@@ -166,18 +169,7 @@ describe('revocation of a connected client', () => {
     const { server, url } = await secureServer();
     const sampled: string[][] = [];
     server.events.on('round-started', (r) => sampled.push(r.sampled));
-    for (const [i, clientId] of ['site-a', 'site-b'].entries()) {
-      const key = await enrolled(url, clientId);
-      const client = new FederaClient({
-        url,
-        clientId,
-        identity: key,
-        data: tinyData(12, i),
-        backend: 'cpu',
-      });
-      cleanup.push(() => client.stop());
-      await client.start();
-    }
+    for (const [i, clientId] of ['site-a', 'site-b'].entries()) await startEnrolledClient(url, clientId, i);
     // Connected and enrolled, but it never sends anything after its hello.
     const silent = await signedHelloClient(url, 'site-silent', await enrolled(url, 'site-silent'));
     const researcher = api(url, TOKENS.researcher);
