@@ -230,13 +230,16 @@ function fuzzRest(
             stats.sent++;
             stats.statuses[res.statusCode] = (stats.statuses[res.statusCode] ?? 0) + 1;
             if (res.statusCode < 400 || req.method === 'HEAD') return;
-            let code: unknown;
+            let reply: { code?: unknown; retryable?: unknown } = {};
             try {
-              code = (JSON.parse(res.body) as { code?: unknown }).code;
+              reply = JSON.parse(res.body) as typeof reply;
             } catch {
-              code = undefined;
+              reply = {};
             }
-            if (typeof code !== 'string' || !CODE.test(code) || res.statusCode >= 500) {
+            const { code } = reply;
+            // A 503 with a retryable typed error (model still loading, queue full) is an answer, not a crash.
+            const unavailable = res.statusCode === 503 && reply.retryable === true;
+            if (typeof code !== 'string' || !CODE.test(code) || (res.statusCode >= 500 && !unavailable)) {
               if (stats.badReplies.length < 20)
                 stats.badReplies.push({ req, status: res.statusCode, body: res.body.slice(0, 120) });
             }

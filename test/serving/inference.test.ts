@@ -108,7 +108,11 @@ describe('readiness', () => {
       expect((await app.inject('/v2/health/ready')).json()).toEqual({ ready: true });
       const notLoaded = await app.inject('/v2/models/tiny/ready');
       expect(notLoaded.statusCode).toBe(503);
-      expect(notLoaded.json()).toMatchObject({ ready: false });
+      expect(notLoaded.json()).toMatchObject({
+        ready: false,
+        code: 'FEDERA_ERR_SERVING_NOT_READY',
+        retryable: true,
+      });
 
       const loading = app.serving.cache.load('tiny', 1);
       expect(app.serving.cache.state('tiny', 1)).toBe('loading');

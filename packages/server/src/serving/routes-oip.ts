@@ -52,10 +52,15 @@ export function oipRoutes(app: FastifyInstance, ctx: ServingContext): void {
     required: ['m', 'v'],
   } as const;
 
+  // Not ready is a 503 probes understand, with the typed, retryable error every other failure carries.
+  const notReady = () => {
+    const { code, message, retryable } = servingErrors.create('FEDERA_ERR_SERVING_NOT_READY');
+    return { code, message, retryable };
+  };
   app.get('/v2/health/live', async () => ({ live: true }));
   app.get('/v2/health/ready', async (_request, reply) => {
     const ready = ctx.isReady();
-    return reply.code(ready ? 200 : 503).send({ ready });
+    return ready ? { ready } : reply.code(503).send({ ready, ...notReady() });
   });
   app.get('/v2', async () => ({ name: 'federa', version: '0.1.0', extensions: [] }));
 
@@ -80,7 +85,8 @@ export function oipRoutes(app: FastifyInstance, ctx: ServingContext): void {
     const version = selector.version ?? (await ctx.registry.resolve(m, 'stable'));
     await ctx.registry.version(m, version);
     const ready = ctx.cache.state(m, version) === 'ready';
-    return reply.code(ready ? 200 : 503).send({ name: m, version: String(version), ready });
+    const body = { name: m, version: String(version), ready };
+    return ready ? body : reply.code(503).send({ ...body, ...notReady() });
   };
   const readOpts = (params: object) => ({ preHandler: ctx.guards.read, schema: { params } });
   app.get<{ Params: Params }>('/v2/models/:m', readOpts(modelOnly), metadata);
