@@ -75,11 +75,6 @@ export function bytesToWords(bytes: Uint8Array): Uint32Array {
   return out;
 }
 
-/** View an AES keystream buffer as little-endian words, in place where the host allows. */
-export function keystreamWords(buffer: ArrayBuffer): Uint32Array {
-  return HOST_IS_LITTLE_ENDIAN ? new Uint32Array(buffer) : bytesToWords(new Uint8Array(buffer));
-}
-
 /** base64url without padding (JWK fields). */
 export function toBase64Url(bytes: Uint8Array): string {
   let bin = '';

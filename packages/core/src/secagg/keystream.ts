@@ -86,13 +86,9 @@ export const webCryptoMaskExpander: MaskExpander = async (acc, streams) => {
 };
 
 /** The first `length` words of one mask stream (public shuffles, tests). */
-export async function keystream(
-  key: Uint8Array,
-  length: number,
-  expand: MaskExpander = webCryptoMaskExpander,
-): Promise<Uint32Array> {
+export async function keystream(key: Uint8Array, length: number): Promise<Uint32Array> {
   const acc = WordAccumulator.create(length);
-  await expand(acc, [{ key, sign: 1 }]);
+  await webCryptoMaskExpander(acc, [{ key, sign: 1 }]);
   return acc.toWords(32);
 }
 

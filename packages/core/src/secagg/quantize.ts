@@ -23,6 +23,11 @@ export function quantizationScale(params: SecAggParams): number {
   return 2 ** (params.quantizationBits - 1) / params.clipRange;
 }
 
+/** Fixed-point scale of a metric word: a metric of R at weight 1 becomes 2^(b-1). */
+function metricScale(params: SecAggParams): number {
+  return 2 ** (params.quantizationBits - 1) / params.metricRange;
+}
+
 /** Words of a masked vector: the parameters, two per metric (w·q(v), w·[reported]), then the weight. */
 export function maskedWordCount(paramCount: number, params: SecAggParams): number {
   return paramCount + 2 * params.metricNames.length + 1;
@@ -55,7 +60,7 @@ export function quantizeUpdate(
     out[i] = Math.round(Math.min(c, Math.max(-c, v)) * factor) & modMask;
   }
   const r = params.metricRange;
-  const metricFactor = (weight * 2 ** (params.quantizationBits - 1)) / r;
+  const metricFactor = weight * metricScale(params);
   for (const [j, name] of params.metricNames.entries()) {
     const v = metrics[name];
     if (v === undefined || !Number.isFinite(v)) continue;
@@ -66,11 +71,10 @@ export function quantizeUpdate(
   return out;
 }
 
-/** Signed value of a word mod 2^m, in [-2^(m-1), 2^(m-1)). */
+/** Signed value of a word mod 2^m, in [-2^(m-1), 2^(m-1)): (w << s) >> s with s = 32 - m sign-extends it. */
 export function wordToSigned(word: number, modulusBits: number): number {
-  const modulus = 2 ** modulusBits;
-  const w = word % modulus;
-  return w >= modulus / 2 ? w - modulus : w;
+  const shift = 32 - modulusBits;
+  return (word << shift) >> shift;
 }
 
 /** What an unmasked sum decodes to. */
@@ -106,16 +110,14 @@ export function decodeAggregate(
   }
   const inv = 1 / (totalWeight * quantizationScale(params));
   const out = new Float32Array(paramCount);
-  // (w << s) >> s sign-extends an m-bit word (s = 32 - m): wordToSigned without division.
-  const shift = 32 - params.modulusBits;
-  for (let i = 0; i < out.length; i++) out[i] = ((sumWords[i]! << shift) >> shift) * inv;
+  const m = params.modulusBits;
+  for (let i = 0; i < out.length; i++) out[i] = wordToSigned(sumWords[i]!, m) * inv;
   const metrics: Record<string, number> = {};
-  const metricScale = 2 ** (params.quantizationBits - 1) / params.metricRange;
   for (const [j, name] of params.metricNames.entries()) {
     const reported = sumWords[paramCount + 2 * j + 1]!;
     // A weight sum above the total can only come from a malformed input: report nothing rather than noise.
     if (reported === 0 || reported > totalWeight) continue;
-    const value = ((sumWords[paramCount + 2 * j]! << shift) >> shift) / (reported * metricScale);
+    const value = wordToSigned(sumWords[paramCount + 2 * j]!, m) / (reported * metricScale(params));
     if (Math.abs(value) <= params.metricRange) metrics[name] = value;
   }
   return { weightedMeanDelta: out, totalWeight, metrics };

@@ -23,6 +23,11 @@ export const secaggRoundErrors = defineErrors({
     status: 403,
     retryable: false,
   },
+  FEDERA_ERR_SECAGG_UNMASK_FAILED: {
+    message: 'expanding the masks failed on the coordinator; the attempt commits nothing and is retried',
+    status: 500,
+    retryable: true,
+  },
   FEDERA_ERR_SECAGG_UNEXPECTED_KIND: {
     message: 'clients do not send this SecAgg+ message kind',
     status: 400,

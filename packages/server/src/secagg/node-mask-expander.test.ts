@@ -43,4 +43,16 @@ describe('MaskWorkerPool (node:crypto AES-256-CTR)', () => {
     const [a, b] = await Promise.all([expandWith(threads.expand), expandWith(threads.expand)]);
     expect(Buffer.from(a.buffer).equals(Buffer.from(b.buffer))).toBe(true);
   });
+
+  it('turns a failure inside a worker into the retryable FEDERA_ERR_SECAGG_UNMASK_FAILED', async () => {
+    const acc = WordAccumulator.create(LENGTH);
+    // A 5-byte key makes node:crypto throw inside the worker.
+    await expect(threads.expand(acc, [{ key: new Uint8Array(5), sign: 1 }])).rejects.toMatchObject({
+      code: 'FEDERA_ERR_SECAGG_UNMASK_FAILED',
+      retryable: true,
+    });
+    // The pool keeps serving correct masks afterwards.
+    const reference = Buffer.from((await expandWith(webCryptoMaskExpander)).buffer);
+    expect(Buffer.from((await expandWith(threads.expand)).buffer).equals(reference)).toBe(true);
+  });
 });

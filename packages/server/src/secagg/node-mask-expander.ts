@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import { type MaskExpander, type MaskStream, WordAccumulator, counterBlock } from '@federa/core';
+import { secaggRoundErrors } from './errors.js';
 
 /** Keystream bytes per cipher call: 64 KiB measured fastest for node:crypto (4.6 GB/s vs 1.1 GB/s at 4 MiB). */
 const CHUNK_BYTES = 64 * 1024;
@@ -88,18 +89,19 @@ export class MaskWorkerPool {
 
   /** Whether expansion runs on worker threads (false: in this thread). */
   get threaded(): boolean {
-    return (this.workers ?? this.start()).length > 0;
+    return this.prepare().length > 0;
   }
 
   /** Start the workers now (and their warm-up), e.g. when a round opens, so unmasking finds them ready. */
-  prepare(): void {
+  prepare(): Worker[] {
     this.workers ??= this.start();
+    return this.workers;
   }
 
   /** The expander to hand to SecAggServer. */
   readonly expand: MaskExpander = async (acc, streams) => {
     if (streams.length === 0 || acc.length === 0) return;
-    const workers = this.workers ?? this.start();
+    const workers = this.prepare();
     if (workers.length === 0) {
       for (const range of rangesOf(acc, streams, Math.ceil(acc.length / INLINE_SLICE_WORDS))) {
         acc.add(expandMaskRange(range), range.startWord, 1);
@@ -129,10 +131,10 @@ export class MaskWorkerPool {
 
   private start(): Worker[] {
     const script = workerScript();
-    this.workers = script ? Array.from({ length: this.size }, () => this.spawn(script)) : [];
+    const workers = script ? Array.from({ length: this.size }, () => this.spawn(script)) : [];
     // A throwaway expansion first lets V8 tier the SIMD kernel up before a round needs it.
-    for (const worker of this.workers) void this.run(worker, WARM_UP).catch(() => undefined);
-    return this.workers;
+    for (const worker of workers) void this.run(worker, WARM_UP).catch(() => undefined);
+    return workers;
   }
 
   private spawn(script: string): Worker {
@@ -142,16 +144,21 @@ export class MaskWorkerPool {
       const waiting = this.pending.get(m.id);
       this.pending.delete(m.id);
       if (m.partial) waiting?.resolve(m.partial);
-      else waiting?.reject(new Error(m.error ?? 'mask worker failed'));
+      else waiting?.reject(unmaskFailed(m.error));
     });
     worker.on('error', (error) => {
-      // A dead worker fails every expansion in flight; the round fails typed and is retried.
-      for (const waiting of this.pending.values()) waiting.reject(error);
+      // A dead worker fails every expansion in flight; the attempt fails typed and is retried.
+      for (const waiting of this.pending.values()) waiting.reject(unmaskFailed(error.message, error));
       this.pending.clear();
       void this.close();
     });
     return worker;
   }
+}
+
+/** Retryable, so the scheduler fails only this attempt (a plain Error would stop the run). */
+function unmaskFailed(detail: string | undefined, cause?: unknown) {
+  return secaggRoundErrors.create('FEDERA_ERR_SECAGG_UNMASK_FAILED', detail, cause ? { cause } : {});
 }
 
 /** The built worker entry (dist), found through the package's own exports; undefined when not built. */
