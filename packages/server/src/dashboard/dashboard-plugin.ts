@@ -58,7 +58,10 @@ export async function dashboardPlugin(app: FastifyInstance, options: DashboardOp
   );
   app.get<{ Params: { file: string } }>('/dashboard/assets/:file', hide, async (request, reply) => {
     const type = ASSETS[request.params.file];
-    if (!type) return reply.code(404).send({ code: 'FEDERA_ERR_ROUTE_NOT_FOUND', message: 'no such asset' });
+    if (!type)
+      return reply
+        .code(404)
+        .send({ code: 'FEDERA_ERR_ROUTE_NOT_FOUND', message: 'no such asset', retryable: false });
     return reply
       .type(type)
       .header('cache-control', 'no-cache')

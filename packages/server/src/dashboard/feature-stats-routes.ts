@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { roleGuard } from '../auth/index.js';
 import type { Coordinator } from '../coordinator.js';
+import { errorReply } from '../rest/error-handler.js';
 
 /** Options of {@link featureStatsRoutes}. */
 export interface FeatureStatsOptions {
@@ -48,10 +49,6 @@ const params = {
   type: 'object',
   required: ['id'],
   properties: { id: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' } },
-} as const;
-const errorReply = {
-  type: 'object',
-  properties: { code: { type: 'string' }, message: { type: 'string' }, retryable: { type: 'boolean' } },
 } as const;
 const statusSchema = {
   type: 'object',

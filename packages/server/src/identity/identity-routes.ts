@@ -4,6 +4,7 @@ import { serverErrors } from '../errors.js';
 import type { ClientRegistry, EnrolRequest } from './client-registry.js';
 import { KEY_ALGORITHMS } from './key-algorithms.js';
 import { KeyedRateLimiter } from './rate-limit.js';
+import { errorReply } from '../rest/error-handler.js';
 
 /** Options of {@link identityRoutes}. */
 export interface IdentityRoutesOptions {
@@ -13,10 +14,6 @@ export interface IdentityRoutesOptions {
 }
 
 const clientId = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$' } as const;
-const errorReply = {
-  type: 'object',
-  properties: { code: { type: 'string' }, message: { type: 'string' }, retryable: { type: 'boolean' } },
-} as const;
 const clientReply = { type: 'object', additionalProperties: true } as const;
 const idParams = { type: 'object', required: ['id'], properties: { id: clientId } } as const;
 

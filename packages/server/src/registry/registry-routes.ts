@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { labelParam, modelParam, type ServingContext } from '../serving/context.js';
-import { errorBodySchema } from '../serving/http-errors.js';
+import { errorReply } from '../rest/error-handler.js';
 import type { TrainingStats } from '../metrics/drift.js';
 import type { TrafficPolicy } from './registry-types.js';
 
@@ -70,7 +70,7 @@ const params = (withLabel: boolean) =>
   withLabel
     ? { type: 'object', properties: { m: modelParam, l: labelParam }, required: ['m', 'l'] }
     : { type: 'object', properties: { m: modelParam }, required: ['m'] };
-const errors = { '4xx': errorBodySchema, '5xx': errorBodySchema };
+const errors = { '4xx': errorReply, '5xx': errorReply };
 
 /**
  * Registry REST: versions, labels (promote, rollback, delete), traffic

@@ -14,6 +14,13 @@ export function frameworkErrors(err: FastifyError, _request: FastifyRequest, rep
   void reply.status(err.statusCode ?? 400).send({ code: e.code, message: e.message, retryable: false });
 }
 
+/** JSON Schema of the body every REST failure leaves with (for route `response` schemas and OpenAPI). */
+export const errorReply = {
+  type: 'object',
+  properties: { code: { type: 'string' }, message: { type: 'string' }, retryable: { type: 'boolean' } },
+  required: ['code', 'message', 'retryable'],
+} as const;
+
 /** Every REST failure leaves as `{ code, message, retryable }` with the code's HTTP status. */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {

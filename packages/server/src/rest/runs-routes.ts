@@ -13,13 +13,10 @@ import type { Coordinator } from '../coordinator.js';
 import { evaluationSettingsSchema } from '../evaluation/index.js';
 import { RUN_DEFAULTS } from '../runs/run-settings.js';
 import type { RunRecord } from '../runs/run-types.js';
+import { errorReply } from './error-handler.js';
 
 const runId = { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' } as const;
 const idParams = { type: 'object', required: ['id'], properties: { id: runId } } as const;
-const errorReply = {
-  type: 'object',
-  properties: { code: { type: 'string' }, message: { type: 'string' }, retryable: { type: 'boolean' } },
-} as const;
 /** `settings.secureAggregation` (SecAgg+); every field optional, derived from the sample size when absent. */
 const secureAggregationSchema = {
   type: 'object',

@@ -9,12 +9,6 @@ export interface ErrorBody {
   retryable: boolean;
 }
 
-export const errorBodySchema = {
-  type: 'object',
-  properties: { code: { type: 'string' }, message: { type: 'string' }, retryable: { type: 'boolean' } },
-  required: ['code', 'message', 'retryable'],
-} as const;
-
 // Fastify's own failures, mapped onto our table.
 const FASTIFY_CODES: Record<string, keyof typeof servingErrors.table> = {
   FST_ERR_VALIDATION: 'FEDERA_ERR_SERVING_BAD_REQUEST',

@@ -3,7 +3,7 @@ import type { BatchJobs } from './batch-jobs.js';
 import { parseRows } from './batch-jobs.js';
 import { type ServingContext, labelParam, modelParam } from './context.js';
 import { servingErrors } from './errors.js';
-import { errorBodySchema } from './http-errors.js';
+import { errorReply } from '../rest/error-handler.js';
 
 const FORMATS: Record<string, 'ndjson' | 'csv'> = {
   'application/x-ndjson': 'ndjson',
@@ -25,7 +25,7 @@ const jobSchema = {
     error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } },
   },
 } as const;
-const errors = { '4xx': errorBodySchema, '5xx': errorBodySchema };
+const errors = { '4xx': errorReply, '5xx': errorReply };
 
 /**
  * Batch deployment REST: submit NDJSON or CSV rows, poll progress, download

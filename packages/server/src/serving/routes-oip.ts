@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { servingErrors } from './errors.js';
-import { errorBodySchema } from './http-errors.js';
+import { errorReply } from '../rest/error-handler.js';
 import { type ServingContext, modelParam, selectorOf, versionParam } from './context.js';
 import { parseOipInput } from './tensor-input.js';
 
@@ -35,7 +35,7 @@ const inferSchema = {
       outputs: { type: 'array' },
     },
   },
-  response: { '4xx': errorBodySchema, '5xx': errorBodySchema },
+  response: { '4xx': errorReply, '5xx': errorReply },
 } as const;
 
 const tensorMeta = (name: string, shape: number[]) => ({ name, datatype: 'FP32', shape: [-1, ...shape] });

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { errorBodySchema } from './http-errors.js';
+import { errorReply } from '../rest/error-handler.js';
 import {
   type ServingContext,
   type ServingRequestInfo,
@@ -68,7 +68,7 @@ export function tfServingRoutes(app: FastifyInstance, ctx: ServingContext): void
   const opts = (p: object) => ({
     preHandler: ctx.guards.infer,
     bodyLimit: ctx.maxBodyBytes,
-    schema: { params: p, body: predictBody, response: { '4xx': errorBodySchema, '5xx': errorBodySchema } },
+    schema: { params: p, body: predictBody, response: { '4xx': errorReply, '5xx': errorReply } },
   });
   // find-my-way: a regex-constrained parameter, then `::` for the literal colon of `:predict`.
   app.post<{ Params: Params; Body: PredictBody }>(
