@@ -46,8 +46,6 @@ interface AuditSub {
   batch(ops: AuditOp[]): Promise<void>;
 }
 
-const keyOf = auditKey;
-
 /**
  * Append-only audit trail in the `audit` sublevel. Keys are zero-padded
  * sequence numbers, so level's ordering is the append order; there is no
@@ -92,7 +90,7 @@ export class AuditLog {
   append(entry: Omit<AuditEntry, 'seq' | 'at'> & { at?: string }): Promise<AuditEntry> {
     return this.serialized(async () => {
       const full: AuditEntry = { ...entry, seq: this.seq + 1, at: entry.at ?? new Date().toISOString() };
-      await this.sub.put(keyOf(full.seq), full);
+      await this.sub.put(auditKey(full.seq), full);
       this.seq = full.seq;
       return full;
     });
@@ -109,7 +107,7 @@ export class AuditLog {
     return this.serialized(async () => {
       const now = Date.now();
       const through = await pruneThrough(this.sub, retention, this.seq, now);
-      const keys = through > 0 ? await this.sub.keys({ lte: keyOf(through) }).all() : [];
+      const keys = through > 0 ? await this.sub.keys({ lte: auditKey(through) }).all() : [];
       if (keys.length === 0) return 0;
       const { maxAgeMs, maxEntries } = retention;
       const record: AuditEntry = {
@@ -122,7 +120,7 @@ export class AuditLog {
       // The log is never empty after a prune, so a reopened log never reuses a sequence number.
       await this.sub.batch([
         ...keys.map((key) => ({ type: 'del' as const, key })),
-        { type: 'put', key: keyOf(record.seq), value: record },
+        { type: 'put', key: auditKey(record.seq), value: record },
       ]);
       this.seq = record.seq;
       return keys.length;
@@ -143,7 +141,7 @@ export class AuditLog {
       (q.type === undefined || (q.type.endsWith('.') ? e.type.startsWith(q.type) : e.type === q.type)) &&
       (Number.isNaN(sinceTime) || Date.parse(e.at) >= sinceTime);
     const out: AuditEntry[] = [];
-    let cursor = keyOf(afterSeq);
+    let cursor = auditKey(afterSeq);
     // Scan in pages so a selective filter over a long log stays bounded in memory.
     for (;;) {
       const page = await this.sub.values({ gt: cursor, limit: 500 }).all();
@@ -152,7 +150,7 @@ export class AuditLog {
         if (out.length === limit) return out;
       }
       if (page.length < 500) return out;
-      cursor = keyOf(page[page.length - 1]!.seq);
+      cursor = auditKey(page[page.length - 1]!.seq);
     }
   }
 
