@@ -1,11 +1,17 @@
 import { existsSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
+import { SYSTEM_TOOLS, skipWithout } from './system-tools.js';
 
-/** FEDERA_SKIP_BROWSER=1 skips the browser tests (loudly); CI installs Debian's chromium instead. */
+/**
+ * True when the browser test `what` is skipped: Debian's chromium is missing (one line says so) and
+ * FEDERA_REQUIRE_CHROMIUM is not 1, or FEDERA_SKIP_BROWSER=1 asks for it.
+ */
 export function skipBrowserTests(what: string): boolean {
-  const skip = process.env['FEDERA_SKIP_BROWSER'] === '1';
-  if (skip) console.warn(`\n*** FEDERA_SKIP_BROWSER=1: the ${what} browser test is SKIPPED ***\n`);
-  return skip;
+  if (process.env['FEDERA_SKIP_BROWSER'] === '1') {
+    console.warn(`SKIPPED the ${what} browser test: FEDERA_SKIP_BROWSER=1`);
+    return true;
+  }
+  return skipWithout(SYSTEM_TOOLS.chromium, `the ${what} browser test`);
 }
 
 const CHROMIUM = '/usr/bin/chromium';
