@@ -33,9 +33,9 @@ export class RawClient {
     });
   }
 
-  /** Connect and stop at the challenge, so the test decides what hello to send. */
-  static async open(url: string): Promise<{ raw: RawClient; nonce: Uint8Array }> {
-    const raw = new RawClient(io(url, { transports: ['websocket'], reconnection: false }));
+  /** Connect and stop at the challenge, so the test decides what hello to send. `ca` trusts a test CA (wss). */
+  static async open(url: string, opts: { ca?: string } = {}): Promise<{ raw: RawClient; nonce: Uint8Array }> {
+    const raw = new RawClient(io(url, { transports: ['websocket'], reconnection: false, ...opts }));
     const challenge = await raw.next('challenge');
     return { raw, nonce: challenge.challenge.nonce };
   }
