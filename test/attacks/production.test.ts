@@ -2,6 +2,7 @@ import { FederaClient } from '@federa/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tinyData } from '../helpers/federation.js';
 import { RawClient } from '../helpers/raw-client.js';
+import { startChildCoordinator } from './child-coordinator.js';
 import { type ProductionCoordinator, startProductionCoordinator } from './production.js';
 
 // The fixture every attack test uses must really be the hardened setup: if it silently fell back to
@@ -38,5 +39,21 @@ describe('the production fixture of the attack tests', () => {
     });
     await client.start();
     await client.stop();
+  });
+});
+
+describe('the child-process production coordinator', () => {
+  it('refuses anonymous REST and reports its own memory', async () => {
+    const child = await startChildCoordinator();
+    try {
+      expect((await child.call(undefined, 'GET', '/api/runs')).status).toBe(401);
+      expect((await child.call('viewer', 'GET', '/api/runs')).status).toBe(200);
+      const usage = await child.memory();
+      expect(usage.rss).toBeGreaterThan(usage.heapUsed);
+      expect(child.alive).toBe(true);
+    } finally {
+      await child.close();
+    }
+    expect(child.alive).toBe(false);
   });
 });

@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:https';
 import { type DeviceKey, MemoryKeyStore, enrolDevice, loadOrCreateDeviceKey } from '@federa/client';
-import { type BuildServerOptions, type FederaServer, type Role, hashToken } from '@federa/server';
+import {
+  type BuildServerOptions,
+  type FederaServer,
+  ROLES,
+  type Role,
+  type TokenConfig,
+  hashToken,
+} from '@federa/server';
 import { startServer, tempDir } from '../helpers/federation.js';
 import { type TestPki, makeTestPki } from '../trust/pki.js';
 
@@ -25,8 +32,6 @@ export interface ProductionCoordinator {
   close(): Promise<void>;
 }
 
-const ROLES: readonly Role[] = ['admin', 'researcher', 'viewer', 'inference', 'client'];
-
 /**
  * The production configuration every attack test runs against: sha256-only tokens for all five
  * roles, `identity: { required: true }`, HTTPS + WSS from a throwaway CA. `extra` adds or overrides
@@ -41,12 +46,10 @@ export async function startProductionCoordinator(
 ): Promise<ProductionCoordinator> {
   const dir = await tempDir('federa-attack-');
   const pki: TestPki = makeTestPki(dir.path);
-  const tokens = Object.fromEntries(
-    ROLES.map((r) => [r, `${r}-${randomBytes(16).toString('hex')}`]),
-  ) as Record<Role, string>;
+  const { tokens, tokenConfig } = productionTokens();
   const { server, url } = await startServer({
     storePath: `${dir.path}/store`,
-    tokens: ROLES.map((role) => ({ role, sha256: hashToken(tokens[role]) })),
+    tokens: tokenConfig,
     identity: { required: true },
     tls: { cert: pki.serverCert, key: pki.serverKey },
     ...extra,
@@ -70,6 +73,15 @@ export async function startProductionCoordinator(
       await server.close();
       await dir.remove();
     },
+  };
+}
+
+/** A random plaintext token per role, and the sha256-only configuration the server is given. */
+export function productionTokens(): { tokens: Record<Role, string>; tokenConfig: TokenConfig[] } {
+  const tokens = Object.fromEntries(ROLES.map((r) => [r, `${r}-${randomBytes(16).toString('hex')}`]));
+  return {
+    tokens: tokens as Record<Role, string>,
+    tokenConfig: ROLES.map((role) => ({ role, sha256: hashToken(tokens[role]!) })),
   };
 }
 
