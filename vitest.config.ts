@@ -11,6 +11,9 @@ export default defineConfig({
       '@federa/core': src('core'),
       '@federa/server': src('server'),
       '@federa/client/node': fileURLToPath(new URL('./packages/client/src/node.ts', import.meta.url)),
+      '@federa/client/wasm-files': fileURLToPath(
+        new URL('./packages/client/src/wasm-files.ts', import.meta.url),
+      ),
       '@federa/client': src('client'),
     },
   },

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { tinyData, tinyTopology } from '../helpers/federation.js';
 
 beforeAll(async () => {
-  await initBackend(undefined, () => undefined);
+  await initBackend({ log: () => undefined });
 });
 
 async function job(proximalMu: number, shuffleSeed: string | number = 'fedprox-seed'): Promise<TrainingJob> {

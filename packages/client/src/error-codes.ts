@@ -1,4 +1,5 @@
 import type { ErrorSpec } from '@federa/core';
+import { backendErrors } from './backend-errors.js';
 import { dataErrors } from './data/errors.js';
 
 /**
@@ -7,4 +8,5 @@ import { dataErrors } from './data/errors.js';
  */
 export const clientErrorCodes: Readonly<Record<string, ErrorSpec>> = {
   ...dataErrors.table,
+  ...backendErrors.table,
 };

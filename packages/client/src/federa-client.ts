@@ -25,7 +25,7 @@ import {
   weightsFromTensors,
 } from '@federa/protocol';
 import { type ManagerOptions, type Socket, type SocketOptions, io } from 'socket.io-client';
-import { initBackend } from './backend.js';
+import { type BackendInfo, type BackendOptions, fallbackMessage, initBackend } from './backend.js';
 import { type LocalDataset, checkDataset } from './dataset.js';
 import { type DeviceKey, helloCredentials } from './identity/device-key.js';
 import { type SecAggStage, SecAggTaskSession, isSecAggBody } from './secagg/index.js';
@@ -41,7 +41,9 @@ export type ClientEvent =
   | { type: 'evaluated'; task: EvaluateTask; numExamples: number; metrics: Record<string, number> }
   | { type: 'secagg'; stage: SecAggStage; task: RoundTask }
   | { type: 'accepted'; taskId: string }
-  | { type: 'rejected'; error: FederaError };
+  | { type: 'rejected'; error: FederaError }
+  | { type: 'backend'; backend: BackendInfo }
+  | { type: 'warning'; code: 'FEDERA_WARN_BACKEND_FALLBACK'; message: string };
 
 /** Options of {@link FederaClient}. */
 export interface FederaClientOptions {
@@ -61,8 +63,10 @@ export interface FederaClientOptions {
   trainer?: Trainer;
   /** Local evaluation; defaults to {@link evaluateLocally} (loss and accuracy). */
   evaluator?: Evaluator;
-  /** TF.js backend to use; default picks the fastest available. */
+  /** TF.js backend to use (it must start); default picks the fastest available, warning on a `cpu` fallback. */
   backend?: string;
+  /** Where a page serves the TF.js wasm binaries (docs/browser.md); see `initBackend`. */
+  wasmPaths?: BackendOptions['wasmPaths'];
   /** Reconnect backoff, ms. Defaults 250 .. 10,000 with jitter. */
   reconnectDelayMs?: number;
   reconnectDelayMaxMs?: number;
@@ -107,6 +111,7 @@ export class FederaClient {
   private welcomed = false;
   /** The last plain update sent, re-sent if its task comes back (after a reconnect or a coordinator restart). */
   private lastUpdate: { taskId: string; body: EnvelopeBody } | undefined;
+  private backend: BackendInfo | undefined;
 
   constructor(private readonly opts: FederaClientOptions) {
     checkDataset(opts.data);
@@ -115,7 +120,7 @@ export class FederaClient {
 
   /** Connect; resolves once the coordinator welcomed this client. */
   async start(): Promise<void> {
-    await initBackend(this.opts.backend, () => undefined);
+    await this.startBackend();
     this.stopped = false;
     const socket = io(this.opts.url, {
       transports: ['websocket'],
@@ -156,6 +161,22 @@ export class FederaClient {
     await this.queue;
   }
 
+  /** Start TF.js once; the first start reports the backend, and a cpu fallback as a warning. */
+  private async startBackend(): Promise<BackendInfo> {
+    if (this.backend) return this.backend;
+    const { backend, wasmPaths } = this.opts;
+    const info = await initBackend({
+      log: () => undefined,
+      ...(backend !== undefined ? { backend } : {}),
+      ...(wasmPaths !== undefined ? { wasmPaths } : {}),
+    });
+    this.backend = info;
+    this.emit({ type: 'backend', backend: info });
+    if (info.fallback)
+      this.emit({ type: 'warning', code: 'FEDERA_WARN_BACKEND_FALLBACK', message: fallbackMessage(info) });
+    return info;
+  }
+
   private emit(e: ClientEvent): void {
     this.opts.onEvent?.(e);
   }
@@ -193,7 +214,7 @@ export class FederaClient {
                 },
             protocolVersion: PROTOCOL_VERSION,
             capabilities: {
-              backend: await initBackend(this.opts.backend),
+              backend: (await this.startBackend()).name,
               maxMessageBytes: 0,
               secureAggregation: true,
               features: [],

@@ -5,7 +5,16 @@ export { checkDataset } from './dataset.js';
 export type { LocalDataset } from './dataset.js';
 export { trainLocally } from './trainer.js';
 export type { Trainer, TrainingJob, TrainingResult } from './trainer.js';
-export { initBackend } from './backend.js';
+export {
+  type BackendInfo,
+  type BackendOptions,
+  describeBackend,
+  fallbackMessage,
+  initBackend,
+  WASM_FILES,
+  type WasmFileName,
+  type WasmFlavour,
+} from './backend.js';
 export * from './data/index.js';
 export { clientErrorCodes } from './error-codes.js';
 export * from './evaluation/index.js';
