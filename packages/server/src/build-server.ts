@@ -6,6 +6,7 @@ import { Server } from 'socket.io';
 import { AuditLog, type AuditRetention, auditPlugin, checkRetention } from './audit/index.js';
 import { type TokenConfig, authPlugin } from './auth/index.js';
 import { Coordinator } from './coordinator.js';
+import { type CorsOptions, corsPlugin, originMatcher, socketCorsOptions } from './cors/index.js';
 import { dashboardPlugin, featureStatsRoutes } from './dashboard/index.js';
 import { FederationEvents } from './events.js';
 import { attachGateway } from './gateway/gateway.js';
@@ -56,6 +57,8 @@ export interface BuildServerOptions {
   tls?: TlsOptions;
   /** Audit log retention (max age and/or entries), applied at start and hourly; default keeps everything. */
   auditRetention?: AuditRetention;
+  /** Browser pages on other origins allowed to call REST and open sockets (docs/browser.md); none by default. */
+  cors?: CorsOptions;
 }
 
 /** A built coordinator: fastify + socket.io on one HTTP server, with its store. */
@@ -89,6 +92,8 @@ export async function buildServer(opts: BuildServerOptions): Promise<FederaServe
   const https = opts.tls ? httpsOptions(opts.tls) : undefined;
   // Configuration is checked before the store opens, so a bad value leaves no lock behind.
   if (opts.auditRetention) checkRetention(opts.auditRetention);
+  const corsOrigins = opts.cors?.origins ?? [];
+  originMatcher(corsOrigins);
   const store = await FederaStore.open(opts.storePath);
   const events = new FederationEvents();
   // Before the coordinator, whose client pool must never offer a revoked client for sampling.
@@ -110,6 +115,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<FederaServe
   });
   // Before any route, so the OpenAPI document collects every route's schema.
   await app.register(openapiPlugin);
+  await app.register(corsPlugin, { origins: corsOrigins });
   await app.register(authPlugin, { tokens: opts.tokens ?? [] });
   const audit = await AuditLog.open(store, opts.auditRetention);
   await app.register(auditPlugin, { audit, events });
@@ -129,7 +135,11 @@ export async function buildServer(opts: BuildServerOptions): Promise<FederaServe
     await app.register(metricsPlugin, { events, registry });
   }
   // One frame is at most a chunk plus envelope overhead; socket.io drops anything larger.
-  const io = new Server(app.server, { maxHttpBufferSize: chunkBytes + 64 * 1024, serveClient: false });
+  const io = new Server(app.server, {
+    maxHttpBufferSize: chunkBytes + 64 * 1024,
+    serveClient: false,
+    ...socketCorsOptions(corsOrigins),
+  });
   attachGateway(io, coordinator, {
     chunkBytes,
     maxMessageBytes,

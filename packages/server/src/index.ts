@@ -33,3 +33,4 @@ export * from './secagg/index.js';
 export { serverErrorCodes } from './error-codes.js';
 export * from './dashboard/index.js';
 export * from './openapi/index.js';
+export { type CorsOptions, originMatcher } from './cors/index.js';

@@ -12,6 +12,7 @@ export const SETTINGS = {
   store: { env: 'FEDERA_STORE', fallback: '.federa/store' },
   auditMaxAgeDays: { env: 'FEDERA_AUDIT_MAX_AGE_DAYS', fallback: undefined },
   auditMaxEntries: { env: 'FEDERA_AUDIT_MAX_ENTRIES', fallback: undefined },
+  corsOrigins: { env: 'FEDERA_CORS_ORIGINS', fallback: undefined },
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;

@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { type AuditRetention, type TlsOptions, buildServer, httpsOptions } from '@federa/server';
+import {
+  type AuditRetention,
+  type CorsOptions,
+  type TlsOptions,
+  buildServer,
+  httpsOptions,
+  originMatcher,
+} from '@federa/server';
 import { type Config, loadConfig } from '../cli/config.js';
 import { CliError, UsageError } from '../cli/errors.js';
 import { parse, integer, positive } from '../cli/common.js';
@@ -17,6 +24,9 @@ Start a coordinator (REST + socket.io + level store) and serve until Ctrl-C / SI
                      config "auditMaxAgeDays"; default keep all); applied at start and hourly
   --audit-max-entries N    keep at most N audit entries (env FEDERA_AUDIT_MAX_ENTRIES,
                      config "auditMaxEntries"; default keep all)
+  --cors-origin O    let browser pages on origin O (scheme://host[:port]) call the coordinator and
+                     open sockets; repeat or comma-separate (env FEDERA_CORS_ORIGINS, config
+                     "corsOrigins"); default none; tokens travel in Authorization, never cookies
   --config FILE      JSON config file (default ./federa.config.json when present)
   --json             print {"url": …} once listening
 Precedence: flags > environment > config file > defaults.`;
@@ -39,6 +49,7 @@ export async function serverCommand(argv: string[]): Promise<number> {
       'tls-key': { type: 'string' },
       'audit-max-age-days': { type: 'string' },
       'audit-max-entries': { type: 'string' },
+      'cors-origin': { type: 'string', multiple: true },
       config: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
@@ -56,11 +67,13 @@ export async function serverCommand(argv: string[]): Promise<number> {
   const host = config.get('host', values.host)!;
   const storePath = resolve(config.get('store', values.store)!);
   const auditRetention = retention(config, values['audit-max-age-days'], values['audit-max-entries']);
+  const cors = corsOrigins(config, values['cors-origin']);
   await mkdir(storePath, { recursive: true });
   const server = await buildServer({
     storePath,
     ...(tls ? { tls } : {}),
     ...(auditRetention ? { auditRetention } : {}),
+    ...(cors ? { cors } : {}),
   }).catch((err: Error) => {
     throw new CliError(`cannot open the store at ${storePath}: ${err.message.split('\n')[0]}`);
   });
@@ -93,6 +106,22 @@ function retention(config: Config, ageFlag?: string, entriesFlag?: string): Audi
     ...(days !== undefined ? { maxAgeMs: days * 86_400_000 } : {}),
     ...(maxEntries !== undefined ? { maxEntries } : {}),
   };
+}
+
+/** Allowed page origins from flags, environment or config; each checked so a typo fails at start. */
+function corsOrigins(config: Config, flags: string[] | undefined): CorsOptions | undefined {
+  const text = config.get('corsOrigins', flags?.join(','));
+  const origins = (text ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  if (origins.length === 0) return undefined;
+  try {
+    originMatcher(origins);
+  } catch (err) {
+    throw new UsageError(`--cors-origin: ${(err as Error).message.replace(/^cors\.origins\[\d+\]: /, '')}`);
+  }
+  return { origins };
 }
 
 /** PEM files for HTTPS + WSS, both or neither; checked here so a bad pair fails with a one-line error. */
