@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { AuditLog, FederaStore } from '@federa/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FullServer, startFullServer } from '../dashboard/full-server.js';
-import { BIN, type CliResult, federa, tinyCsv } from './run-cli.js';
+import { BIN, type CliResult, federa, serverProcess, tinyCsv } from './run-cli.js';
 
 const ADMIN = 'cli-admin-token';
 let server: FullServer;
@@ -367,32 +367,6 @@ describe('bad invocations: non-zero exit, one actionable line, no stack trace', 
     expectOneLineFailure(await federa(['run', 'status', 'ghost'], { env }), /FEDERA_ERR_RUN_NOT_FOUND/);
   });
 });
-
-/** `federa server start --port 0 --json …` as a real process, resolved once it prints its URL. */
-async function serverProcess(args: string[], extraEnv: Record<string, string> = {}) {
-  const { spawn } = await import('node:child_process');
-  const child = spawn(process.execPath, [BIN, 'server', 'start', '--port', '0', '--json', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...extraEnv },
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      const line = out.split('\n').find((l) => l.startsWith('{'));
-      if (line) resolve((JSON.parse(line) as { url: string }).url);
-    });
-    child.on('exit', (code) => reject(new Error(`server exited ${code}`)));
-  });
-  const exited = new Promise<number | null>((r) => child.on('exit', r));
-  return {
-    url,
-    stop: () => {
-      child.kill('SIGTERM');
-      return exited;
-    },
-  };
-}
 
 describe('federa server start', () => {
   it('serves the REST API until SIGTERM; bad TLS flags fail with one line', async () => {

@@ -44,3 +44,30 @@ export function tinyCsv(rows: number, offset: number): string {
   }
   return `${lines.join('\n')}\n`;
 }
+
+/** `federa server start --port 0 --json …` as a real process, resolved once it prints its URL. */
+export async function serverProcess(args: string[], extraEnv: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [BIN, 'server', 'start', '--port', '0', '--json', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...extraEnv },
+  });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (line) resolve((JSON.parse(line) as { url: string }).url);
+    });
+    child.on('exit', (code) => reject(new Error(`server exited ${code}: ${stderr}`)));
+  });
+  const exited = new Promise<number | null>((r) => child.on('exit', r));
+  return {
+    url,
+    stop: () => {
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}

@@ -19,3 +19,4 @@ export * from './data/index.js';
 export { clientErrorCodes } from './error-codes.js';
 export * from './evaluation/index.js';
 export * from './secagg/index.js';
+export { type LoadServedModelOptions, type ServedModel, loadServedModel } from './serving/served-model.js';

@@ -10,3 +10,4 @@ export {
 export { type EnrolOptions, enrolDevice, loadOrCreateDeviceKey } from './enrol.js';
 export { helloSigningInput } from '@federa/protocol';
 export { type KeyStore, MemoryKeyStore } from './key-store.js';
+export { IndexedDbKeyStore } from './indexeddb-keystore.js';

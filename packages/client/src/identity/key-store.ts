@@ -1,10 +1,8 @@
 import type { DeviceKey } from './device-key.js';
 
 /**
- * Where a device keeps its key between runs. Browsers should implement this
- * over IndexedDB storing the non-extractable CryptoKey itself (structured
- * clone keeps it non-extractable); Node can use `FileKeyStore`
- * (./node-keystore.ts, not part of the browser entry point).
+ * Where a device keeps its key between runs: `IndexedDbKeyStore` in browsers (the
+ * non-extractable CryptoKey itself), `FileKeyStore` in Node (`@federa/client/node`).
  */
 export interface KeyStore {
   load(clientId: string): Promise<DeviceKey | undefined>;

@@ -139,7 +139,6 @@ export class MaskWorkerPool {
 
   private spawn(script: string): Worker {
     const worker = new Worker(script);
-    worker.unref();
     worker.on('message', (m: { id: number; partial?: Uint8Array; error?: string }) => {
       const waiting = this.pending.get(m.id);
       this.pending.delete(m.id);
@@ -152,6 +151,9 @@ export class MaskWorkerPool {
       this.pending.clear();
       void this.close();
     });
+    // After the listeners: adding a 'message' listener refs the worker's port again, and two
+    // ref'd ports kept `federa server start` alive after SIGTERM once a SecAgg round had run.
+    worker.unref();
     return worker;
   }
 }
