@@ -2,33 +2,17 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, skipBrowserTests } from '../helpers/chromium.js';
 import { BIN, type CliResult, federa, serverProcess } from '../cli/run-cli.js';
+import { joinFromPage, pageStatus, untilStatus } from './join-page.js';
 import { type StaticSite, runNode, serveStatic } from './page-harness.js';
 
 const SKIP = skipBrowserTests('examples/browser-client federation');
 const EXAMPLE = resolve('examples/browser-client');
 const HOSPITALS = resolve('examples/hospitals-tabular');
 const ROUNDS = 3;
-
-/** What examples/browser-client/src/status.ts keeps on window.federaStatus. */
-interface Status {
-  state: string;
-  backendName: string | undefined;
-  backend: string | undefined;
-  warnings: string[];
-  events: string[];
-  error: string | undefined;
-  features: string | undefined;
-  runStatus: string | undefined;
-  rounds: Array<{ round: number; examples: number; loss: number | undefined; secagg: string }>;
-  prediction: string | undefined;
-}
-
-const status = (page: Page) =>
-  page.evaluate(() => (globalThis as unknown as { federaStatus: Status }).federaStatus);
 
 describe.skipIf(SKIP)('examples/browser-client in Chromium beside `federa client join` processes', () => {
   let work: string;
@@ -79,30 +63,16 @@ describe.skipIf(SKIP)('examples/browser-client in Chromium beside `federa client
         { env },
       ),
     );
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    const query = new URLSearchParams({
+    const { page, errors } = await joinFromPage(browser, {
+      site: site.origin,
       server: coordinator.url,
       run: runId,
       id: 'clinic-c',
-      label: 'diabetes',
-      categorical: 'sex,smoking',
+      csv: join(work, 'data', 'hospital-c', 'train.csv'),
     });
-    await page.goto(`${site.origin}/?${query}`);
-    // As a person does it: pick the file, press the button.
-    await page.setInputFiles('#data', join(work, 'data', 'hospital-c', 'train.csv'));
-    await page.click('#join-button');
     const started = await federa(['run', 'start', runId], { env });
     expect(started.code, started.stderr).toBe(0);
-    await page.waitForFunction(
-      () => {
-        const s = (globalThis as unknown as { federaStatus: Status }).federaStatus;
-        return s.state === 'finished' || s.error !== undefined;
-      },
-      undefined,
-      { timeout: 240_000, polling: 250 },
-    );
+    await untilStatus(page, 'finished-or-error');
     const results = await Promise.all(cli);
     return { page, errors, results, env };
   }
@@ -119,7 +89,7 @@ describe.skipIf(SKIP)('examples/browser-client in Chromium beside `federa client
     it(`trains every round of a ${name} run on wasm, after reporting its own feature statistics`, async () => {
       const runId = `browser-${name === 'plain' ? 'plain' : 'secagg'}`;
       const { page, errors, results } = await federate(runId, [...extra]);
-      const s = await status(page);
+      const s = await pageStatus(page);
       expect(s.error).toBeUndefined();
       expect(s.backendName).toBe('wasm');
       expect(s.backend).toMatch(/^wasm \((simd|threaded-simd), \d+ threads?\)$/);
@@ -157,15 +127,7 @@ describe.skipIf(SKIP)('examples/browser-client in Chromium beside `federa client
 
       // On-device inference from the run's served model.json, by label URL, on the page's own rows.
       await page.click('#predict-button');
-      await page.waitForFunction(
-        () => {
-          const st = (globalThis as unknown as { federaStatus: Status }).federaStatus;
-          return st.prediction !== undefined || st.error !== undefined;
-        },
-        undefined,
-        { timeout: 60_000 },
-      );
-      const after = await status(page);
+      const after = await untilStatus(page, 'prediction-or-error', 60_000);
       expect(after.error).toBeUndefined();
       expect(after.prediction).toMatch(
         new RegExp(`^model version ${ROUNDS} predicted 250 local rows on this device: accuracy 0\\.\\d{3}$`),

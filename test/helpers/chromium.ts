@@ -26,12 +26,12 @@ const ARGS = [
   '--disable-sync',
 ];
 
-/** Launch Debian's headless chromium, or fail with how to get it. */
-export async function launchChromium(): Promise<Browser> {
+/** Launch Debian's headless chromium, or fail with how to get it; `extraArgs` are added flags. */
+export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
       `${CHROMIUM} not found: install Debian's chromium (apt-get install chromium), or set FEDERA_SKIP_BROWSER=1 to skip this test`,
     );
   }
-  return chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  return chromium.launch({ executablePath: CHROMIUM, args: [...ARGS, ...extraArgs] });
 }

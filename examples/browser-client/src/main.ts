@@ -80,6 +80,16 @@ async function join(): Promise<void> {
   const token = value('token') || undefined;
   const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
 
+  // An enrolled browser signs every hello with a non-extractable key kept in IndexedDB; enrol
+  // before reporting statistics, which a coordinator requiring identity accepts only from enrolled ids.
+  const keys = new IndexedDbKeyStore();
+  const enrolment = value('enrolment-token');
+  let identity = await keys.load(clientId);
+  if (enrolment) {
+    identity = await loadOrCreateDeviceKey(keys, clientId);
+    await enrolDevice({ url, token: enrolment, clientId, key: identity });
+  }
+
   const table = parseCsv(await localCsv());
   const categorical = list(value('categorical'));
   const schema: TableSchema = {
@@ -101,15 +111,6 @@ async function join(): Promise<void> {
   panel.set({
     features: `${encoded.n} rows as ${names.length} inputs (${names.join(', ')}); classes ${stats.classes.join(', ')}`,
   });
-
-  // An enrolled browser signs every hello with a non-extractable key kept in IndexedDB.
-  const keys = new IndexedDbKeyStore();
-  const enrolment = value('enrolment-token');
-  let identity = await keys.load(clientId);
-  if (enrolment) {
-    identity = await loadOrCreateDeviceKey(keys, clientId);
-    await enrolDevice({ url, token: enrolment, clientId, key: identity });
-  }
 
   const client = new FederaClient({
     url,

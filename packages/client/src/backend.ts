@@ -49,7 +49,8 @@ let ready: Promise<BackendInfo> | undefined;
  * Start a TF.js backend once per page or process and say which one runs. In a browser, serve the
  * wasm files (see `@federa/client/wasm-files`) and pass their location; a missing file makes an
  * explicit `backend: 'wasm'` throw, and the default order fall back to `cpu` with a warning.
- * The first call decides; later calls get the same answer (and throw if they name another backend).
+ * The first call decides, failure included; later calls get the same answer (and throw if they
+ * name another backend).
  *
  * @example
  * const info = await initBackend({ wasmPaths: '/tfjs/' });
@@ -58,10 +59,8 @@ let ready: Promise<BackendInfo> | undefined;
 export function initBackend(options: BackendOptions | string = {}): Promise<BackendInfo> {
   const opts = typeof options === 'string' ? { backend: options } : options;
   if (!ready) {
+    // A failure sticks too: tfjs-backend-wasm cannot be re-pointed once its init aborted.
     ready = start(opts);
-    ready.catch(() => {
-      ready = undefined;
-    });
     return ready;
   }
   return ready.then((info) => {
