@@ -3,6 +3,7 @@ import { type FederaServer, buildServer } from '@federa/server';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProductionCoordinator } from '../attacks/production.js';
+import { federa } from '../cli/run-cli.js';
 import { startServer, tempDir } from '../helpers/federation.js';
 
 const PAGE = 'http://127.0.0.1:5173';
@@ -127,6 +128,29 @@ describe('CORS configuration', () => {
     // Nothing was left locked: the same store opens.
     const server = await buildServer({ storePath: dir.path, cors: { origins: ['*'] } });
     await server.close();
+    await dir.remove();
+  });
+});
+
+describe('federa server start --cors-origin', () => {
+  it('refuses an entry that is not an origin with one line, before opening anything', async () => {
+    const dir = await tempDir();
+    const result = await federa([
+      'server',
+      'start',
+      '--port',
+      '0',
+      '--store',
+      dir.path,
+      '--cors-origin',
+      `${PAGE}/`,
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /--cors-origin: "http:\/\/127\.0\.0\.1:5173\/" is not an origin; write scheme:\/\/host\[:port\]/,
+      ),
+    ]);
     await dir.remove();
   });
 });
