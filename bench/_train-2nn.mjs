@@ -1,6 +1,7 @@
 // The 2NN training measurement shared by Node and the browser page of bench/browser.mjs: the same
 // module, bundled for the page, so both sides run identical code on identical data.
-import * as tf from '@tensorflow/tfjs';
+import { memory } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-layers';
 import { describeBackend, initBackend, trainLocally } from '../packages/client/dist/index.js';
 
 /** McMahan et al. 2017's MNIST 2NN (784-200-200-10): topology, weight layout, initial weights. */
@@ -49,7 +50,7 @@ export async function prepare({ n, wasmPaths }) {
 /** One timed local training of `epochs` over the prepared data at batch size 20; samples per second. */
 export async function train(epochs = 1) {
   const { topologyJson, specs, weights, data: d } = prepared;
-  const before = tf.memory().numTensors;
+  const before = memory().numTensors;
   const t0 = performance.now();
   await trainLocally({
     topologyJson,
@@ -63,7 +64,7 @@ export async function train(epochs = 1) {
     shuffleSeed: 1,
   });
   const ms = performance.now() - t0;
-  if (tf.memory().numTensors !== before) throw new Error('trainLocally leaked tensors');
+  if (memory().numTensors !== before) throw new Error('trainLocally leaked tensors');
   return (d.n * epochs) / (ms / 1000);
 }
 

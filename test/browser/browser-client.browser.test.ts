@@ -120,6 +120,7 @@ describe.skipIf(SKIP)('examples/browser-client in Chromium beside `federa client
       for (const r of results) {
         expect(r.code, r.stdout + r.stderr).toBe(0);
         expect(r.stdout).toContain(`run ${runId} completed after ${ROUNDS} rounds`);
+        expect(r.stdout).toMatch(/\] TF\.js backend wasm \(simd, 1 thread\)\n/);
       }
       // The rounds table shows what the status object says.
       expect(await page.locator('#rounds tbody tr').count()).toBe(ROUNDS);

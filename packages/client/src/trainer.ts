@@ -1,5 +1,5 @@
 import { type Rng, type TensorSpec, type Weights, seededRng, shuffleInPlace } from '@federa/core';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.js';
 import type { LocalDataset } from './dataset.js';
 
 /** Everything local training needs for one task. */
@@ -38,7 +38,7 @@ export const trainLocally: Trainer = async (job) => {
   const { data } = job;
   const xs = tf.tensor(data.x, [data.n, ...data.featureShape], 'float32');
   const ys = tf.tidy(() =>
-    tf.oneHot(tf.tensor1d(Int32Array.from(data.y), 'int32'), data.numClasses).toFloat(),
+    tf.cast(tf.oneHot(tf.tensor1d(Int32Array.from(data.y), 'int32'), data.numClasses), 'float32'),
   );
   const globals = job.globalWeights.map((w, i) => tf.tensor(w, [...job.specs[i]!.shape], 'float32'));
   try {
@@ -97,7 +97,7 @@ async function runEpoch(
       return optimizer.minimize(
         () => {
           const pred = model.apply(bx, { training: true }) as tf.Tensor;
-          const loss = tf.metrics.categoricalCrossentropy(by, pred).mean() as tf.Scalar;
+          const loss = tf.mean(tf.metrics.categoricalCrossentropy(by, pred)) as tf.Scalar;
           if (job.proximalMu <= 0) return loss;
           // FedProx (Li et al. 2020): loss + μ/2 · ||w − w_global||².
           const prox = tf.addN(vars.map((v, i) => tf.sum(tf.square(tf.sub(v, anchors[i]!)))));
@@ -109,7 +109,7 @@ async function runEpoch(
     });
     losses.push(cost);
   }
-  const mean = tf.tidy(() => tf.stack(losses).mean());
+  const mean = tf.tidy(() => tf.mean(tf.stack(losses)));
   const value = (await mean.data())[0]!;
   mean.dispose();
   for (const l of losses) l.dispose();

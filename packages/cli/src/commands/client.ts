@@ -6,6 +6,7 @@ import {
   type FeatureSummary,
   type LocalDataset,
   type TableSchema,
+  describeBackend,
   encodeTable,
   encodedFeatureNames,
   globalStatsFrom,
@@ -188,6 +189,10 @@ function eventLine(e: ClientEvent): [Record<string, unknown>, string] {
     }
     case 'accepted':
       return [{ event: 'accepted' }, 'update accepted'];
+    case 'backend':
+      return [{ event: 'backend', backend: e.backend }, `TF.js backend ${describeBackend(e.backend)}`];
+    case 'warning':
+      return [{ event: 'warning', code: e.code, message: e.message }, `WARNING ${e.message}`];
     case 'rejected':
       return [
         { event: 'rejected', code: e.error.code },

@@ -1,5 +1,5 @@
 import type { TensorSpec, Weights } from '@federa/core';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import type { LocalDataset } from '../dataset.js';
 
 /** Everything a local evaluation of a global model needs. */
@@ -41,7 +41,7 @@ export const evaluateLocally: Evaluator = async (job) => {
       const xs = tf.tensor(data.x, [data.n, ...data.featureShape], 'float32');
       const labels = tf.tensor1d(Int32Array.from(data.y), 'int32');
       const probs = model.predict(xs, { batchSize: job.batchSize || 256 }) as tf.Tensor2D;
-      const ce = tf.metrics.categoricalCrossentropy(tf.oneHot(labels, data.numClasses), probs).mean();
+      const ce = tf.mean(tf.metrics.categoricalCrossentropy(tf.oneHot(labels, data.numClasses), probs));
       const acc = tf.mean(tf.cast(tf.equal(tf.argMax(probs, 1), labels), 'float32'));
       return [ce.dataSync()[0]!, acc.dataSync()[0]!];
     });

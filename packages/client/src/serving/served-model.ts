@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 
 /** Options of {@link loadServedModel}. */
 export interface LoadServedModelOptions {
