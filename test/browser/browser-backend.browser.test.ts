@@ -80,16 +80,22 @@ describe.skipIf(SKIP)('the example page without its wasm files, and cross-origin
     if (work) await rm(work, { recursive: true, force: true });
   });
 
-  it('without the wasm files, warns on the page and through the event stream, and trains on cpu', async () => {
-    await createRun('no-wasm', { FEDERA_URL: url });
-    const { page, errors } = await joinFromPage(browser, {
-      site: sites.missing.origin,
+  /** Create a one-client run `runId`, then join it from `site` as `id` until it finishes (or fails). */
+  async function joinAlone(site: StaticSite, runId: string, id: string, backend?: string) {
+    await createRun(runId, { FEDERA_URL: url });
+    const joined = await joinFromPage(browser, {
+      site: site.origin,
       server: url,
-      run: 'no-wasm',
-      id: 'clinic-x',
+      run: runId,
+      id,
       csv,
+      ...(backend ? { backend } : {}),
     });
-    const s = await untilStatus(page, 'finished-or-error');
+    return { ...joined, s: await untilStatus(joined.page, 'finished-or-error') };
+  }
+
+  it('without the wasm files, warns on the page and through the event stream, and trains on cpu', async () => {
+    const { page, errors, s } = await joinAlone(sites.missing, 'no-wasm', 'clinic-x');
     expect(s.error).toBeUndefined();
     expect(s.backendName).toBe('cpu');
     expect(s.events).toContain('warning');
@@ -108,16 +114,7 @@ describe.skipIf(SKIP)('the example page without its wasm files, and cross-origin
   }, 300_000);
 
   it('without the wasm files and ?backend=wasm, fails loudly and never trains', async () => {
-    await createRun('wasm-required', { FEDERA_URL: url });
-    const { page } = await joinFromPage(browser, {
-      site: sites.missing.origin,
-      server: url,
-      run: 'wasm-required',
-      id: 'clinic-y',
-      csv,
-      backend: 'wasm',
-    });
-    const s = await untilStatus(page, 'finished-or-error');
+    const { page, s } = await joinAlone(sites.missing, 'wasm-required', 'clinic-y', 'wasm');
     expect(s.error).toMatch(/^FEDERA_ERR_BACKEND_UNAVAILABLE: .*wasm binary could not be fetched/);
     expect(await page.isVisible('#error')).toBe(true);
     expect(s.backendName).toBeUndefined();
@@ -127,15 +124,7 @@ describe.skipIf(SKIP)('the example page without its wasm files, and cross-origin
   }, 300_000);
 
   it('on a cross-origin isolated page (COOP/COEP), runs the threaded SIMD build and still reaches the coordinator', async () => {
-    await createRun('threads', { FEDERA_URL: url });
-    const { page, errors } = await joinFromPage(browser, {
-      site: sites.isolated.origin,
-      server: url,
-      run: 'threads',
-      id: 'clinic-t',
-      csv,
-    });
-    const s = await untilStatus(page, 'finished-or-error');
+    const { page, errors, s } = await joinAlone(sites.isolated, 'threads', 'clinic-t');
     expect(s.error).toBeUndefined();
     expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
     expect(s.backend).toMatch(/^wasm \(threaded-simd, \d+ threads?\)$/);

@@ -1,18 +1,8 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 
 /** What examples/browser-client/src/status.ts keeps on window.federaStatus. */
-export interface PageStatus {
-  state: string;
-  backendName: string | undefined;
-  backend: string | undefined;
-  warnings: string[];
-  events: string[];
-  error: string | undefined;
-  features: string | undefined;
-  runStatus: string | undefined;
-  rounds: Array<{ round: number; examples: number; loss: number | undefined; secagg: string }>;
-  prediction: string | undefined;
-}
+export type { Status as PageStatus } from '../../examples/browser-client/src/status.js';
+import type { Status as PageStatus } from '../../examples/browser-client/src/status.js';
 
 /** The page's status object. */
 export const pageStatus = (page: Page) =>
