@@ -12,6 +12,7 @@ export {
   zerosFor,
 } from './weights.js';
 export type { TensorSpec, Weights } from './weights.js';
+export { nullRecord, ownValue } from './records.js';
 export type {
   ClientUpdate,
   RoundAggregator,

@@ -82,6 +82,26 @@ describe('feature statistics and encoding', () => {
     expect(Array.from(d.x.subarray(7, 12))).toEqual([0, 1, 1, 0, 0]);
   });
 
+  it('treats prototype names in a file as ordinary columns, categories and labels (issue 11 row 1)', () => {
+    const t = parseCsv('constructor,toString,__proto__\n1,valueOf,constructor\n3,__proto__,hasOwnProperty\n');
+    const s = { label: '__proto__', categorical: ['toString'] };
+    const summary = mergeSummaries([summarizeFeatures(t, s), summarizeFeatures(t, s)]);
+    expect(summary.numeric['constructor']).toEqual({ count: 4, sum: 8, sumSq: 20 });
+    expect(Object.entries(summary.categorical['toString']!)).toEqual([
+      ['valueOf', 2],
+      ['__proto__', 2],
+    ]);
+    const stats = globalStatsFrom(JSON.parse(JSON.stringify(summary)));
+    expect(stats.classes).toEqual(['constructor', 'hasOwnProperty']);
+    expect(encodedFeatureNames(t.columns, s, stats)).toEqual([
+      'constructor',
+      'toString=__proto__',
+      'toString=valueOf',
+    ]);
+    expect(Array.from(encodeTable(t, s, stats).x)).toEqual([-1, 0, 1, 1, 1, 0]);
+    expect(typeof Object.keys).toBe('function');
+  });
+
   it('names the missing column and the non-numeric cell', () => {
     const t = parseCsv(CSV);
     expect(codeOf(() => summarizeFeatures(t, { label: 'outcome' }))).toBe('FEDERA_ERR_DATA_MISSING_COLUMN');

@@ -1,3 +1,4 @@
+import { ownValue } from '@federa/core';
 import type { LocalDataset } from '../dataset.js';
 import { dataErrors } from './errors.js';
 import { type GlobalFeatureStats, numericCell } from './feature-stats.js';
@@ -16,7 +17,10 @@ export function encodedFeatureNames(
   stats: GlobalFeatureStats,
 ): string[] {
   const s = resolveSchema(columns, schema);
-  return [...s.numeric, ...s.categorical.flatMap((c) => (stats.categories[c] ?? []).map((v) => `${c}=${v}`))];
+  return [
+    ...s.numeric,
+    ...s.categorical.flatMap((c) => (ownValue(stats.categories, c) ?? []).map((v) => `${c}=${v}`)),
+  ];
 }
 
 /**
@@ -45,12 +49,12 @@ export function encodeTable(table: RawTable, schema: TableSchema, stats: GlobalF
     let at = r * width;
     numAt.forEach((c, k) => {
       const name = s.numeric[k]!;
-      const { mean, std } = stats.numeric[name] ?? { mean: 0, std: 1 };
+      const { mean, std } = ownValue(stats.numeric, name) ?? { mean: 0, std: 1 };
       const v = numericCell(row[c]!, name, r);
       x[at++] = v === undefined ? 0 : (v - mean) / std;
     });
     catAt.forEach((c, k) => {
-      const values = stats.categories[s.categorical[k]!] ?? [];
+      const values = ownValue(stats.categories, s.categorical[k]!) ?? [];
       const hot = values.indexOf(row[c]!.trim());
       if (hot >= 0) x[at + hot] = 1;
       at += values.length;

@@ -1,3 +1,4 @@
+import { nullRecord } from '@federa/core';
 import { dataErrors } from './errors.js';
 import { type RawTable, type TableSchema, columnIndex, resolveSchema } from './table.js';
 
@@ -52,9 +53,15 @@ export function summarizeFeatures(table: RawTable, schema: TableSchema): Feature
   const numAt = columnIndex(table, s.numeric, missingColumn);
   const catAt = columnIndex(table, s.categorical, missingColumn);
   if (table.rows.length === 0) throw dataErrors.create('FEDERA_ERR_DATA_EMPTY');
-  const summary: FeatureSummary = { rows: table.rows.length, numeric: {}, categorical: {}, labels: {} };
+  // Names come from the data file: null-prototype records, so `constructor` is just a category.
+  const summary: FeatureSummary = {
+    rows: table.rows.length,
+    numeric: nullRecord(),
+    categorical: nullRecord(),
+    labels: nullRecord(),
+  };
   for (const name of s.numeric) summary.numeric[name] = { count: 0, sum: 0, sumSq: 0 };
-  for (const name of s.categorical) summary.categorical[name] = {};
+  for (const name of s.categorical) summary.categorical[name] = nullRecord();
   table.rows.forEach((row, r) => {
     const label = row[labelAt!]!.trim();
     if (label === '') throw dataErrors.create('FEDERA_ERR_DATA_MALFORMED', `row ${r + 1} has no label`);
@@ -83,7 +90,12 @@ export function summarizeFeatures(table: RawTable, schema: TableSchema): Feature
  * const total = mergeSummaries([a, b, c]);
  */
 export function mergeSummaries(summaries: readonly FeatureSummary[]): FeatureSummary {
-  const out: FeatureSummary = { rows: 0, numeric: {}, categorical: {}, labels: {} };
+  const out: FeatureSummary = {
+    rows: 0,
+    numeric: nullRecord(),
+    categorical: nullRecord(),
+    labels: nullRecord(),
+  };
   const addCounts = (into: Record<string, number>, from: Record<string, number>) => {
     for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v;
   };
@@ -97,7 +109,7 @@ export function mergeSummaries(summaries: readonly FeatureSummary[]): FeatureSum
       acc.sumSq += n.sumSq;
     }
     for (const [name, counts] of Object.entries(s.categorical)) {
-      out.categorical[name] ??= {};
+      out.categorical[name] ??= nullRecord();
       addCounts(out.categorical[name], counts);
     }
     addCounts(out.labels, s.labels);
@@ -125,13 +137,13 @@ const byValue = (a: string, b: string) => {
  * const stats = globalStatsFrom(mergeSummaries(all));
  */
 export function globalStatsFrom(total: FeatureSummary): GlobalFeatureStats {
-  const numeric: GlobalFeatureStats['numeric'] = {};
+  const numeric: GlobalFeatureStats['numeric'] = nullRecord();
   for (const [name, { count, sum, sumSq }] of Object.entries(total.numeric)) {
     const mean = count > 0 ? sum / count : 0;
     const variance = count > 0 ? Math.max(0, sumSq / count - mean * mean) : 0;
     numeric[name] = { mean, std: variance > 1e-12 ? Math.sqrt(variance) : 1 };
   }
-  const categories: GlobalFeatureStats['categories'] = {};
+  const categories: GlobalFeatureStats['categories'] = nullRecord();
   for (const [name, counts] of Object.entries(total.categorical))
     categories[name] = Object.keys(counts).sort();
   return { rows: total.rows, numeric, categories, classes: Object.keys(total.labels).sort(byValue) };

@@ -1,3 +1,4 @@
+import { nullRecord } from '@federa/core';
 import type { FastifyInstance } from 'fastify';
 import { roleGuard } from '../auth/index.js';
 import type { Coordinator } from '../coordinator.js';
@@ -61,7 +62,8 @@ const statusSchema = {
 } as const;
 
 function sum(all: Summary[]): Summary {
-  const out: Summary = { rows: 0, numeric: {}, categorical: {}, labels: {} };
+  // Column, category and label names come from the network: null-prototype records (issue 11 row 1).
+  const out: Summary = { rows: 0, numeric: nullRecord(), categorical: nullRecord(), labels: nullRecord() };
   const add = (into: Record<string, number>, from: Record<string, number>) => {
     for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v;
   };
@@ -72,7 +74,7 @@ function sum(all: Summary[]): Summary {
       out.numeric[name] = { count: acc.count + n.count, sum: acc.sum + n.sum, sumSq: acc.sumSq + n.sumSq };
     }
     for (const [name, c] of Object.entries(s.categorical)) {
-      out.categorical[name] ??= {};
+      out.categorical[name] ??= nullRecord();
       add(out.categorical[name], c);
     }
     add(out.labels, s.labels);
