@@ -330,7 +330,8 @@ export class FederaClient {
       learningRate: h.extra['learning_rate'] ?? h.learningRate,
       proximalMu: h.extra['proximal_mu'] ?? 0,
       data: this.opts.data,
-      shuffleSeed: `${task.runId}:${task.round}:${task.attempt}:${this.opts.clientId}`,
+      // A seeded run's shuffle_seed makes the shuffles independent of the run id (reproducible runs).
+      shuffleSeed: `${h.extra['shuffle_seed'] ?? task.runId}:${task.round}:${task.attempt}:${this.opts.clientId}`,
     });
     clipForPrivacy(result, h.extra['clip_norm']);
     this.emit({ type: 'trained', task, numExamples: result.numExamples, metrics: result.metrics });

@@ -85,7 +85,7 @@ export class Coordinator {
     checkPrivacySettings(settings);
     checkEvaluationSettings(settings);
     if (await this.store.getRun(settings.id)) throw serverErrors.create('FEDERA_ERR_RUN_EXISTS', settings.id);
-    const initial = input.initial ?? (await initialWeightsFor(input.topology));
+    const initial = input.initial ?? (await initialWeightsFor(input.topology, settings.seed));
     const now = Date.now();
     const run: RunRecord = {
       settings,

@@ -8,7 +8,8 @@ import { LiveBlock, type RunView, TERMINAL, roundTable } from '../cli/round-tabl
 export const runHelp = `federa run <create|start|stop|status|watch|list> [options]
   run create --id ID (--model logistic|mlp|mnist-2nn --inputs N --classes K [--hidden H] | --topology FILE)
              [--rounds N --clients-per-round N --min-clients N --epochs E --batch B --lr LR
-              --strategy NAME --round-timeout MS --secure-aggregation --settings FILE.json]
+              --strategy NAME --round-timeout MS --secure-aggregation --seed S --settings FILE.json]
+             --seed S fixes initial weights, client sampling and minibatch shuffles (reproducible runs)
   run start ID        start or continue a run
   run stop ID         stop a running run
   run status ID       status and per-round metrics
@@ -45,6 +46,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       settings: { type: 'string' },
       strategy: { type: 'string' },
       lr: { type: 'string' },
+      seed: { type: 'string' },
       interval: { type: 'string' },
       'secure-aggregation': { type: 'boolean', default: false },
       ...Object.fromEntries(Object.keys(SETTING_FLAGS).map((k) => [k, { type: 'string' as const }])),
@@ -72,6 +74,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       const lr = positive(values.lr, undefined, 'lr');
       if (lr !== undefined) settings['learningRate'] = lr;
       if (values.strategy) settings['strategy'] = { name: values.strategy };
+      if (values.seed !== undefined) settings['seed'] = values.seed;
       // SecAgg+ with parameters derived from the sample size (Bell et al. 2020); tune via --settings.
       if (values['secure-aggregation']) settings['secureAggregation'] ??= {};
       const topology = await topologyFrom(values);

@@ -15,7 +15,8 @@ Simulate a federation on bundled MNIST: a coordinator and N clients on this mach
   --epochs E         local epochs per round (default ${DEMO.epochs})
   --batch B          local batch size (default ${DEMO.batch})
   --lr LR            local learning rate (default ${DEMO.lr})
-  --seed S           partition and sampling seed (default 1)
+  --seed S           fixes the partition, initial weights, sampling and client shuffles: the same seed
+                     and data give the same version hashes (default 1)
   --store DIR        level store directory (default: a temp dir)
   --port P           coordinator port (default 0: any free port)
   --serve            keep the coordinator up after the last round until Ctrl-C
@@ -83,7 +84,7 @@ export async function simCommand(argv: string[]): Promise<number> {
       localEpochs: num(values.epochs, DEMO.epochs, 'epochs'),
       batchSize: num(values.batch, DEMO.batch, 'batch'),
       learningRate: num(values.lr, DEMO.lr, 'lr'),
-      samplingSeed: values.seed,
+      seed: values.seed,
       strategy: strategyConfig(values.strategy, values['strategy-param']),
       ...(values['min-clients'] ? { minClients: num(values['min-clients'], 1, 'min-clients') } : {}),
       ...secure,
@@ -98,6 +99,7 @@ export async function simCommand(argv: string[]): Promise<number> {
     const rounds = result.rounds.map((r) => ({
       round: r.round,
       clients: r.participants.length,
+      hash: result.hashes[r.version],
       metrics: r.metrics,
     }));
     console.log(
@@ -105,6 +107,7 @@ export async function simCommand(argv: string[]): Promise<number> {
         runId: result.runId,
         url: result.url,
         finalAccuracy: result.finalAccuracy,
+        initialHash: result.hashes[0],
         seconds,
         rounds,
       }),

@@ -46,6 +46,8 @@ export interface SimulationResult {
   url: string;
   runId: string;
   rounds: RoundRecord[];
+  /** sha256 of every version's weights, by version number (0 = the initial model). */
+  hashes: string[];
   finalAccuracy: number;
   stopClients(): Promise<void>;
 }
@@ -97,11 +99,14 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
   if (run.status !== 'completed')
     throw new Error(`run ${runId} ended ${run.status}: ${run.error?.message ?? ''}`);
   const finalAccuracy = rounds.at(-1)?.metrics['test_accuracy'] ?? Number.NaN;
+  const hashes: string[] = [];
+  for (const v of await server.coordinator.store.listVersions(runId)) hashes[v.version] = v.hash;
   return {
     server,
     url,
     runId,
     rounds,
+    hashes,
     finalAccuracy,
     stopClients: async () => {
       await Promise.all(clients.map((c) => c.stop()));

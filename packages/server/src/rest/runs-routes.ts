@@ -55,6 +55,7 @@ const settingsSchema = {
     learningRate: { type: 'number', exclusiveMinimum: 0 },
     maxExamplesPerClient: { type: 'integer', minimum: 1 },
     maxRoundAttempts: { type: 'integer', minimum: 1, maximum: 100 },
+    seed: { type: 'string', minLength: 1, maxLength: 128 },
     samplingSeed: { type: 'string', maxLength: 128 },
     secureAggregation: secureAggregationSchema,
     clientFraction: { type: 'number', exclusiveMinimum: 0, maximum: 1 },

@@ -22,6 +22,7 @@ import type { ClosedTasks } from './closed-tasks.js';
 import { collectorFor } from './collectors.js';
 import type { RoundCollector } from './round-collector.js';
 import { randomId } from './random-id.js';
+import { shuffleSeedOf } from '../tf/seeded-topology.js';
 import { untilDoneOrDeadline } from './until-done.js';
 
 /** Evaluates a candidate global model (e.g. test accuracy on held-out data). */
@@ -187,7 +188,10 @@ export class RunScheduler {
     this.open = open;
     events.emit('round-started', { runId: s.id, round, attempt, sampled, deadline });
     const version = (await this.deps.store.getVersion(s.id, run.currentVersion))!;
-    const extra = strategy.clientConfig();
+    const extra = {
+      ...strategy.clientConfig(),
+      ...(s.seed === undefined ? {} : { shuffle_seed: shuffleSeedOf(s.seed) }),
+    };
     for (const [taskId, clientId] of tasks) {
       const task = {
         taskId,

@@ -24,6 +24,8 @@ const ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
  */
 export function normalizeRunSettings(input: Partial<RunSettings> & { id: string }): RunSettings {
   const s: RunSettings = { ...RUN_DEFAULTS, ...input };
+  // One seed fixes everything reproducible; an explicit samplingSeed still wins for sampling.
+  if (s.seed !== undefined && s.samplingSeed === undefined) s.samplingSeed = s.seed;
   const bad = (field: string, why: string) =>
     serverErrors.create('FEDERA_ERR_RUN_CONFIG_INVALID', `${field} ${why}`);
   if (!ID.test(s.id)) throw bad('id', 'must match [a-z0-9][a-z0-9_-]{0,63}');

@@ -19,7 +19,13 @@ export interface RunSettings {
   maxExamplesPerClient: number;
   /** A round that misses its minimum is retried this many times before the run fails. */
   maxRoundAttempts: number;
-  /** Seed for reproducible client sampling (simulations); crypto sampling when absent. */
+  /**
+   * Reproducible runs: fixes the initial weights (seeded initializers), the clients' minibatch
+   * shuffles (`extra.shuffle_seed`) and, unless `samplingSeed` is set, client sampling. DP noise and
+   * SecAgg+ masks stay crypto-random.
+   */
+  seed?: string;
+  /** Seed for reproducible client sampling (simulations); `seed`, else crypto sampling, when absent. */
   samplingSeed?: string;
   /** Secure aggregation (SecAgg+): the coordinator learns only the sum of updates. Off when absent. */
   secureAggregation?: SecureAggregationSettings;

@@ -1,6 +1,7 @@
 import type { TensorSpec, Weights } from '@federa/core';
 import * as tf from '@tensorflow/tfjs';
 import { initTfBackend } from './backend.js';
+import { seededTopology } from './seeded-topology.js';
 
 /** Build a layers model from its topology JSON (the `modelTopology` of model.toJSON()). */
 export async function modelFromTopology(topology: unknown): Promise<tf.LayersModel> {
@@ -8,11 +9,15 @@ export async function modelFromTopology(topology: unknown): Promise<tf.LayersMod
   return tf.models.modelFromJSON({ modelTopology: topology as tf.io.ModelJSON['modelTopology'] });
 }
 
-/** The weight layout and initial weights of a freshly initialized model built from `topology`. */
+/**
+ * The weight layout and initial weights of a freshly initialized model built from `topology`;
+ * with a `seed`, the same weights every time (seeded initializers).
+ */
 export async function initialWeightsFor(
   topology: unknown,
+  seed?: string,
 ): Promise<{ specs: TensorSpec[]; weights: Weights }> {
-  const model = await modelFromTopology(topology);
+  const model = await modelFromTopology(seed === undefined ? topology : seededTopology(topology, seed));
   try {
     const values = model.getWeights();
     const specs = model.weights.map((w, i) => ({ name: w.originalName ?? w.name, shape: values[i]!.shape }));
