@@ -69,5 +69,7 @@ export async function serverProcess(args: string[], extraEnv: Record<string, str
       child.kill('SIGTERM');
       return exited;
     },
+    /** SIGKILL, for a test whose process did not stop on SIGTERM. */
+    kill: () => child.kill('SIGKILL'),
   };
 }
