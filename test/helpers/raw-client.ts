@@ -11,6 +11,12 @@ import {
 } from '@federa/protocol';
 import { type Socket, io } from 'socket.io-client';
 
+/** socket.io options a test may set: a test CA for wss, or the transports (default websocket only). */
+export interface RawClientOptions {
+  ca?: string;
+  transports?: Array<'websocket' | 'polling'>;
+}
+
 /**
  * A protocol-level client for tests: speaks raw frames, so tests can send
  * anything a hostile or buggy client could.
@@ -34,7 +40,10 @@ export class RawClient {
   }
 
   /** Connect and stop at the challenge, so the test decides what hello to send. `ca` trusts a test CA (wss). */
-  static async open(url: string, opts: { ca?: string } = {}): Promise<{ raw: RawClient; nonce: Uint8Array }> {
+  static async open(
+    url: string,
+    opts: RawClientOptions = {},
+  ): Promise<{ raw: RawClient; nonce: Uint8Array }> {
     const raw = new RawClient(io(url, { transports: ['websocket'], reconnection: false, ...opts }));
     const challenge = await raw.next('challenge');
     return { raw, nonce: challenge.challenge.nonce };
@@ -55,8 +64,8 @@ export class RawClient {
   }
 
   /** Connect, say an unsigned hello as `clientId` and wait to be welcomed. */
-  static async connect(url: string, clientId: string): Promise<RawClient> {
-    const { raw, nonce } = await RawClient.open(url);
+  static async connect(url: string, clientId: string, opts: RawClientOptions = {}): Promise<RawClient> {
+    const { raw, nonce } = await RawClient.open(url, opts);
     await raw.send({ kind: 'hello', hello: await RawClient.hello(clientId, nonce) });
     await raw.next('welcome');
     return raw;

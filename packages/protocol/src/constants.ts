@@ -4,7 +4,7 @@ export const PROTOCOL_VERSION = 1;
 /** The single socket.io event name, used in both directions; each event carries one encoded Envelope. */
 export const FEDERA_EVENT = 'federa';
 
-/** Default chunk size: well under socket.io's default 1 MB `maxHttpBufferSize`. */
+/** Default chunk size; the server derives its transport limit from it (`transportMaxBytes`). */
 export const DEFAULT_CHUNK_BYTES = 256 * 1024;
 
 /** Default cap on a reassembled payload. */

@@ -36,6 +36,12 @@ export { tensorsFromWeights, weightsFromTensors } from './tensors.js';
 export { canonicalWeightsBytes, hashWeights, sha256, toHex } from './hash.js';
 export { chunkPayload, newStreamId, toFrames } from './frames.js';
 export { FrameReader } from './frame-reader.js';
+export {
+  POLLING_FRAME_OVERHEAD,
+  maxFrameBytes,
+  pollingFrameBytes,
+  transportMaxBytes,
+} from './transport-limits.js';
 export type { FrameReaderLimits } from './frame-reader.js';
 export { errorBody, errorFromWire, protocolErrors } from './errors.js';
 export type { ProtocolErrorCode } from './errors.js';

@@ -10,6 +10,7 @@ import { type CorsOptions, corsPlugin, originMatcher, socketCorsOptions } from '
 import { dashboardPlugin, featureStatsRoutes } from './dashboard/index.js';
 import { FederationEvents } from './events.js';
 import { attachGateway } from './gateway/gateway.js';
+import { acceptPackedPollingBodies, transportOptions } from './gateway/transport-limits.js';
 import {
   ClientRegistry,
   type IdentityOptions,
@@ -134,12 +135,12 @@ export async function buildServer(opts: BuildServerOptions): Promise<FederaServe
     await app.register(servingPlugin, { ...opts.serving, store, events, registry });
     await app.register(metricsPlugin, { events, registry });
   }
-  // One frame is at most a chunk plus envelope overhead; socket.io drops anything larger.
   const io = new Server(app.server, {
-    maxHttpBufferSize: chunkBytes + 64 * 1024,
+    ...transportOptions(chunkBytes),
     serveClient: false,
     ...socketCorsOptions(corsOrigins),
   });
+  acceptPackedPollingBodies(io, chunkBytes);
   attachGateway(io, coordinator, {
     chunkBytes,
     maxMessageBytes,
