@@ -1,6 +1,8 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { federa, serverProcess } from '../cli/run-cli.js';
+import { tempDir } from '../helpers/federation.js';
 import { type FullServer, startFullServer } from '../dashboard/full-server.js';
 import { type Yaml, parseYamlDocuments } from './mini-yaml.js';
 
@@ -130,6 +132,86 @@ describe('Kubernetes manifests', () => {
     expect(ofKind(String(target['kind'])).map((d) => obj(d['metadata'])['name'])).toContain(target['name']);
     expect(Number(spec['minReplicas'])).toBeLessThanOrEqual(Number(spec['maxReplicas']));
     expect(arr(spec['metrics']).length).toBeGreaterThan(0);
+  });
+});
+
+describe('secure by default (issue 11 row 2)', () => {
+  const serverContainers = () =>
+    workloads().flatMap((w) =>
+      containers(w)
+        .filter((c) => arr(c['args']).slice(0, 2).join(' ') === 'server start')
+        .map((c) => ({ w, c, args: arr(c['args']).map(String) })),
+    );
+  const flagValue = (args: string[], flag: string) => args[args.indexOf(flag) + 1];
+
+  it('every coordinator container reads its tokens file from the federa-tokens Secret, and no FEDERA_TOKEN', () => {
+    expect(serverContainers().length).toBeGreaterThanOrEqual(2);
+    for (const { w, c, args } of serverContainers()) {
+      const names = arr(c['env'] ?? []).map((e) => obj(e)['name']);
+      expect(names, 'FEDERA_TOKEN is a client setting the server ignores').not.toContain('FEDERA_TOKEN');
+      const tokensFile = flagValue(args, '--tokens-file');
+      expect(tokensFile, args.join(' ')).toMatch(/^\//);
+      const mount = arr(c['volumeMounts'])
+        .map(obj)
+        .find((m) => tokensFile!.startsWith(`${m['mountPath']}/`));
+      expect(mount?.['readOnly'], 'tokens mount').toBe(true);
+      const volume = arr(podSpec(w)['volumes'])
+        .map(obj)
+        .find((v) => v['name'] === mount!['name'])!;
+      expect(obj(volume['secret'])['secretName']).toBe('federa-tokens');
+    }
+  });
+
+  it("the manifests' own arguments start a coordinator that refuses anonymous callers, and none without the Secret", async () => {
+    const dir = await tempDir('federa-deploy-');
+    // The container's paths moved under a temp dir; --port 0 comes from serverProcess.
+    const local = (args: string[], data: string) =>
+      args
+        .slice(2)
+        .map((a) =>
+          a.replace(/^\/data\//, `${dir.path}/${data}/`).replace(/^\/etc\/federa\//, `${dir.path}/secret/`),
+        )
+        .map((a, i, all) => (all[i - 1] === '--port' ? '0' : a));
+    try {
+      for (const { args } of serverContainers()) {
+        const missing = await federa(['server', 'start', ...local(args, 'data')]);
+        expect(missing.code, missing.stderr).toBe(1);
+        expect(missing.stderr).toMatch(/--tokens-file: cannot read .*ENOENT/);
+      }
+      mkdirSync(`${dir.path}/secret`);
+      await federa(['token', 'create', '--role', 'admin', '--tokens-file', `${dir.path}/secret/tokens.json`]);
+      for (const [i, { args }] of serverContainers().entries()) {
+        const server = await serverProcess(local(args, `data-${i}`));
+        const base = server.url.replace('0.0.0.0', '127.0.0.1');
+        expect((await fetch(`${base}/api/runs`)).status).toBe(401);
+        expect((await fetch(`${base}/v2/health/ready`)).status).toBe(200);
+        expect(await server.stop()).toBe(0);
+      }
+    } finally {
+      await dir.remove();
+    }
+  });
+
+  it("the image's environment alone (FEDERA_HOST=0.0.0.0, no tokens file) refuses to start", async () => {
+    const text = readFileSync('deploy/Dockerfile', 'utf8');
+    const env = Object.fromEntries(
+      [...text.matchAll(/(FEDERA_[A-Z_]+)=(\S+)/g)].map((m) => [m[1]!, m[2]!.replace(/\\$/, '')]),
+    );
+    expect(env['FEDERA_HOST']).toBe('0.0.0.0');
+    expect(env['FEDERA_TOKENS_FILE']).toBe('/etc/federa/tokens.json');
+    const dir = await tempDir('federa-image-');
+    try {
+      const store = `${dir.path}/store`;
+      const withoutSecret = await federa(['server', 'start'], { env: { ...env, FEDERA_STORE: store } });
+      expect(withoutSecret.stderr).toMatch(/cannot read \/etc\/federa\/tokens\.json/);
+      const unset = await federa(['server', 'start'], {
+        env: { ...env, FEDERA_STORE: store, FEDERA_TOKENS_FILE: undefined },
+      });
+      expect(unset.code).toBe(2);
+      expect(unset.stderr).toMatch(/refusing to serve 0\.0\.0\.0 with authentication off/);
+    } finally {
+      await dir.remove();
+    }
   });
 });
 

@@ -5,6 +5,7 @@ import { CliError, UsageError } from './cli/errors.js';
 const help = `federa <command> [options]
 Commands:
   server start                                  run a coordinator
+  token create                                  make a bearer token for the coordinator's tokens file
   run create|start|stop|status|watch|list       manage training runs
   client join                                   join a run with local CSV / NDJSON / IDX data
   model list|promote|rollback|pull              model registry and artifacts
@@ -15,6 +16,7 @@ then FEDERA_* environment variables, then ./federa.config.json (or --config FILE
 // Loaded on demand: TF.js and the coordinator are heavy, and `run list` should start fast.
 const COMMANDS: Record<string, () => Promise<(argv: string[]) => Promise<number>>> = {
   server: async () => (await import('./commands/server.js')).serverCommand,
+  token: async () => (await import('./commands/token.js')).tokenCommand,
   run: async () => (await import('./commands/run.js')).runCommand,
   client: async () => (await import('./commands/client.js')).clientCommand,
   model: async () => (await import('./commands/model.js')).modelCommand,

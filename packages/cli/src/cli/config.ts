@@ -13,6 +13,9 @@ export const SETTINGS = {
   auditMaxAgeDays: { env: 'FEDERA_AUDIT_MAX_AGE_DAYS', fallback: undefined },
   auditMaxEntries: { env: 'FEDERA_AUDIT_MAX_ENTRIES', fallback: undefined },
   corsOrigins: { env: 'FEDERA_CORS_ORIGINS', fallback: undefined },
+  tokensFile: { env: 'FEDERA_TOKENS_FILE', fallback: undefined },
+  identity: { env: 'FEDERA_IDENTITY', fallback: 'off' },
+  insecureNoAuth: { env: 'FEDERA_INSECURE_NO_AUTH', fallback: 'false' },
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;

@@ -1,10 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import {
   type AuditRetention,
   type CorsOptions,
+  type IdentityOptions,
   type TlsOptions,
+  type TokenConfig,
   buildServer,
   httpsOptions,
   originMatcher,
@@ -12,6 +15,7 @@ import {
 import { type Config, loadConfig } from '../cli/config.js';
 import { CliError, UsageError } from '../cli/errors.js';
 import { parse, integer, positive } from '../cli/common.js';
+import { readTokensFile } from '../cli/tokens-file.js';
 
 export const serverHelp = `federa server start [options]
 Start a coordinator (REST + socket.io + level store) and serve until Ctrl-C / SIGTERM.
@@ -27,6 +31,13 @@ Start a coordinator (REST + socket.io + level store) and serve until Ctrl-C / SI
   --cors-origin O    let browser pages on origin O (scheme://host[:port]) call the coordinator and
                      open sockets; repeat or comma-separate (env FEDERA_CORS_ORIGINS, config
                      "corsOrigins"); default none; tokens travel in Authorization, never cookies
+  --tokens-file FILE JSON array of {"role", "sha256"}: bearer tokens for REST and the socket hello
+                     (env FEDERA_TOKENS_FILE, config "tokensFile"); make one with
+                     'federa token create --role admin --tokens-file FILE'. Without it auth is OFF
+  --identity MODE    device-key identity: off (default), required (only enrolled devices' signed
+                     hellos), optional (unknown ids still admitted) (env FEDERA_IDENTITY, config "identity")
+  --insecure-no-auth listen on a non-loopback --host with no tokens (env FEDERA_INSECURE_NO_AUTH=1,
+                     config "insecureNoAuth"); refused otherwise, since anyone reaching it is admin
   --config FILE      JSON config file (default ./federa.config.json when present)
   --json             print {"url": …} once listening
 Precedence: flags > environment > config file > defaults.`;
@@ -50,6 +61,9 @@ export async function serverCommand(argv: string[]): Promise<number> {
       'audit-max-age-days': { type: 'string' },
       'audit-max-entries': { type: 'string' },
       'cors-origin': { type: 'string', multiple: true },
+      'tokens-file': { type: 'string' },
+      identity: { type: 'string' },
+      'insecure-no-auth': { type: 'boolean' },
       config: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
@@ -68,12 +82,23 @@ export async function serverCommand(argv: string[]): Promise<number> {
   const storePath = resolve(config.get('store', values.store)!);
   const auditRetention = retention(config, values['audit-max-age-days'], values['audit-max-entries']);
   const cors = corsOrigins(config, values['cors-origin']);
+  const tokensFile = config.get('tokensFile', values['tokens-file']);
+  const tokens: TokenConfig[] = tokensFile ? readTokensFile(resolve(tokensFile)) : [];
+  const identity = identityMode(config.get('identity', values.identity)!);
+  const insecure = flag(config.get('insecureNoAuth', values['insecure-no-auth'] ? 'true' : undefined)!);
+  if (tokens.length === 0 && !isLoopback(host) && !insecure) {
+    throw new UsageError(
+      `refusing to serve ${host} with authentication off: give --tokens-file (see 'federa token create') or, to accept anyone as admin, --insecure-no-auth`,
+    );
+  }
   await mkdir(storePath, { recursive: true });
   const server = await buildServer({
     storePath,
     ...(tls ? { tls } : {}),
     ...(auditRetention ? { auditRetention } : {}),
     ...(cors ? { cors } : {}),
+    ...(tokens.length ? { tokens } : {}),
+    ...(identity ? { identity } : {}),
   }).catch((err: Error) => {
     throw new CliError(`cannot open the store at ${storePath}: ${err.message.split('\n')[0]}`);
   });
@@ -87,6 +112,10 @@ export async function serverCommand(argv: string[]): Promise<number> {
   else {
     console.log(`federa coordinator listening on ${url} (store ${storePath})`);
     console.log(`  REST ${url}/api/runs   dashboard ${url}/dashboard   API docs ${url}/docs`);
+    const auth = tokens.length ? `${tokens.length} token(s) from ${tokensFile}` : 'OFF (no --tokens-file)';
+    console.log(
+      `  authentication ${auth}; device identity ${identity ? (identity.required ? 'required' : 'optional') : 'off'}`,
+    );
   }
   await new Promise<void>((done) => {
     process.once('SIGINT', done);
@@ -95,6 +124,25 @@ export async function serverCommand(argv: string[]): Promise<number> {
   if (!values.json) console.log('stopping coordinator');
   await server.close();
   return 0;
+}
+
+/** Loopback only: 127.0.0.0/8, ::1 and localhost, reachable from this machine alone. */
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  if (h === 'localhost' || h === '::1') return true;
+  return isIP(h) === 4 && h.startsWith('127.');
+}
+
+function identityMode(mode: string): IdentityOptions | undefined {
+  if (mode === 'off') return undefined;
+  if (mode === 'required' || mode === 'optional') return { required: mode === 'required' };
+  throw new UsageError(`--identity must be off, required or optional, got '${mode}'`);
+}
+
+function flag(text: string): boolean {
+  if (/^(1|true|yes)$/i.test(text)) return true;
+  if (/^(0|false|no|)$/i.test(text)) return false;
+  throw new UsageError(`--insecure-no-auth: expected true or false, got '${text}'`);
 }
 
 /** Audit retention from flags, environment or config file; undefined keeps every entry. */

@@ -33,9 +33,37 @@ function bearer(request: FastifyRequest): string | undefined {
 }
 
 /**
+ * The only routes an anonymous caller reaches while tokens are configured (`METHOD url-pattern`;
+ * HEAD counts as GET): probes, the API description, device enrolment (its one-time token is the
+ * credential) and the dashboard's static page (it asks for a token before it reads anything).
+ * CORS preflights (OPTIONS) carry no credentials by the Fetch standard and are public too.
+ */
+export const PUBLIC_ROUTES: ReadonlySet<string> = new Set([
+  'GET /healthz',
+  'GET /v2/health/live',
+  'GET /v2/health/ready',
+  'GET /docs',
+  'GET /docs/json',
+  'POST /api/clients/enrol',
+  'GET /dashboard',
+  'GET /dashboard/',
+  'GET /dashboard/assets/:file',
+]);
+
+function isPublic(request: FastifyRequest): boolean {
+  if (request.method === 'OPTIONS') return true;
+  const method = request.method === 'HEAD' ? 'GET' : request.method;
+  return PUBLIC_ROUTES.has(`${method} ${request.routeOptions.url}`);
+}
+
+/**
  * Bearer-token auth with roles. Decorates `app.requireRole(...roles)`, a
  * preHandler factory for any route of the app (serving's and the lead's).
  * Registered without encapsulation so the decorator is visible app-wide.
+ * With tokens configured, an app-wide onRequest gate also refuses every caller without a valid
+ * token on every route outside {@link PUBLIC_ROUTES}, before its body is read or validated: a
+ * route that forgets its guard is still closed, and an anonymous caller makes the server buffer
+ * nothing.
  *
  * @example
  * await app.register(authPlugin, { tokens: [{ sha256: '9f86d0…', role: 'admin' }] });
@@ -47,14 +75,27 @@ export async function authPlugin(app: FastifyInstance, options: AuthOptions): Pr
   if (!enabled) app.log.warn('federa: no API tokens configured, authentication is OFF (dev mode)');
   app.decorate('authEnabled', enabled);
   app.decorateRequest('principal', undefined);
+  /** The caller's principal, or undefined once a 401 was sent. */
+  const authenticate = (request: FastifyRequest, reply: FastifyReply): Principal | undefined => {
+    if (request.principal) return request.principal;
+    const token = bearer(request);
+    const principal = token === undefined ? undefined : tokens.lookup(token);
+    if (!principal) deny(reply, token === undefined ? 'FEDERA_ERR_AUTH_MISSING' : 'FEDERA_ERR_AUTH_INVALID');
+    request.principal = principal;
+    return principal;
+  };
+  if (enabled) {
+    app.addHook('onRequest', async (request, reply) => {
+      // Unmatched URLs fall through to the 404 handler; they reach no route.
+      if (request.routeOptions.url === undefined || isPublic(request)) return;
+      if (!authenticate(request, reply)) return reply;
+    });
+  }
   app.decorate('requireRole', (...roles: Role[]): preHandlerAsyncHookHandler => {
     return async (request, reply) => {
       if (!enabled) return;
-      const token = bearer(request);
-      if (token === undefined) return deny(reply, 'FEDERA_ERR_AUTH_MISSING');
-      const principal = tokens.lookup(token);
-      if (!principal) return deny(reply, 'FEDERA_ERR_AUTH_INVALID');
-      request.principal = principal;
+      const principal = authenticate(request, reply);
+      if (!principal) return reply;
       if (principal.role !== 'admin' && !roles.includes(principal.role)) {
         return deny(reply, 'FEDERA_ERR_AUTH_FORBIDDEN', `needs ${['admin', ...roles].join(' or ')}`);
       }
