@@ -1,8 +1,15 @@
 import { type SecAggParams, type Weights, quantizeUpdate } from '@federa/core';
-import { type ClientEvent, type FederaClient, trainLocally } from '@federa/client';
+import {
+  type ClientEvent,
+  type DeviceKey,
+  FederaClient,
+  type SecAggClientPolicy,
+  trainLocally,
+} from '@federa/client';
 import type { RoundTask } from '@federa/protocol';
 import type { FederaServer } from '@federa/server';
-import { startClient, startServer, tinyData, tinyTopology } from '../helpers/federation.js';
+import { startProductionCoordinator } from '../attacks/production.js';
+import { startServer, tinyData, tinyTopology } from '../helpers/federation.js';
 
 /** One client's true contribution to one attempt, captured by a wrapping trainer. */
 export interface TrueUpdate {
@@ -22,15 +29,36 @@ export interface SecAggFederation {
   failures: Array<{ round: number; attempt: number; code: string }>;
   /** Codes of the typed errors each client reported. */
   rejections: Map<string, string[]>;
+  /** Enrolled device keys (production configuration only). */
+  keys: Map<string, DeviceKey>;
   stop(): Promise<void>;
+}
+
+/** How {@link startSecAggFederation} sets up the coordinator and clients. */
+export interface FederationSetup {
+  /**
+   * The production configuration (test/attacks/production.ts: identity required, TLS, tokens);
+   * every client enrols a device key, so SecAgg+ runs default to the malicious-server mode.
+   */
+  production?: boolean;
+  /** Device key algorithm of client `i` (default Ed25519). */
+  algorithm?: (i: number) => DeviceKey['algorithm'];
+  /** Each client's own secure-aggregation policy. */
+  policy?: (clientId: string) => SecAggClientPolicy;
+  /** Runs on the coordinator before any client connects (e.g. a test that makes it misbehave). */
+  beforeClients?: (server: FederaServer) => void;
 }
 
 /** Start a coordinator and `count` clients; `onEvent` may stop a client at a chosen SecAgg+ stage. */
 export async function startSecAggFederation(
   count: number,
   onEvent?: (clientId: string, e: ClientEvent, client: () => FederaClient) => void,
+  setup: FederationSetup = {},
 ): Promise<SecAggFederation> {
-  const { server, url } = await startServer();
+  const prod = setup.production ? await startProductionCoordinator() : undefined;
+  const { server, url } = prod ?? (await startServer());
+  setup.beforeClients?.(server);
+  const keys = new Map<string, DeviceKey>();
   const truth = new Map<string, TrueUpdate[]>();
   const tasks = new Map<string, RoundTask>();
   const failures: SecAggFederation['failures'] = [];
@@ -44,7 +72,15 @@ export async function startSecAggFederation(
   await Promise.all(
     Array.from({ length: count }, async (_, i) => {
       const clientId = `c${i}`;
-      const started = await startClient(url, clientId, tinyData(9 + 3 * i, i), {
+      const key = prod ? await prod.enrol(clientId, setup.algorithm?.(i)) : undefined;
+      if (key) keys.set(clientId, key);
+      const policy = setup.policy?.(clientId);
+      const client = new FederaClient({
+        url,
+        clientId,
+        data: tinyData(9 + 3 * i, i),
+        ...(key && prod ? { identity: key, ca: prod.ca } : {}),
+        ...(policy ? { secureAggregation: policy } : {}),
         trainer: async (job) => {
           const key = current;
           const result = await trainLocally(job);
@@ -58,7 +94,8 @@ export async function startSecAggFederation(
           onEvent?.(clientId, e, () => clients.get(clientId)!);
         },
       });
-      clients.set(clientId, started.client);
+      await client.start();
+      clients.set(clientId, client);
     }),
   );
   return {
@@ -69,9 +106,10 @@ export async function startSecAggFederation(
     tasks,
     failures,
     rejections,
+    keys,
     stop: async () => {
       await Promise.all([...clients.values()].map((c) => c.stop()));
-      await server.close();
+      await (prod ? prod.close() : server.close());
     },
   };
 }

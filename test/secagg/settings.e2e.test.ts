@@ -59,7 +59,12 @@ describe('secureAggregation run setting', () => {
       message: expect.stringContaining('metricNames'),
     });
     const ok = await create('fine', { secureAggregation: { clipRange: 1, stageTimeoutMs: 2_000 } });
-    expect(ok.settings.secureAggregation).toEqual({ clipRange: 1, stageTimeoutMs: 2_000 });
+    // The threat model is fixed and recorded at creation: without device identity, honest-but-curious.
+    expect(ok.settings.secureAggregation).toEqual({
+      clipRange: 1,
+      stageTimeoutMs: 2_000,
+      threat: 'honest-but-curious',
+    });
   });
 
   it('is accepted over REST, with out-of-range values refused by the schema', async () => {
@@ -79,6 +84,19 @@ describe('secureAggregation run setting', () => {
       clientsPerRound: 5,
     });
     expect(good.status).toBe(201);
-    expect((await server.store.getRun('good'))?.settings.secureAggregation).toEqual({ neighbours: 4 });
+    expect((await server.store.getRun('good'))?.settings.secureAggregation).toEqual({
+      neighbours: 4,
+      threat: 'honest-but-curious',
+    });
+    // Against a malicious coordinator the clients' adverts must be signed by enrolled keys: not without identity.
+    const malicious = await post('malicious', {
+      secureAggregation: { threat: 'malicious-server' },
+      minClients: 5,
+      clientsPerRound: 5,
+    });
+    expect(malicious.status).toBe(400);
+    expect(await malicious.json()).toMatchObject({ code: 'FEDERA_ERR_SECAGG_IDENTITY_REQUIRED' });
+    expect(await server.store.getRun('malicious')).toBeUndefined();
+    expect((await post('threat-typo', { secureAggregation: { threat: 'paranoid' } })).status).toBe(400);
   });
 });

@@ -27,8 +27,13 @@ import {
 import { type ManagerOptions, type Socket, type SocketOptions, io } from 'socket.io-client';
 import { type BackendInfo, type BackendOptions, fallbackMessage, initBackend } from './backend.js';
 import { type LocalDataset, checkDataset } from './dataset.js';
-import { type DeviceKey, helloCredentials } from './identity/device-key.js';
-import { type SecAggStage, SecAggTaskSession, isSecAggBody } from './secagg/index.js';
+import { type DeviceKey, helloCredentials, signWithDeviceKey } from './identity/device-key.js';
+import {
+  type SecAggClientPolicy,
+  type SecAggStage,
+  SecAggTaskSession,
+  isSecAggBody,
+} from './secagg/index.js';
 import { type Evaluator, evaluateLocally } from './evaluation/index.js';
 import { type Trainer, type TrainingResult, trainLocally } from './trainer.js';
 
@@ -52,8 +57,10 @@ export interface FederaClientOptions {
   clientId: string;
   /** Bearer credential presented in the hello. */
   token?: string;
-  /** Enrolled device key that signs each session's challenge (see `enrolDevice`). */
+  /** Enrolled device key that signs each session's challenge (see `enrolDevice`) and, under SecAgg+, the round keys. */
   identity?: DeviceKey;
+  /** This client's own secure-aggregation demands (e.g. `requireMaliciousServerMode`, `minInputs`); docs/security.md. */
+  secureAggregation?: SecAggClientPolicy;
   /** PEM CA bundle the coordinator's certificate must chain to (hospital PKI); Node only. */
   ca?: string | string[];
   data: LocalDataset;
@@ -112,8 +119,11 @@ export class FederaClient {
   /** The last plain update sent, re-sent if its task comes back (after a reconnect or a coordinator restart). */
   private lastUpdate: { taskId: string; body: EnvelopeBody } | undefined;
   private backend: BackendInfo | undefined;
+  /** Neighbours' device-key fingerprints, pinned at first sight for this client's lifetime (unless given). */
+  private readonly pins: NonNullable<SecAggClientPolicy['pins']>;
 
   constructor(private readonly opts: FederaClientOptions) {
+    this.pins = opts.secureAggregation?.pins ?? new Map<string, string>();
     checkDataset(opts.data);
     if (opts.testData) checkDataset(opts.testData);
   }
@@ -372,10 +382,20 @@ export class FederaClient {
 
   /** Open the task's SecAgg+ session and advertise keys before fetching the model (Bonawitz et al. 2017, §4). */
   private async startSecAgg(task: RoundTask & { secagg: NonNullable<RoundTask['secagg']> }): Promise<void> {
-    this.secagg = new SecAggTaskSession(task, this.opts.clientId, {
-      send: (body) => (this.stopped ? Promise.resolve() : this.send(body)),
-      onStage: (stage, t) => this.emit({ type: 'secagg', stage, task: t }),
-    });
+    const identity = this.opts.identity;
+    this.secagg = new SecAggTaskSession(
+      task,
+      this.opts.clientId,
+      {
+        send: (body) => (this.stopped ? Promise.resolve() : this.send(body)),
+        onStage: (stage, t) => this.emit({ type: 'secagg', stage, task: t }),
+      },
+      {
+        ...this.opts.secureAggregation,
+        pins: this.pins,
+        ...(identity ? { signer: { sign: (data: Uint8Array) => signWithDeviceKey(identity, data) } } : {}),
+      },
+    );
     await this.secagg.start();
   }
 

@@ -26,6 +26,9 @@ export const REQUIRED_FIELDS: Readonly<Record<string, readonly string[]>> = {
   '.federa.v1.UnmaskRequest': ['runId', 'recipientId'],
   '.federa.v1.RevealedShare': ['ownerId', 'share'],
   '.federa.v1.UnmaskResponse': ['runId', 'clientId'],
+  '.federa.v1.SurvivorSet': ['runId', 'recipientId'],
+  '.federa.v1.SurvivorSetSignature': ['runId', 'clientId', 'signature'],
+  '.federa.v1.SurvivorSignature': ['clientId', 'signature'],
   // Federated evaluation (evaluation.proto): a result must name the task it answers.
   '.federa.v1.EvaluateTask': ['taskId', 'runId', 'modelHash'],
   '.federa.v1.EvaluateResult': ['taskId', 'runId'],

@@ -5,8 +5,11 @@ import type {
   AdvertiseKeys,
   AdvertisedRoster,
   MaskedInput,
+  SecAggThreat,
   ShareInbox,
   ShareKeys,
+  SurvivorSet,
+  SurvivorSetSignature,
   UnmaskRequest,
   UnmaskResponse,
 } from '@federa/core';
@@ -84,6 +87,10 @@ export interface SecAggSetup {
   maxWeight: number;
   metricNames: string[];
   metricRange: number;
+  /** `honest-but-curious` or `malicious-server` (signed adverts and the consistency check). */
+  threat: SecAggThreat;
+  /** The round's floor on inputs in a revealed sum. */
+  minInputs: number;
 }
 
 /** `federa.v1.RoundTask`: train on this version. `taskId`, `runId`, `modelHash` are required. */
@@ -192,10 +199,12 @@ export type EnvelopeBody =
   | { kind: 'secaggMasked'; secaggMasked: MaskedInput }
   | { kind: 'secaggUnmaskRequest'; secaggUnmaskRequest: UnmaskRequest }
   | { kind: 'secaggUnmaskResponse'; secaggUnmaskResponse: UnmaskResponse }
+  | { kind: 'secaggSurvivorSet'; secaggSurvivorSet: SurvivorSet }
+  | { kind: 'secaggSurvivorSignature'; secaggSurvivorSignature: SurvivorSetSignature }
   | { kind: 'evaluateTask'; evaluateTask: EvaluateTask }
   | { kind: 'evaluateResult'; evaluateResult: EvaluateResult };
 
-/** The SecAgg+ stage kinds (proto/federa/v1/secagg.proto, Envelope fields 20-26). */
+/** The SecAgg+ stage kinds (proto/federa/v1/secagg.proto, Envelope fields 20-28). */
 export type SecAggBody = Extract<EnvelopeBody, { kind: `secagg${string}` }>;
 
 /** Every body kind. */

@@ -22,6 +22,7 @@ import {
 import { openapiPlugin } from './openapi/index.js';
 import { frameworkErrors, installErrorHandler } from './rest/error-handler.js';
 import { runsRoutes } from './rest/runs-routes.js';
+import { registryDirectory } from './secagg/device-directory.js';
 import type { ServerEvaluator } from './rounds/run-scheduler.js';
 import { metricsPlugin } from './metrics/index.js';
 import { type ServingOptions, servingPlugin } from './serving/index.js';
@@ -100,7 +101,15 @@ export async function buildServer(opts: BuildServerOptions): Promise<FederaServe
   // Before the coordinator, whose client pool must never offer a revoked client for sampling.
   const identity = opts.identity ? await ClientRegistry.open(store, events) : undefined;
   const isRevoked = identity ? (clientId: string) => identity.isRevoked(clientId) : undefined;
-  const coordinator = new Coordinator({ store, events, chunkBytes, evaluate: opts.evaluate, isRevoked });
+  const devices = identity && registryDirectory(identity, opts.identity?.required ?? true);
+  const coordinator = new Coordinator({
+    store,
+    events,
+    chunkBytes,
+    evaluate: opts.evaluate,
+    isRevoked,
+    devices,
+  });
   // An https fastify is typed apart from the http one; routes and hooks are the same.
   const app = (Fastify as (o: object) => FastifyInstance)({
     logger: opts.logger ?? false,

@@ -22,6 +22,8 @@ import type { Participation } from './runs/run-types.js';
 import { checkPrivacySettings } from './privacy/index.js';
 import { ClosedTasks } from './rounds/closed-tasks.js';
 import { clientGone, routeSecAgg } from './secagg/sessions.js';
+import type { DeviceDirectory } from './secagg/device-directory.js';
+import { withThreatModel } from './secagg/settings.js';
 import { RunScheduler, type ServerEvaluator } from './rounds/run-scheduler.js';
 import { normalizeRunSettings } from './runs/run-settings.js';
 import type { RunRecord, RunSettings } from './runs/run-types.js';
@@ -45,6 +47,8 @@ export interface CoordinatorOptions {
   evaluate?: ServerEvaluator | undefined;
   /** True for a revoked client id: such clients are never sampled. */
   isRevoked?: ((clientId: string) => boolean) | undefined;
+  /** Enrolled device keys, for secure aggregation against a malicious server (absent without identity). */
+  devices?: DeviceDirectory | undefined;
 }
 
 const MODEL_CACHE_SIZE = 8;
@@ -76,6 +80,8 @@ export class Coordinator {
   /** Create and persist a run with its version 0. */
   async createRun(input: CreateRunInput): Promise<RunRecord> {
     const settings = normalizeRunSettings(input.settings);
+    if (settings.secureAggregation)
+      settings.secureAggregation = withThreatModel(settings.secureAggregation, this.opts.devices);
     // Refuse an incompatible strategy configuration now, never mid-run.
     validateRunStrategy(settings.strategy as StrategyConfig, {
       secureAggregation: Boolean((settings as { secureAggregation?: unknown }).secureAggregation),

@@ -46,15 +46,15 @@ export async function generateDeviceKey(
   return { algorithm, privateKey: pair.privateKey, publicKeySpki };
 }
 
-/** Sign a challenge nonce for `clientId`: Ed25519, or ECDSA P-256 with SHA-256 (r || s). */
-export async function signChallenge(
-  key: DeviceKey,
-  nonce: Uint8Array,
-  clientId: string,
-): Promise<Uint8Array> {
+/** Sign `data` with the device key: Ed25519, or ECDSA P-256 with SHA-256 (r || s). */
+export async function signWithDeviceKey(key: DeviceKey, data: Uint8Array): Promise<Uint8Array> {
   const algorithm = key.algorithm === 'Ed25519' ? { name: 'Ed25519' } : { name: 'ECDSA', hash: 'SHA-256' };
-  const data = helloSigningInput(nonce, clientId);
-  return new Uint8Array(await subtle().sign(algorithm, key.privateKey, data));
+  return new Uint8Array(await subtle().sign(algorithm, key.privateKey, data as BufferSource));
+}
+
+/** Sign a challenge nonce for `clientId` (docs/identity.md). */
+export function signChallenge(key: DeviceKey, nonce: Uint8Array, clientId: string): Promise<Uint8Array> {
+  return signWithDeviceKey(key, helloSigningInput(nonce, clientId));
 }
 
 /** Hello credentials answering `nonce`; `token` is the optional bearer credential. */

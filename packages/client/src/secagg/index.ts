@@ -1,2 +1,2 @@
 export { SecAggTaskSession, isSecAggBody } from './secagg-session.js';
-export type { SecAggSessionHooks, SecAggStage } from './secagg-session.js';
+export type { SecAggClientPolicy, SecAggSessionHooks, SecAggStage } from './secagg-session.js';

@@ -1,8 +1,28 @@
-import { type SecAggParams, SecAggClient, type ShareInbox, type Weights } from '@federa/core';
+import {
+  type DevicePins,
+  type SecAggParams,
+  SecAggClient,
+  type SecAggSigner,
+  type ShareInbox,
+  type Weights,
+} from '@federa/core';
 import type { EnvelopeBody, RoundTask, SecAggBody, SecAggSetup } from '@federa/protocol';
 
 /** Stage events of a SecAgg+ task, emitted after the stage's message went out. */
-export type SecAggStage = 'advertised' | 'shared' | 'masked' | 'unmasked';
+export type SecAggStage = 'advertised' | 'shared' | 'masked' | 'confirmed' | 'unmasked';
+
+/**
+ * A client's own secure-aggregation policy (`FederaClientOptions.secureAggregation`): what it
+ * demands whatever the coordinator's round setup says (docs/security.md, malicious coordinator).
+ */
+export interface SecAggClientPolicy {
+  /** Refuse rounds that do not run the malicious-server mode (signed keys, consistency check). */
+  requireMaliciousServerMode?: boolean;
+  /** Never reveal shares for a sum of fewer inputs than this (at least max(t, 3) anyway). */
+  minInputs?: number;
+  /** Neighbour device-key fingerprints known out of band; by default first-seen keys are pinned per client. */
+  pins?: DevicePins;
+}
 
 /** What a {@link SecAggTaskSession} needs from its client. */
 export interface SecAggSessionHooks {
@@ -31,18 +51,25 @@ export class SecAggTaskSession {
   private result: { delta: Weights; numExamples: number; metrics: Record<string, number> } | undefined;
   private maskedSent = false;
 
+  /** Throws FEDERA_ERR_SECAGG_THREAT_DOWNGRADE / _IDENTITY_REQUIRED when the round breaks `policy`. */
   constructor(
     readonly task: RoundTask & { secagg: SecAggSetup },
     clientId: string,
     private readonly hooks: SecAggSessionHooks,
+    policy: SecAggClientPolicy & { signer?: SecAggSigner } = {},
   ) {
     this.setup = task.secagg;
     const { sessionId, ...params } = task.secagg;
+    const { signer, pins, minInputs, requireMaliciousServerMode } = policy;
     this.protocol = new SecAggClient({
       runId: sessionId,
       round: task.round,
       clientId,
       params: params satisfies SecAggParams,
+      ...(signer ? { signer } : {}),
+      ...(pins ? { pins } : {}),
+      ...(minInputs !== undefined ? { minInputs } : {}),
+      ...(requireMaliciousServerMode ? { requireMaliciousServerMode } : {}),
     });
   }
 
@@ -69,6 +96,11 @@ export class SecAggTaskSession {
       case 'secaggInbox':
         this.inbox = body.secaggInbox;
         return this.maskWhenReady();
+      case 'secaggSurvivorSet': {
+        const signed = await this.protocol.consistency(body.secaggSurvivorSet);
+        await this.hooks.send({ kind: 'secaggSurvivorSignature', secaggSurvivorSignature: signed });
+        return this.hooks.onStage('confirmed', this.task);
+      }
       case 'secaggUnmaskRequest': {
         const reveal = await this.protocol.unmask(body.secaggUnmaskRequest);
         await this.hooks.send({ kind: 'secaggUnmaskResponse', secaggUnmaskResponse: reveal });

@@ -33,13 +33,14 @@ export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
 }
 
 /**
- * Injective encoding of a context tuple (label, run, round, ids...) for HKDF
- * info and AEAD associated data: each string is length-prefixed, numbers are u32.
+ * Injective encoding of a context tuple (label, run, round, ids, keys...) for HKDF
+ * info, AEAD associated data and signed statements: strings (UTF-8) and byte
+ * strings are length-prefixed, numbers are length-prefixed u32.
  */
-export function encodeContext(...fields: readonly (string | number)[]): Uint8Array {
+export function encodeContext(...fields: readonly (string | number | Uint8Array)[]): Uint8Array {
   const parts: Uint8Array[] = [];
   for (const f of fields) {
-    const body = typeof f === 'string' ? utf8.encode(f) : u32be(f);
+    const body = typeof f === 'string' ? utf8.encode(f) : typeof f === 'number' ? u32be(f) : f;
     parts.push(u32be(body.length), body);
   }
   return concatBytes(parts);

@@ -61,6 +61,32 @@ export const secaggErrors = defineErrors({
     status: 409,
     retryable: true,
   },
+  FEDERA_ERR_SECAGG_BAD_SIGNATURE: {
+    message:
+      "a neighbour's advertised keys are not signed by its enrolled device key (or it is not the pinned key)",
+    status: 403,
+    retryable: false,
+  },
+  FEDERA_ERR_SECAGG_INCONSISTENT: {
+    message: 'fewer than t neighbours signed the survivor set this client was told; refusing to unmask',
+    status: 409,
+    retryable: false,
+  },
+  FEDERA_ERR_SECAGG_TOO_FEW_INPUTS: {
+    message: 'the sum would include fewer inputs than the floor; refusing to unmask',
+    status: 409,
+    retryable: false,
+  },
+  FEDERA_ERR_SECAGG_IDENTITY_REQUIRED: {
+    message: 'secure aggregation against a malicious coordinator needs enrolled device keys',
+    status: 400,
+    retryable: false,
+  },
+  FEDERA_ERR_SECAGG_THREAT_DOWNGRADE: {
+    message: 'this client requires the malicious-server mode, the round offers less',
+    status: 403,
+    retryable: false,
+  },
   FEDERA_ERR_SECAGG_RECONSTRUCTION_FAILED: {
     message: 'reconstructed secret is inconsistent with the advertised key',
     status: 409,

@@ -3,11 +3,24 @@ export { secaggErrors } from './errors.js';
 export type { SecAggErrorCode } from './errors.js';
 export {
   MAX_SECAGG_METRICS,
+  MIN_SUM_INPUTS,
+  SECAGG_THREATS,
   deriveSecAggParams,
   quantizationErrorBound,
+  sumFloor,
   validateSecAggParams,
 } from './params.js';
-export type { SecAggConfig, SecAggParams } from './params.js';
+export type { SecAggConfig, SecAggParams, SecAggThreat } from './params.js';
+export {
+  DEVICE_KEY_ALGORITHMS,
+  MAX_SIGNATURE_BYTES,
+  advertisementSigningInput,
+  deviceKeyFingerprint,
+  importDeviceKey,
+  survivorSetSigningInput,
+  verifyDeviceSignature,
+} from './signing.js';
+export type { DeviceKeyAlgorithm, DevicePins, DevicePublicKey, SecAggSigner } from './signing.js';
 export {
   clippedWeight,
   decodeAggregate,
@@ -30,6 +43,6 @@ export type { WordAccumulatorOptions } from './word-accumulator.js';
 export { counterBlock, keystream, webCryptoMaskExpander } from './keystream.js';
 export type { MaskExpander, MaskStream } from './keystream.js';
 export type { SecAggResult, SecAggServerOptions, SecAggServerStage } from './server.js';
-export { simulateSecAggRound } from './simulate.js';
+export { simulateSecAggRound, simulatedDevice } from './simulate.js';
 export type { SimulatedClient, SimulatedRound } from './simulate.js';
 export type * from './messages.js';

@@ -13,7 +13,7 @@ export interface AdvertiseKeys {
   readonly encryptionPublicKey: Uint8Array;
   /** s_pk: agrees the pairwise masks. */
   readonly maskingPublicKey: Uint8Array;
-  /** Signature over the keys; filled in once enrolment keys exist (issue 6). */
+  /** Device-key signature over advertisementSigningInput (malicious-server mode; empty otherwise). */
   readonly signature?: Uint8Array;
 }
 
@@ -23,6 +23,10 @@ export interface AdvertisedKey {
   readonly encryptionPublicKey: Uint8Array;
   readonly maskingPublicKey: Uint8Array;
   readonly signature?: Uint8Array;
+  /** The neighbour's enrolled device key (DER SPKI) from the coordinator's registry, in malicious-server mode. */
+  readonly devicePublicKey?: Uint8Array;
+  /** `Ed25519` or `ECDSA-P256`, with devicePublicKey. */
+  readonly deviceKeyAlgorithm?: string;
 }
 
 /** Stage 1, server → one client: the sampled ids and the keys of its neighbours that advertised (U1). */
@@ -65,6 +69,28 @@ export interface MaskedInput {
   readonly words: Uint8Array;
 }
 
+/** Consistency check (malicious-server mode), server → each survivor: the whole survivor set U3, sorted. */
+export interface SurvivorSet {
+  readonly runId: string;
+  readonly round: number;
+  readonly recipientId: string;
+  readonly survivors: readonly string[];
+}
+
+/** Consistency check, client → server: its device-key signature over survivorSetSigningInput. */
+export interface SurvivorSetSignature {
+  readonly runId: string;
+  readonly round: number;
+  readonly clientId: string;
+  readonly signature: Uint8Array;
+}
+
+/** One survivor's signature over U3, as relayed in an UnmaskRequest. */
+export interface SurvivorSignature {
+  readonly clientId: string;
+  readonly signature: Uint8Array;
+}
+
 /** Stage 4, server → one survivor: which of its neighbours sent MaskedInput (U3) and which dropped (U2 \ U3). */
 export interface UnmaskRequest {
   readonly runId: string;
@@ -72,6 +98,8 @@ export interface UnmaskRequest {
   readonly recipientId: string;
   readonly survivors: readonly string[];
   readonly dropped: readonly string[];
+  /** Malicious-server mode: the neighbours' signatures over the survivor set (at least t must verify). */
+  readonly signatures?: readonly SurvivorSignature[];
 }
 
 /** A decrypted Shamir share of `ownerId`'s secret, at the responder's public point. */

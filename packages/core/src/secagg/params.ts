@@ -1,5 +1,21 @@
 import { secaggErrors } from './errors.js';
 
+/**
+ * Whom the round defends against: an honest-but-curious coordinator (keys unsigned), or a malicious
+ * one (signed key adverts and the consistency check, Bonawitz et al. 2017 §4; needs device identity).
+ */
+export type SecAggThreat = 'honest-but-curious' | 'malicious-server';
+
+/** The threat models, in order of strength. */
+export const SECAGG_THREATS: readonly SecAggThreat[] = ['honest-but-curious', 'malicious-server'];
+
+/**
+ * Absolute floor on how many inputs a revealed sum may hold, whatever t and the configuration say:
+ * a client refuses to unmask a smaller sum (with one input the sum is that input; with two, one
+ * colluding client gives away the other).
+ */
+export const MIN_SUM_INPUTS = 3;
+
 /** Run option: every field may be left out and is then derived by {@link deriveSecAggParams}. */
 export interface SecAggConfig {
   /** k: neighbours per client; sampledCount - 1 gives the complete graph of Bonawitz et al. 2017. */
@@ -25,6 +41,10 @@ export interface SecAggConfig {
    * (default 0.01: a failed round is retried with a new sample; see docs/security.md for the trade-off).
    */
   readonly failureProbability?: number;
+  /** Default honest-but-curious; the coordinator defaults to malicious-server when device identity is required. */
+  readonly threat?: SecAggThreat;
+  /** Clients refuse to unmask a sum of fewer inputs (default max(t, MIN_SUM_INPUTS); never below that). */
+  readonly minInputs?: number;
 }
 
 /** Resolved parameters, identical on the server and every client of a round. */
@@ -38,6 +58,10 @@ export interface SecAggParams {
   readonly maxWeight: number;
   readonly metricNames: readonly string[];
   readonly metricRange: number;
+  /** Absent means honest-but-curious. */
+  readonly threat?: SecAggThreat;
+  /** The configured floor on inputs in a revealed sum; clients use max(this, t, MIN_SUM_INPUTS). */
+  readonly minInputs?: number;
 }
 
 /** At most this many metrics ride in a masked vector, each name at most 64 characters. */
@@ -89,6 +113,8 @@ export function deriveSecAggParams(sampledCount: number, config: SecAggConfig = 
     maxWeight: w,
     metricNames: [...(config.metrics ?? [])],
     metricRange: config.metricRange ?? 64,
+    threat: config.threat ?? 'honest-but-curious',
+    minInputs: config.minInputs ?? Math.max(MIN_SUM_INPUTS, t),
   };
   validateSecAggParams(params);
   return params;
@@ -123,6 +149,11 @@ export function validateSecAggParams(p: SecAggParams): void {
     invalid('each metric name must have 1 to 64 characters');
   if (!(Number.isFinite(p.metricRange) && p.metricRange > 0))
     invalid(`metricRange ${p.metricRange} must be positive`);
+  if (p.threat !== undefined && !SECAGG_THREATS.includes(p.threat))
+    invalid(`threat must be one of ${SECAGG_THREATS.join(', ')}`);
+  const floor = p.minInputs;
+  if (floor !== undefined && (!Number.isInteger(floor) || floor < 0 || floor > n))
+    invalid(`minInputs ${floor} must be an integer in [0, ${n}]`);
   if (!Number.isInteger(b) || b < 1 || b > 30) {
     throw secaggErrors.create(
       'FEDERA_ERR_SECAGG_OVERFLOW',
@@ -148,6 +179,14 @@ export function validateSecAggParams(p: SecAggParams): void {
  */
 export function quantizationErrorBound(params: SecAggParams): number {
   return params.clipRange / 2 ** params.quantizationBits + params.clipRange * 2 ** -23;
+}
+
+/**
+ * Fewest inputs a client lets a revealed sum hold: the round's configured floor, the threshold t
+ * and the absolute {@link MIN_SUM_INPUTS}, and the client's own (a coordinator cannot lower it).
+ */
+export function sumFloor(params: SecAggParams, clientMinimum = 0): number {
+  return Math.max(MIN_SUM_INPUTS, params.threshold, params.minInputs ?? 0, clientMinimum);
 }
 
 function defaultNeighbours(n: number, dropout: number, failure: number): number {

@@ -11,9 +11,12 @@ import type {
   MaskedInput,
   ShareInbox,
   ShareKeys,
+  SurvivorSet,
+  SurvivorSetSignature,
   UnmaskRequest,
   UnmaskResponse,
 } from './messages.js';
+import { type DevicePublicKey, MAX_SIGNATURE_BYTES } from './signing.js';
 import { type SecAggParams, validateSecAggParams } from './params.js';
 import { SHARE_PAIR_BYTES } from './client.js';
 import type { ShamirShare } from './shamir.js';
@@ -31,10 +34,12 @@ export interface SecAggServerOptions {
   readonly vectorLength: number;
   /** How masks are expanded at unmasking (default: WebCrypto; @federa/server passes node:crypto). */
   readonly maskExpander?: MaskExpander;
+  /** Malicious-server mode: each client's enrolled device key, relayed in the rosters (the device registry). */
+  readonly deviceKeyOf?: (clientId: string) => DevicePublicKey | undefined;
 }
 
-/** Server stage: which client messages it currently accepts. */
-export type SecAggServerStage = 'advertise' | 'share' | 'mask' | 'unmask' | 'done';
+/** Server stage: which client messages it currently accepts ('consistency' only in malicious-server mode). */
+export type SecAggServerStage = 'advertise' | 'share' | 'mask' | 'consistency' | 'unmask' | 'done';
 
 /** Result of a round: Σ_{i∈U3} x_i mod 2^m (decode with decodeAggregate) and the sorted survivors U3. */
 export interface SecAggResult {
@@ -62,15 +67,19 @@ export class SecAggServer {
   private readonly shared = new Map<string, readonly EncryptedShare[]>();
   private readonly inboxes = new Map<string, EncryptedShare[]>();
   private readonly masked = new Set<string>();
+  private readonly signedSurvivors = new Map<string, Uint8Array>();
   private readonly responded = new Set<string>();
   private readonly selfMaskShares = new Map<string, ShamirShare[]>();
   private readonly maskingKeyShares = new Map<string, ShamirShare[]>();
   private readonly sum: WordAccumulator;
 
+  private readonly malicious: boolean;
+
   private constructor(
     private readonly opts: SecAggServerOptions,
     private readonly graph: NeighbourGraph,
   ) {
+    this.malicious = opts.params.threat === 'malicious-server';
     this.sum = WordAccumulator.create(maskedWordCount(opts.vectorLength, opts.params));
   }
 
@@ -95,12 +104,13 @@ export class SecAggServer {
     return this.current;
   }
 
-  /** Ids that completed a stage so far: U1, U2, U3, and the unmasking responders. */
-  participants(of: 'advertised' | 'shared' | 'masked' | 'unmasked'): string[] {
+  /** Ids that completed a stage so far: U1, U2, U3, the survivor-set signers (U4) and the unmasking responders. */
+  participants(of: 'advertised' | 'shared' | 'masked' | 'signed' | 'unmasked'): string[] {
     const set = {
       advertised: this.advertised,
       shared: this.shared,
       masked: this.masked,
+      signed: this.signedSurvivors,
       unmasked: this.responded,
     }[of];
     return [...set.keys()].sort(compareIds);
@@ -111,11 +121,19 @@ export class SecAggServer {
     return this.graph.neighboursOf(clientId);
   }
 
-  /** Stage 1: accept a client's two public keys. */
+  /** Stage 1: accept a client's two public keys (signed, from an enrolled client, in malicious-server mode). */
   receiveAdvertise(m: AdvertiseKeys): void {
     this.admit(m, 'advertise', this.graph.shareIndexOf(m.clientId) > 0, this.advertised);
     assertLength(m.encryptionPublicKey, KEY_BYTES, 'encryption key');
     assertLength(m.maskingPublicKey, KEY_BYTES, 'masking key');
+    if (this.malicious) {
+      if (!this.opts.deviceKeyOf?.(m.clientId))
+        throw secaggErrors.create(
+          'FEDERA_ERR_SECAGG_IDENTITY_REQUIRED',
+          `${m.clientId} has no enrolled device key`,
+        );
+      this.requireSignature(m.signature);
+    }
     this.advertised.set(m.clientId, m);
   }
 
@@ -125,9 +143,10 @@ export class SecAggServer {
     this.requireMember(recipientId, this.advertised);
     const neighbours = this.neighboursIn(recipientId, this.advertised).map((id) => {
       const { clientId, encryptionPublicKey, maskingPublicKey, signature } = this.advertised.get(id)!;
-      return signature === undefined
-        ? { clientId, encryptionPublicKey, maskingPublicKey }
-        : { clientId, encryptionPublicKey, maskingPublicKey, signature };
+      const keys = { clientId, encryptionPublicKey, maskingPublicKey };
+      const device = this.malicious ? this.opts.deviceKeyOf?.(id) : undefined;
+      if (!device) return signature === undefined ? keys : { ...keys, signature };
+      return { ...keys, signature, devicePublicKey: device.spki, deviceKeyAlgorithm: device.algorithm };
     });
     const { runId, round } = this.opts;
     return { runId, round, recipientId, sampled: this.graph.ids, neighbours };
@@ -181,21 +200,51 @@ export class SecAggServer {
     this.masked.add(m.clientId);
   }
 
-  /** Which neighbours of `recipientId` survived (U3) or dropped (U2 \ U3); the first call closes stage 3. */
-  unmaskRequest(recipientId: string): UnmaskRequest {
-    if (this.current === 'advertise' || this.current === 'share') assertStage(this.current, 'mask');
-    if (this.current === 'mask') this.current = 'unmask';
+  /**
+   * Malicious-server mode, consistency check (Bonawitz et al. 2017, §4, round 4): the whole survivor
+   * set U3 for `recipientId` to sign; the first call closes stage 3.
+   */
+  survivorSet(recipientId: string): SurvivorSet {
+    if (!this.malicious) assertStage('honest-but-curious', 'malicious-server');
+    if (this.current === 'mask') this.current = 'consistency';
+    assertStage(this.current, 'consistency');
     this.requireMember(recipientId, this.masked);
+    const { runId, round } = this.opts;
+    return { runId, round, recipientId, survivors: [...this.masked].sort(compareIds) };
+  }
+
+  /** Consistency check: keep a survivor's signature over U3 (clients verify it; the relay cannot). */
+  receiveSurvivorSignature(m: SurvivorSetSignature): void {
+    this.admit(m, 'consistency', this.masked.has(m.clientId), this.signedSurvivors);
+    this.requireSignature(m.signature);
+    this.signedSurvivors.set(m.clientId, m.signature);
+  }
+
+  /**
+   * Which neighbours of `recipientId` survived (U3) or dropped (U2 \ U3); the first call closes
+   * stage 3 (or, in malicious-server mode, the consistency check, and then only signers are asked,
+   * with their neighbours' signatures).
+   */
+  unmaskRequest(recipientId: string): UnmaskRequest {
+    const before = this.malicious ? 'consistency' : 'mask';
+    if (this.current === before) this.current = 'unmask';
+    assertStage(this.current, 'unmask');
+    this.requireMember(recipientId, this.malicious ? this.signedSurvivors : this.masked);
     const neighbours = this.neighboursIn(recipientId, this.shared);
     const survivors = neighbours.filter((id) => this.masked.has(id));
     const dropped = neighbours.filter((id) => !this.masked.has(id));
     const { runId, round } = this.opts;
-    return { runId, round, recipientId, survivors, dropped };
+    if (!this.malicious) return { runId, round, recipientId, survivors, dropped };
+    const signatures = survivors
+      .filter((id) => this.signedSurvivors.has(id))
+      .map((clientId) => ({ clientId, signature: this.signedSurvivors.get(clientId)! }));
+    return { runId, round, recipientId, survivors, dropped, signatures };
   }
 
   /** Stage 4: accept b-shares of survivors and s-shares of dropped neighbours, refusing the wrong kind. */
   receiveUnmask(m: UnmaskResponse): void {
-    this.admit(m, 'unmask', this.masked.has(m.clientId), this.responded);
+    const asked = this.malicious ? this.signedSurvivors.has(m.clientId) : this.masked.has(m.clientId);
+    this.admit(m, 'unmask', asked, this.responded);
     const owners = [...m.selfMaskShares, ...m.maskingKeyShares].map((s) => s.ownerId);
     if (new Set(owners).size !== owners.length)
       throw secaggErrors.create('FEDERA_ERR_SECAGG_DOUBLE_REVEAL', m.clientId);
@@ -274,6 +323,18 @@ export class SecAggServer {
     }
     if (seen.has(m.clientId))
       throw secaggErrors.create('FEDERA_ERR_SECAGG_DUPLICATE', `${stage} from ${m.clientId}`);
+  }
+
+  private requireSignature(signature: Uint8Array | undefined): void {
+    if (
+      !(signature instanceof Uint8Array) ||
+      signature.length === 0 ||
+      signature.length > MAX_SIGNATURE_BYTES
+    )
+      throw secaggErrors.create(
+        'FEDERA_ERR_SECAGG_MALFORMED',
+        `signature must be 1..${MAX_SIGNATURE_BYTES} bytes`,
+      );
   }
 
   private requireMember(id: string, set: { has(id: string): boolean }): void {

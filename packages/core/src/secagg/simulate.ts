@@ -2,6 +2,7 @@ import { isFederaError } from '../errors.js';
 import { SecAggClient } from './client.js';
 import type { SecAggParams } from './params.js';
 import { type SecAggResult, SecAggServer } from './server.js';
+import type { DevicePublicKey, SecAggSigner } from './signing.js';
 
 /** One simulated participant and its plaintext update. */
 export interface SimulatedClient {
@@ -28,6 +29,18 @@ export interface SimulatedRound {
   readonly keepMasked?: boolean;
 }
 
+/** One simulated device identity: a fresh Ed25519 key, as enrolment would register it. */
+export async function simulatedDevice(): Promise<{ signer: SecAggSigner; publicKey: DevicePublicKey }> {
+  const subtle = globalThis.crypto.subtle;
+  const pair = (await subtle.generateKey({ name: 'Ed25519' }, false, ['sign', 'verify'])) as CryptoKeyPair;
+  const spki = new Uint8Array(await subtle.exportKey('spki', pair.publicKey));
+  const signer = {
+    sign: async (data: Uint8Array) =>
+      new Uint8Array(await subtle.sign({ name: 'Ed25519' }, pair.privateKey, data as BufferSource)),
+  };
+  return { signer, publicKey: { algorithm: 'Ed25519', spki } };
+}
+
 /**
  * Run all four stages between real {@link SecAggClient}s and a real
  * {@link SecAggServer} in one process: for tests, benchmarks and simulations.
@@ -42,15 +55,28 @@ export async function simulateSecAggRound(
 ): Promise<SecAggResult & { masked: Map<string, Uint8Array>; aborted: string[] }> {
   const { runId, round, params } = r;
   const vectorLength = r.clients[0]?.delta.length ?? 0;
+  const malicious = params.threat === 'malicious-server';
+  const devices = new Map(
+    await Promise.all(
+      r.clients.map(async (c) => [c.id, malicious ? await simulatedDevice() : undefined] as const),
+    ),
+  );
   const server = await SecAggServer.create({
     runId,
     round,
     sampled: r.clients.map((c) => c.id),
     params,
     vectorLength,
+    deviceKeyOf: (id) => devices.get(id)?.publicKey,
   });
   const clients = new Map(
-    r.clients.map((c) => [c.id, new SecAggClient({ runId, round, clientId: c.id, params })]),
+    r.clients.map((c) => {
+      const signer = devices.get(c.id)?.signer;
+      return [
+        c.id,
+        new SecAggClient({ runId, round, clientId: c.id, params, ...(signer ? { signer } : {}) }),
+      ];
+    }),
   );
   const gone = new Set<string>();
   const aborted: string[] = [];
@@ -85,6 +111,10 @@ export async function simulateSecAggRound(
     },
   );
   drop(r.dropAfter?.mask);
+  if (malicious)
+    await each(ids, async (id, c) =>
+      server.receiveSurvivorSignature(await c.consistency(server.survivorSet(id))),
+    );
   await each(ids, async (id, c) => server.receiveUnmask(await c.unmask(server.unmaskRequest(id))));
   return { ...(await server.finish()), masked, aborted };
 }

@@ -388,6 +388,8 @@ export const descriptor = {
                     "secaggMasked",
                     "secaggUnmaskRequest",
                     "secaggUnmaskResponse",
+                    "secaggSurvivorSet",
+                    "secaggSurvivorSignature",
                     "evaluateTask",
                     "evaluateResult"
                   ]
@@ -466,6 +468,14 @@ export const descriptor = {
                   "type": "UnmaskResponse",
                   "id": 26
                 },
+                "secaggSurvivorSet": {
+                  "type": "SurvivorSet",
+                  "id": 27
+                },
+                "secaggSurvivorSignature": {
+                  "type": "SurvivorSetSignature",
+                  "id": 28
+                },
                 "evaluateTask": {
                   "type": "EvaluateTask",
                   "id": 40
@@ -518,6 +528,14 @@ export const descriptor = {
                 "metricRange": {
                   "type": "double",
                   "id": 10
+                },
+                "threat": {
+                  "type": "string",
+                  "id": 11
+                },
+                "minInputs": {
+                  "type": "uint32",
+                  "id": 12
                 }
               }
             },
@@ -566,6 +584,14 @@ export const descriptor = {
                 "signature": {
                   "type": "bytes",
                   "id": 4
+                },
+                "devicePublicKey": {
+                  "type": "bytes",
+                  "id": 5
+                },
+                "deviceKeyAlgorithm": {
+                  "type": "string",
+                  "id": 6
                 }
               }
             },
@@ -673,6 +699,59 @@ export const descriptor = {
                 }
               }
             },
+            "SurvivorSet": {
+              "fields": {
+                "runId": {
+                  "type": "string",
+                  "id": 1
+                },
+                "round": {
+                  "type": "uint32",
+                  "id": 2
+                },
+                "recipientId": {
+                  "type": "string",
+                  "id": 3
+                },
+                "survivors": {
+                  "rule": "repeated",
+                  "type": "string",
+                  "id": 4
+                }
+              }
+            },
+            "SurvivorSetSignature": {
+              "fields": {
+                "runId": {
+                  "type": "string",
+                  "id": 1
+                },
+                "round": {
+                  "type": "uint32",
+                  "id": 2
+                },
+                "clientId": {
+                  "type": "string",
+                  "id": 3
+                },
+                "signature": {
+                  "type": "bytes",
+                  "id": 4
+                }
+              }
+            },
+            "SurvivorSignature": {
+              "fields": {
+                "clientId": {
+                  "type": "string",
+                  "id": 1
+                },
+                "signature": {
+                  "type": "bytes",
+                  "id": 2
+                }
+              }
+            },
             "UnmaskRequest": {
               "fields": {
                 "runId": {
@@ -696,6 +775,11 @@ export const descriptor = {
                   "rule": "repeated",
                   "type": "string",
                   "id": 5
+                },
+                "signatures": {
+                  "rule": "repeated",
+                  "type": "SurvivorSignature",
+                  "id": 6
                 }
               }
             },

@@ -110,7 +110,9 @@ export const exampleBodies: readonly EnvelopeBody[] = [
           clientId: 'c-2',
           encryptionPublicKey: key(3),
           maskingPublicKey: key(4),
-          signature: new Uint8Array(0),
+          signature: new Uint8Array(64).fill(3),
+          devicePublicKey: new Uint8Array(44).fill(5),
+          deviceKeyAlgorithm: 'Ed25519',
         },
       ],
     },
@@ -135,6 +137,20 @@ export const exampleBodies: readonly EnvelopeBody[] = [
       recipientId: 'c-1',
       survivors: ['c-2'],
       dropped: ['c-3'],
+      signatures: [{ clientId: 'c-2', signature: new Uint8Array(64).fill(6) }],
+    },
+  },
+  {
+    kind: 'secaggSurvivorSet',
+    secaggSurvivorSet: { runId: 'run#1', round: 4, recipientId: 'c-1', survivors: ['c-1', 'c-2'] },
+  },
+  {
+    kind: 'secaggSurvivorSignature',
+    secaggSurvivorSignature: {
+      runId: 'run#1',
+      round: 4,
+      clientId: 'c-1',
+      signature: new Uint8Array(64).fill(7),
     },
   },
   {
@@ -193,6 +209,8 @@ export const exampleSecAggTask: EnvelopeBody = {
       maxWeight: 1024,
       metricNames: ['train_loss', 'train_accuracy'],
       metricRange: 64,
+      threat: 'malicious-server',
+      minInputs: 5,
     },
   },
 };

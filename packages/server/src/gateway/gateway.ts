@@ -178,6 +178,7 @@ class Session {
       case 'secaggAdvertise':
       case 'secaggShareKeys':
       case 'secaggMasked':
+      case 'secaggSurvivorSignature':
       case 'secaggUnmaskResponse':
         return this.coordinator.handleSecAgg(client.clientId, body);
       default:

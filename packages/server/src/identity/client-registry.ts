@@ -78,6 +78,11 @@ export class ClientRegistry {
     return this.records.has(clientId);
   }
 
+  /** The enrolled key of an unrevoked client (what secure aggregation relays and checks signatures with). */
+  activeKey(clientId: string): ClientPublicKey | undefined {
+    return this.revoked.has(clientId) ? undefined : this.records.get(clientId)?.key;
+  }
+
   /** O(1); called by the gateway for every message of an admitted client. */
   isRevoked(clientId: string): boolean {
     return this.revoked.has(clientId);

@@ -37,6 +37,8 @@ const secureAggregationSchema = {
       items: { type: 'string', minLength: 1, maxLength: 64 },
     },
     metricRange: { type: 'number', exclusiveMinimum: 0 },
+    threat: { type: 'string', enum: ['honest-but-curious', 'malicious-server'] },
+    minInputs: { type: 'integer', minimum: 0 },
     stageTimeoutMs: { type: 'integer', minimum: 100 },
   },
 } as const;

@@ -8,7 +8,7 @@ import type { CollectorFactory } from './round-collector.js';
  * The collector for a run's round attempt. Plain rounds stream updates into
  * the strategy's aggregator; secure aggregation rounds unmask only the mean.
  */
-export const collectorFor: CollectorFactory = (run, init, strategy) => {
+export const collectorFor: CollectorFactory = (run, init, strategy, devices) => {
   const secure = run.settings.secureAggregation;
   if (secure) {
     const dp = (run.settings.strategy as { dp?: unknown }).dp !== undefined;
@@ -16,6 +16,7 @@ export const collectorFor: CollectorFactory = (run, init, strategy) => {
       params: roundParams(secure, init.tasks.size, strategyMaskedMetrics(run.settings.strategy)),
       stageTimeoutMs: secure.stageTimeoutMs ?? DEFAULT_STAGE_TIMEOUT_MS,
       minClients: run.settings.minClients,
+      ...(devices ? { devices } : {}),
       ...(dp ? { finish: noisedByStrategy(strategy, run.specs) } : {}),
     });
   }

@@ -1,6 +1,7 @@
 import type { RoundAggregator, Strategy, TensorSpec, Weights } from '@federa/core';
 import type { EnvelopeBody, SecAggSetup, WeightUpdate } from '@federa/protocol';
 import type { Participation, RunRecord } from '../runs/run-types.js';
+import type { DeviceDirectory } from '../secagg/device-directory.js';
 
 /** What every kind of round attempt is created with. */
 export interface RoundInit {
@@ -47,7 +48,12 @@ export interface RoundCollector {
 }
 
 /** Builds the collector a run needs for one attempt. */
-export type CollectorFactory = (run: RunRecord, init: RoundInit, strategy: Strategy) => RoundCollector;
+export type CollectorFactory = (
+  run: RunRecord,
+  init: RoundInit,
+  strategy: Strategy,
+  devices?: DeviceDirectory,
+) => RoundCollector;
 
 /** The strategy's aggregator for a plain round. */
 export type PlainAggregatorFactory = (specs: readonly TensorSpec[]) => RoundAggregator;

@@ -21,6 +21,7 @@ import { RoundRecovery } from '../recovery/round-recovery.js';
 import type { ClosedTasks } from './closed-tasks.js';
 import { collectorFor } from './collectors.js';
 import type { RoundCollector } from './round-collector.js';
+import type { DeviceDirectory } from '../secagg/device-directory.js';
 import { randomId } from './random-id.js';
 import { shuffleSeedOf } from '../tf/seeded-topology.js';
 import { untilDoneOrDeadline } from './until-done.js';
@@ -37,6 +38,8 @@ export interface SchedulerDeps {
   evaluate?: ServerEvaluator | undefined;
   /** Where federated evaluation records go; client-side evaluation is off without it. */
   evaluations?: EvaluationStore;
+  /** Enrolled device keys, relayed by malicious-server SecAgg+ rounds. */
+  devices?: DeviceDirectory | undefined;
 }
 
 /**
@@ -181,7 +184,7 @@ export class RunScheduler {
       deadline,
       send: (clientId: string, body: EnvelopeBody) => pool.get(clientId)?.send(body) ?? Promise.resolve(),
     };
-    const open = collectorFor(run, init, strategy);
+    const open = collectorFor(run, init, strategy, this.deps.devices);
     // Write-ahead: the attempt is on disk before any task leaves.
     await this.recovery.opened(open);
     pool.markBusy(sampled);

@@ -3,15 +3,18 @@ import {
   SecAggServer,
   type TensorSpec,
   type Weights,
+  advertisementSigningInput,
   decodeAggregate,
   paramCount,
   secaggErrors,
+  survivorSetSigningInput,
   unflattenWeights,
 } from '@federa/core';
 import type { SecAggBody, SecAggSetup, WeightUpdate } from '@federa/protocol';
 import { randomId } from '../rounds/random-id.js';
 import type { RoundCollector, RoundInit } from '../rounds/round-collector.js';
 import type { Participation } from '../runs/run-types.js';
+import type { DeviceDirectory } from './device-directory.js';
 import { secaggRoundErrors } from './errors.js';
 import { sharedMaskWorkerPool } from './node-mask-expander.js';
 import { closeSession, openSession } from './sessions.js';
@@ -31,6 +34,8 @@ export interface SecAggRoundOptions {
   stageTimeoutMs: number;
   /** Below this many clients in a stage the attempt cannot commit: stop waiting. */
   minClients: number;
+  /** Enrolled device keys: relayed and checked in malicious-server mode (required there). */
+  devices?: DeviceDirectory;
   /**
    * Turns the unmasked mean of the survivors' deltas into the round's delta; default: as is.
    * A DP strategy adds its noise here (the coordinator never sees the individual deltas);
@@ -70,6 +75,9 @@ export class SecAggRound implements RoundCollector {
   private readonly unmaskGate: StageGate;
   private phase: 'advertise' | 'share' | 'mask' | 'closed' = 'advertise';
   private aggregating = false;
+  /** While aggregating: waiting for survivor-set signatures (malicious-server mode), then for reveals. */
+  private awaiting: 'signatures' | 'reveals' = 'reveals';
+  private readonly malicious: boolean;
   private readonly gone = new Set<string>();
   private finishAnswers!: () => void;
   private unmaskedMetrics: Record<string, number> = {};
@@ -96,7 +104,17 @@ export class SecAggRound implements RoundCollector {
   ) {
     const sessionId = `${init.runId}#${init.attempt}.${randomId()}`;
     this.sampled = [...init.tasks.values()];
-    this.secagg = { sessionId, ...opts.params, metricNames: [...opts.params.metricNames] };
+    const threat = opts.params.threat ?? 'honest-but-curious';
+    this.malicious = threat === 'malicious-server';
+    if (this.malicious && !opts.devices)
+      throw secaggErrors.create('FEDERA_ERR_SECAGG_IDENTITY_REQUIRED', 'no device registry');
+    this.secagg = {
+      sessionId,
+      ...opts.params,
+      metricNames: [...opts.params.metricNames],
+      threat,
+      minInputs: opts.params.minInputs ?? 0,
+    };
     this.allAnswered = new Promise((resolve) => {
       this.finishAnswers = resolve;
     });
@@ -109,6 +127,7 @@ export class SecAggRound implements RoundCollector {
       params: opts.params,
       vectorLength: paramCount(specs),
       maskExpander: pool.expand,
+      ...(opts.devices ? { deviceKeyOf: (id: string) => opts.devices!.keyOf(id) } : {}),
     });
     this.gate = new StageGate(opts.stageTimeoutMs, () => void this.advance());
     this.unmaskGate = new StageGate(opts.stageTimeoutMs, () => undefined);
@@ -140,6 +159,12 @@ export class SecAggRound implements RoundCollector {
     switch (body.kind) {
       case 'secaggAdvertise':
         from(body.secaggAdvertise.clientId);
+        // An honest coordinator drops a badly signed advert at once, so it cannot make neighbours abort.
+        this.requireSigned(
+          clientId,
+          advertisementSigningInput(body.secaggAdvertise),
+          body.secaggAdvertise.signature,
+        );
         server.receiveAdvertise(body.secaggAdvertise);
         return;
       case 'secaggShareKeys':
@@ -157,6 +182,18 @@ export class SecAggRound implements RoundCollector {
         server.receiveMasked(m);
         // Weights and metrics stay private: the record shows who took part; metrics() gives their means.
         this.participants.push({ clientId, numExamples: 0, metrics: {} });
+        return;
+      }
+      case 'secaggSurvivorSignature': {
+        const m = body.secaggSurvivorSignature;
+        from(m.clientId);
+        const survivors = server.participants('masked');
+        this.requireSigned(
+          clientId,
+          survivorSetSigningInput(m.runId, m.round, clientId, survivors),
+          m.signature,
+        );
+        server.receiveSurvivorSignature(m);
         return;
       }
       case 'secaggUnmaskResponse':
@@ -187,7 +224,19 @@ export class SecAggRound implements RoundCollector {
     if (this.phase === 'advertise' && allIn(advertised, this.sampled)) this.gate.open();
     else if (this.phase === 'share' && allIn(shared, advertised)) this.gate.open();
     else if (this.phase === 'mask' && allIn(masked, shared)) this.finishAnswers();
-    else if (this.aggregating && allIn(server.participants('unmasked'), masked)) this.unmaskGate.open();
+    else if (this.aggregating && this.awaiting === 'signatures') {
+      if (allIn(server.participants('signed'), masked)) this.unmaskGate.open();
+    } else if (this.aggregating) {
+      const asked = this.malicious ? server.participants('signed') : masked;
+      if (allIn(server.participants('unmasked'), asked)) this.unmaskGate.open();
+    }
+  }
+
+  /** Malicious-server mode: a signature must verify with the client's enrolled key (typed 403 otherwise). */
+  private requireSigned(clientId: string, data: Uint8Array, signature: Uint8Array | undefined): void {
+    if (!this.malicious) return;
+    if (!signature || !this.opts.devices!.verify(clientId, data, signature))
+      throw secaggErrors.create('FEDERA_ERR_SECAGG_BAD_SIGNATURE', clientId);
   }
 
   /** Stop taking masked inputs; returns the sampled clients whose input never arrived. */
@@ -215,8 +264,10 @@ export class SecAggRound implements RoundCollector {
     const server = await this.server;
     try {
       this.close();
-      const survivors = server.participants('masked');
+      let survivors = server.participants('masked');
       if (survivors.length === 0) throw secaggErrors.create('FEDERA_ERR_SECAGG_THRESHOLD_NOT_MET', 'nobody');
+      if (this.malicious) survivors = await this.consistencyCheck(server, survivors);
+      this.awaiting = 'reveals';
       for (const id of survivors) {
         const request = server.unmaskRequest(id);
         this.send(id, { kind: 'secaggUnmaskRequest', secaggUnmaskRequest: request });
@@ -234,6 +285,26 @@ export class SecAggRound implements RoundCollector {
       this.unmaskGate.cancel();
       closeSession(this.secagg.sessionId, this);
     }
+  }
+
+  /**
+   * The consistency check (Bonawitz et al. 2017, §4, round 4): every survivor signs U3; returns
+   * the signers (U4), the only clients then asked to unmask, each with its neighbours' signatures.
+   */
+  private async consistencyCheck(server: SecAggServer, survivors: readonly string[]): Promise<string[]> {
+    this.awaiting = 'signatures';
+    for (const id of survivors)
+      this.send(id, { kind: 'secaggSurvivorSet', secaggSurvivorSet: server.survivorSet(id) });
+    this.unmaskGate.arm();
+    this.checkStage(server);
+    await this.unmaskGate.opened;
+    const signers = server.participants('signed');
+    if (signers.length < this.opts.minClients)
+      throw secaggErrors.create(
+        'FEDERA_ERR_SECAGG_THRESHOLD_NOT_MET',
+        `${signers.length} signed the survivor set`,
+      );
+    return signers;
   }
 
   /** Weighted means of the metrics the clients summed inside the mask; empty until unmasked. */

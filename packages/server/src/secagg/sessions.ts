@@ -57,5 +57,9 @@ function sessionIdOf(body: SecAggBody): string {
       return body.secaggUnmaskRequest.runId;
     case 'secaggUnmaskResponse':
       return body.secaggUnmaskResponse.runId;
+    case 'secaggSurvivorSet':
+      return body.secaggSurvivorSet.runId;
+    case 'secaggSurvivorSignature':
+      return body.secaggSurvivorSignature.runId;
   }
 }

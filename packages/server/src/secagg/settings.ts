@@ -1,4 +1,11 @@
-import { DP_UNCLIPPED_METRIC, type SecAggConfig, type SecAggParams, deriveSecAggParams } from '@federa/core';
+import {
+  DP_UNCLIPPED_METRIC,
+  type SecAggConfig,
+  type SecAggParams,
+  deriveSecAggParams,
+  secaggErrors,
+} from '@federa/core';
+import type { DeviceDirectory } from './device-directory.js';
 
 /** The `secureAggregation` run setting: SecAgg+ parameters (derived when left out) and stage timing. */
 export interface SecureAggregationSettings extends SecAggConfig {
@@ -53,4 +60,26 @@ export function roundParams(
     ...config,
     metrics: [...new Set([...metrics, ...extraMetrics])],
   });
+}
+
+/**
+ * The run's threat model, fixed at run creation: secure by default, a coordinator that requires
+ * device identity runs SecAgg+ against a malicious server unless the run asks for less; the
+ * malicious-server mode without required identity is refused (FEDERA_ERR_SECAGG_IDENTITY_REQUIRED, 400).
+ *
+ * @example
+ * settings.secureAggregation = withThreatModel(settings.secureAggregation, devices);
+ */
+export function withThreatModel(
+  settings: SecureAggregationSettings,
+  devices: DeviceDirectory | undefined,
+): SecureAggregationSettings {
+  const threat = settings.threat ?? (devices?.required ? 'malicious-server' : 'honest-but-curious');
+  if (threat === 'malicious-server' && !devices?.required) {
+    throw secaggErrors.create(
+      'FEDERA_ERR_SECAGG_IDENTITY_REQUIRED',
+      'secureAggregation.threat "malicious-server" needs buildServer({ identity: { required: true } })',
+    );
+  }
+  return { ...settings, threat };
 }
