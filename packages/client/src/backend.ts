@@ -1,6 +1,7 @@
 import * as tf from './tf.js';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { backendErrors } from './backend-errors.js';
+import { registerWasmTrainingKernels } from './kernels/index.js';
 
 /** The three binaries of `@tensorflow/tfjs-backend-wasm`; the backend fetches exactly one of them. */
 export const WASM_FILES = [
@@ -80,6 +81,8 @@ async function start(opts: BackendOptions): Promise<BackendInfo> {
   let failed: { from: string; reason: string } | undefined;
   for (const name of order) {
     if (name === 'tensorflow' && !(await tryImport('@tensorflow/tfjs-node'))) continue;
+    // CNN, depthwise and embedding gradients, fast transposed matMul (docs/training.md).
+    if (name === 'wasm') registerWasmTrainingKernels();
     const reason = await trySetBackend(name);
     if (reason === undefined) {
       const info: BackendInfo = { name, ...(name === 'wasm' ? { wasm: await wasmFlavour() } : {}) };

@@ -1,0 +1,48 @@
+import * as tf from '../tf.js';
+import { transposingBatchMatMul } from './batch-matmul.js';
+import { conv2DBackpropFilter } from './conv2d-backprop-filter.js';
+import { conv2DBackpropInput } from './conv2d-backprop-input.js';
+import { maxPoolGrad } from './max-pool-grad.js';
+import { depthwiseBackpropFilter, depthwiseBackpropInput } from './depthwise-backprop.js';
+import { unsortedSegmentSum } from './unsorted-segment-sum.js';
+
+/** Gradient kernels `@tensorflow/tfjs-backend-wasm` 4.22 lacks, which CNNs and embeddings need. */
+const MISSING_KERNELS: ReadonlyArray<readonly [string, unknown]> = [
+  ['Conv2DBackpropFilter', conv2DBackpropFilter],
+  ['DepthwiseConv2dNativeBackpropFilter', depthwiseBackpropFilter],
+  ['DepthwiseConv2dNativeBackpropInput', depthwiseBackpropInput],
+  ['UnsortedSegmentSum', unsortedSegmentSum],
+];
+
+let installed = false;
+
+/**
+ * Make the wasm backend train every layer TF.js layers has: register the gradient kernels it lacks
+ * (Conv2DBackpropFilter, DepthwiseConv2dNativeBackpropFilter/Input, UnsortedSegmentSum) and route
+ * transposed BatchMatMul through an explicit transpose to the fast product, and compute
+ * Conv2DBackpropInput as a forward convolution; replace MaxPoolGrad, which is wrong on
+ * negative inputs. `initBackend` calls it
+ * whenever it starts wasm; call it yourself only if you start wasm with `tf.setBackend`. Idempotent;
+ * kernels a later TF.js version brings are left as they are.
+ */
+export function registerWasmTrainingKernels(): void {
+  if (installed) return;
+  installed = true;
+  for (const [kernelName, kernelFunc] of MISSING_KERNELS) {
+    if (tf.getKernel(kernelName, 'wasm')) continue;
+    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: kernelFunc as tf.KernelFunc });
+  }
+  // The backend has this one, as a scalar loop; the replacement runs on its XNNPACK convolution.
+  replace('Conv2DBackpropInput', () => conv2DBackpropInput as unknown as tf.KernelFunc);
+  replace('BatchMatMul', transposingBatchMatMul);
+  // The backend's own is wrong on negative windows (max-pool-grad.ts).
+  replace('MaxPoolGrad', () => maxPoolGrad as unknown as tf.KernelFunc);
+}
+
+/** Swap a wasm kernel for a wrapper, keeping its setup function (called when the backend starts). */
+function replace(kernelName: string, wrap: (original: tf.KernelFunc) => tf.KernelFunc): void {
+  const original = tf.getKernel(kernelName, 'wasm');
+  if (!original) return;
+  tf.unregisterKernel(kernelName, 'wasm');
+  tf.registerKernel({ ...original, kernelFunc: wrap(original.kernelFunc) });
+}
