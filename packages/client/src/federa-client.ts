@@ -4,7 +4,9 @@ import {
   type TensorSpec,
   type Weights,
   clipToNorm,
+  coreErrors,
   isFederaError,
+  weightsAreFinite,
 } from '@federa/core';
 import {
   type ClientToServerEvents,
@@ -344,6 +346,7 @@ export class FederaClient {
       shuffleSeed: `${h.extra['shuffle_seed'] ?? task.runId}:${task.round}:${task.attempt}:${this.opts.clientId}`,
     });
     clipForPrivacy(result, h.extra['clip_norm']);
+    keepFinite(result);
     this.emit({ type: 'trained', task, numExamples: result.numExamples, metrics: result.metrics });
     if (this.stopped) return;
     // Under SecAgg+ only the masked, quantized delta (and metrics) ever leave the client.
@@ -411,6 +414,16 @@ export class FederaClient {
     if (!socket || (body.kind !== 'hello' && !this.welcomed)) return;
     for (const frame of await toFrames(envelope(body), this.chunkBytes)) socket.emit(FEDERA_EVENT, frame);
   }
+}
+
+/**
+ * Local training that diverged (e.g. on a poisoned global model) is reported as a typed rejection instead
+ * of being sent; non-finite metrics are dropped (the wire refuses them).
+ */
+function keepFinite(result: TrainingResult): void {
+  if (!weightsAreFinite(result.delta))
+    throw coreErrors.create('FEDERA_ERR_CORE_NOT_FINITE', 'local training diverged');
+  result.metrics = Object.fromEntries(Object.entries(result.metrics).filter(([, v]) => Number.isFinite(v)));
 }
 
 /** True when the task's round runs secure aggregation (RoundTask.secagg set). */

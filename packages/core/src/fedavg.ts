@@ -1,6 +1,6 @@
 import { coreErrors } from './core-errors.js';
 import type { ClientUpdate, RoundAggregator, Strategy, StrategyState, ServerStep } from './strategy.js';
-import { type TensorSpec, type Weights, assertWeightsMatch, sizeOf } from './weights.js';
+import { type TensorSpec, type Weights, allFinite, assertWeightsMatch, sizeOf } from './weights.js';
 
 /**
  * Examples-weighted mean of deltas, folded in as each arrives: one float64
@@ -62,28 +62,6 @@ export class StreamingWeightedMean {
       return out;
     });
   }
-}
-
-/**
- * True when no value of `t` is NaN or ±Infinity: x * 0 is 0 for finite x and
- * NaN otherwise. Eight products per step into four independent sums keep the
- * loop memory-bound instead of add-latency-bound (see docs/benchmarks.md).
- */
-function allFinite(t: Float32Array): boolean {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  const n = t.length;
-  let j = 0;
-  for (; j + 8 <= n; j += 8) {
-    s0 += t[j]! * 0 + t[j + 4]! * 0;
-    s1 += t[j + 1]! * 0 + t[j + 5]! * 0;
-    s2 += t[j + 2]! * 0 + t[j + 6]! * 0;
-    s3 += t[j + 3]! * 0 + t[j + 7]! * 0;
-  }
-  for (; j < n; j++) s0 += t[j]! * 0;
-  return s0 + s1 + s2 + s3 === 0;
 }
 
 /** acc += weight * d, unrolled by eight (about 2x faster than the plain loop in V8, docs/benchmarks.md). */

@@ -9,6 +9,7 @@ export {
   paramCount,
   sizeOf,
   unflattenWeights,
+  weightsAreFinite,
   zerosFor,
 } from './weights.js';
 export type { TensorSpec, Weights } from './weights.js';

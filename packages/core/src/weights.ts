@@ -56,6 +56,33 @@ export function assertWeightsMatch(specs: readonly TensorSpec[], w: Weights): vo
   }
 }
 
+/**
+ * True when no value of `t` is NaN or ±Infinity: x * 0 is 0 for finite x and
+ * NaN otherwise. Eight products per step into four independent sums keep the
+ * loop memory-bound instead of add-latency-bound (see docs/benchmarks.md).
+ */
+export function allFinite(t: Float32Array): boolean {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  const n = t.length;
+  let j = 0;
+  for (; j + 8 <= n; j += 8) {
+    s0 += t[j]! * 0 + t[j + 4]! * 0;
+    s1 += t[j + 1]! * 0 + t[j + 5]! * 0;
+    s2 += t[j + 2]! * 0 + t[j + 6]! * 0;
+    s3 += t[j + 3]! * 0 + t[j + 7]! * 0;
+  }
+  for (; j < n; j++) s0 += t[j]! * 0;
+  return s0 + s1 + s2 + s3 === 0;
+}
+
+/** True when every tensor of `w` is {@link allFinite}, e.g. a candidate global model before it is committed. */
+export function weightsAreFinite(w: Weights): boolean {
+  return w.every(allFinite);
+}
+
 /** Euclidean norm over all tensors together. */
 export function l2Norm(w: Weights): number {
   let sum = 0;

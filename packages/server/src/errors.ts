@@ -58,6 +58,11 @@ export const serverErrors = defineErrors({
     status: 400,
     retryable: false,
   },
+  FEDERA_ERR_ROUND_NON_FINITE: {
+    message: 'the aggregated model holds NaN or Infinity; the round attempt committed nothing',
+    status: 500,
+    retryable: true,
+  },
   FEDERA_ERR_ROUND_FAILED: {
     message: 'the round ended with fewer updates than the minimum',
     status: 503,

@@ -8,7 +8,8 @@ import { LiveBlock, type RunView, TERMINAL, roundTable } from '../cli/round-tabl
 export const runHelp = `federa run <create|start|stop|status|watch|list> [options]
   run create --id ID (--model logistic|mlp|mnist-2nn --inputs N --classes K [--hidden H] | --topology FILE)
              [--rounds N --clients-per-round N --min-clients N --epochs E --batch B --lr LR
-              --strategy NAME --round-timeout MS --secure-aggregation --seed S --settings FILE.json]
+              --strategy NAME --round-timeout MS --secure-aggregation --seed S --settings FILE.json
+              --max-examples N (default 100000) --max-update-norm L2 (default 100)]
              --seed S fixes initial weights, client sampling and minibatch shuffles (reproducible runs)
   run start ID        start or continue a run
   run stop ID         stop a running run
@@ -24,6 +25,7 @@ const SETTING_FLAGS = {
   epochs: 'localEpochs',
   batch: 'batchSize',
   'round-timeout': 'roundTimeoutMs',
+  'max-examples': 'maxExamplesPerClient',
 } as const;
 
 /** `federa run ...`. */
@@ -47,6 +49,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       strategy: { type: 'string' },
       lr: { type: 'string' },
       seed: { type: 'string' },
+      'max-update-norm': { type: 'string' },
       interval: { type: 'string' },
       'secure-aggregation': { type: 'boolean', default: false },
       ...Object.fromEntries(Object.keys(SETTING_FLAGS).map((k) => [k, { type: 'string' as const }])),
@@ -73,6 +76,8 @@ export async function runCommand(argv: string[]): Promise<number> {
       }
       const lr = positive(values.lr, undefined, 'lr');
       if (lr !== undefined) settings['learningRate'] = lr;
+      const norm = positive(flags['max-update-norm'], undefined, 'max-update-norm');
+      if (norm !== undefined) settings['maxUpdateNorm'] = norm;
       if (values.strategy) settings['strategy'] = { name: values.strategy };
       if (values.seed !== undefined) settings['seed'] = values.seed;
       // SecAgg+ with parameters derived from the sample size (Bell et al. 2020); tune via --settings.

@@ -56,6 +56,7 @@ const settingsSchema = {
     batchSize: { type: 'integer', minimum: 1 },
     learningRate: { type: 'number', exclusiveMinimum: 0 },
     maxExamplesPerClient: { type: 'integer', minimum: 1 },
+    maxUpdateNorm: { type: 'number', exclusiveMinimum: 0 },
     maxRoundAttempts: { type: 'integer', minimum: 1, maximum: 100 },
     seed: { type: 'string', minLength: 1, maxLength: 128 },
     samplingSeed: { type: 'string', maxLength: 128 },

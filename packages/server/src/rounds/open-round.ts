@@ -1,4 +1,4 @@
-import type { RoundAggregator, Weights } from '@federa/core';
+import { type RoundAggregator, type Weights, clipToNorm, l2Norm } from '@federa/core';
 import { type WeightUpdate, weightsFromTensors } from '@federa/protocol';
 import { serverErrors } from '../errors.js';
 import type { Participation } from '../runs/run-types.js';
@@ -72,13 +72,22 @@ export class OpenRound implements RoundCollector {
     }
     const metrics = finiteMetrics(update.metrics);
     const { weights } = weightsFromTensors(update.tensors, init.specs);
-    this.aggregator.add({ clientId, numExamples: n, delta: weights, metrics });
+    const delta = boundNorm(weights, init.maxUpdateNorm);
+    this.aggregator.add({ clientId, numExamples: n, delta, metrics });
     this.answered.add(clientId);
     const participation = { clientId, numExamples: n, metrics };
     this.participants.push(participation);
     if (this.answered.size === init.tasks.size) this.resolveDone();
     return participation;
   }
+}
+
+/**
+ * Server-side norm clipping (Sun et al. 2019): one client can move the model by at most `bound` per
+ * round, however large the delta it sends. NaN norms pass through to the aggregator's finiteness check.
+ */
+function boundNorm(delta: Weights, bound: number): Weights {
+  return l2Norm(delta) > bound ? clipToNorm(delta, bound).clipped : delta;
 }
 
 /** Client metrics are informational: keep only finite numbers. */

@@ -13,6 +13,8 @@ export interface RoundInit {
   /** taskId -> clientId of every sampled client. */
   tasks: ReadonlyMap<string, string>;
   maxExamplesPerClient: number;
+  /** Plain rounds clip each client delta to this L2 norm. */
+  maxUpdateNorm: number;
   deadline: number;
   /** Send a message to a sampled client (rejections count as dropouts). */
   send: (clientId: string, body: EnvelopeBody) => Promise<void>;

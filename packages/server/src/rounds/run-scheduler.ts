@@ -7,6 +7,7 @@ import {
   isFederaError,
   paramCount,
   sampleClients,
+  weightsAreFinite,
 } from '@federa/core';
 import { type EnvelopeBody, hashWeights } from '@federa/protocol';
 import { serverErrors } from '../errors.js';
@@ -15,6 +16,7 @@ import type { EvaluationRound, EvaluationStore } from '../evaluation/index.js';
 import { FederatedEvaluator } from '../evaluation/index.js';
 import type { ClientPool } from '../gateway/client-pool.js';
 import { EPSILON_BUDGET_REASON, PrivacyLedger } from '../privacy/index.js';
+import { RUN_DEFAULTS } from '../runs/run-settings.js';
 import type { RoundRecord, RunRecord, VersionRecord } from '../runs/run-types.js';
 import type { FederaStore } from '../store/store.js';
 import { RoundRecovery } from '../recovery/round-recovery.js';
@@ -128,11 +130,12 @@ export class RunScheduler {
     // After a restart the journal says which attempt was interrupted; its number is never reused.
     const { firstAttempt } = await this.recovery.plan(round);
     const lastAttempt = firstAttempt + run.settings.maxRoundAttempts - 1;
+    let code = 'FEDERA_ERR_ROUND_FAILED';
     for (let attempt = firstAttempt; attempt <= lastAttempt; attempt++) {
       const startedAt = Date.now();
       const open = await this.collect(run, round, attempt);
       if (!open) return undefined;
-      let code = 'FEDERA_ERR_ROUND_FAILED';
+      code = 'FEDERA_ERR_ROUND_FAILED';
       if (open.participants.length >= run.settings.minClients) {
         try {
           const delta = await open.aggregate();
@@ -148,7 +151,7 @@ export class RunScheduler {
     }
     throw serverErrors.create(
       'FEDERA_ERR_ROUND_FAILED',
-      `round ${round} after ${run.settings.maxRoundAttempts} attempts`,
+      `round ${round} after ${run.settings.maxRoundAttempts} attempts (last: ${code})`,
     );
   }
 
@@ -181,6 +184,8 @@ export class RunScheduler {
       specs: run.specs,
       tasks,
       maxExamplesPerClient: s.maxExamplesPerClient,
+      // Runs created before the bound existed get the default.
+      maxUpdateNorm: s.maxUpdateNorm ?? RUN_DEFAULTS.maxUpdateNorm,
       deadline,
       send: (clientId: string, body: EnvelopeBody) => pool.get(clientId)?.send(body) ?? Promise.resolve(),
     };
@@ -239,6 +244,10 @@ export class RunScheduler {
     const { store, events, evaluate } = this.deps;
     const strategy = this.strategy;
     const step = strategy.applyDelta(weights, delta, state);
+    // Whatever the strategy, a model with NaN or ±Infinity is never committed or served.
+    if (!weightsAreFinite(step.weights)) {
+      throw serverErrors.create('FEDERA_ERR_ROUND_NON_FINITE', `${run.settings.id} round ${open.init.round}`);
+    }
     const evaluation = evaluate ? await evaluate(run, step.weights) : {};
     const privacy = this.privacy?.afterNextRound();
     const metrics = { ...open.metrics(), ...evaluation, ...privacy?.metrics() };

@@ -3,7 +3,7 @@ import { validateSecureAggregation } from '../secagg/settings.js';
 import type { RunSettings } from './run-types.js';
 
 /** Defaults for everything but the id. */
-export const RUN_DEFAULTS: Omit<RunSettings, 'id'> = {
+export const RUN_DEFAULTS: Omit<RunSettings, 'id'> & { maxUpdateNorm: number } = {
   strategy: { name: 'fedavg' },
   rounds: 10,
   clientsPerRound: 10,
@@ -12,7 +12,8 @@ export const RUN_DEFAULTS: Omit<RunSettings, 'id'> = {
   localEpochs: 1,
   batchSize: 32,
   learningRate: 0.05,
-  maxExamplesPerClient: 10_000_000,
+  maxExamplesPerClient: 100_000,
+  maxUpdateNorm: 100,
   maxRoundAttempts: 5,
 };
 
@@ -35,6 +36,9 @@ export function normalizeRunSettings(input: Partial<RunSettings> & { id: string 
   }
   if (s.minClients > s.clientsPerRound) throw bad('minClients', 'must not exceed clientsPerRound');
   if (!(s.learningRate > 0 && Number.isFinite(s.learningRate))) throw bad('learningRate', 'must be positive');
+  const norm = s.maxUpdateNorm;
+  if (!(norm !== undefined && norm > 0 && Number.isFinite(norm)))
+    throw bad('maxUpdateNorm', 'must be positive');
   if (typeof s.strategy?.name !== 'string') throw bad('strategy.name', 'is required');
   if (s.secureAggregation) {
     // SecAgg+ needs at least 3 clients per round and overflow-free parameters for every sample size.

@@ -15,8 +15,14 @@ export interface RunSettings {
   localEpochs: number;
   batchSize: number;
   learningRate: number;
-  /** Upper bound on a client's num_examples; larger claims are rejected. */
+  /** Upper bound on a client's num_examples; larger claims are rejected (default 100 000). */
   maxExamplesPerClient: number;
+  /**
+   * Server-side norm bound of plain rounds: a client delta whose L2 norm exceeds it is scaled down to
+   * it before aggregation (default 100; Sun et al. 2019, "Can You Really Backdoor Federated Learning?").
+   * Absent only in runs stored before the bound existed; they get the default.
+   */
+  maxUpdateNorm?: number;
   /** A round that misses its minimum is retried this many times before the run fails. */
   maxRoundAttempts: number;
   /**

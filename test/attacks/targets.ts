@@ -1,0 +1,99 @@
+import {
+  type ClientEvent,
+  type DeviceKey,
+  FederaClient,
+  type LocalDataset,
+  type Trainer,
+} from '@federa/client';
+import type { FederaServer, Role } from '@federa/server';
+import { startServer, tempDir } from '../helpers/federation.js';
+import { type Reply, startProductionCoordinator } from './production.js';
+
+/** A coordinator an attack test runs against, whatever its configuration. */
+export interface AttackTarget {
+  name: 'production' | 'default';
+  url: string;
+  /** The coordinator itself, for assertions on what it stored (attacks go through `call` and clients). */
+  server: FederaServer;
+  /** REST call as `role` (the default coordinator ignores roles: it has no tokens). */
+  call(role: Role | undefined, method: string, path: string, body?: unknown): Promise<Reply>;
+  /** A started FederaClient for `clientId`, enrolled first in the production configuration. */
+  client(clientId: string, data: LocalDataset, extra?: ClientExtra): Promise<FederaClient>;
+  close(): Promise<void>;
+}
+
+/** What an attack test replaces in a client: its training, and where its events go. */
+export interface ClientExtra {
+  trainer?: Trainer;
+  onEvent?: (event: ClientEvent) => void;
+}
+
+/** The two configurations of issue 11: docs/identity.md "Turning it on", and buildServer with no options. */
+export const ATTACK_TARGETS: ReadonlyArray<readonly [AttackTarget['name'], () => Promise<AttackTarget>]> = [
+  ['production', productionTarget],
+  ['default', defaultTarget],
+];
+
+async function productionTarget(): Promise<AttackTarget> {
+  const prod = await startProductionCoordinator();
+  const clients: FederaClient[] = [];
+  return {
+    name: 'production',
+    url: prod.url,
+    server: prod.server,
+    call: prod.call,
+    async client(clientId, data, extra = {}) {
+      const identity: DeviceKey = await prod.enrol(clientId);
+      const options = { url: prod.url, clientId, identity, ca: prod.ca, token: prod.tokens.client, data };
+      return started(clients, new FederaClient({ ...options, backend: 'cpu', ...extra }));
+    },
+    async close() {
+      await Promise.all(clients.map((c) => c.stop()));
+      await prod.close();
+    },
+  };
+}
+
+async function defaultTarget(): Promise<AttackTarget> {
+  const dir = await tempDir('federa-attack-default-');
+  const { server, url } = await startServer({ storePath: dir.path });
+  const clients: FederaClient[] = [];
+  return {
+    name: 'default',
+    url,
+    server,
+    async call(_role, method, path, body) {
+      const res = await fetch(new URL(path, url), {
+        method,
+        ...(body === undefined
+          ? {}
+          : {
+              body: typeof body === 'string' ? body : JSON.stringify(body),
+              headers: { 'content-type': 'application/json' },
+            }),
+      });
+      const text = await res.text();
+      let parsed: unknown;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        parsed = undefined;
+      }
+      return { status: res.status, body: parsed, text };
+    },
+    async client(clientId, data, extra = {}) {
+      return started(clients, new FederaClient({ url, clientId, data, backend: 'cpu', ...extra }));
+    },
+    async close() {
+      await Promise.all(clients.map((c) => c.stop()));
+      await server.close();
+      await dir.remove();
+    },
+  };
+}
+
+async function started(all: FederaClient[], client: FederaClient): Promise<FederaClient> {
+  all.push(client);
+  await client.start();
+  return client;
+}
