@@ -9,7 +9,10 @@ import {
 import type { FederaServer } from '@federa/server';
 
 /** What a lying coordinator sends instead of one relayed SecAgg+ message: nothing, or other messages. */
-export type Rewrite = (body: SecAggBody, recipient: string) => readonly EnvelopeBody[] | undefined;
+export type Rewrite = (
+  body: SecAggBody,
+  recipient: string,
+) => readonly EnvelopeBody[] | undefined | Promise<readonly EnvelopeBody[] | undefined>;
 
 /** The misbehaving coordinator's handle: inject messages to any client it has relayed to. */
 export interface MaliciousRelay {
@@ -51,7 +54,7 @@ export function misbehave(server: FederaServer, rewrite: Rewrite): MaliciousRela
         const body = env.body;
         const to = body.kind.startsWith('secagg') ? recipientOf(body as SecAggBody) : undefined;
         if (to !== undefined) sockets.set(to, emit);
-        const replaced = to !== undefined ? rewrite(body as SecAggBody, to) : undefined;
+        const replaced = to !== undefined ? await rewrite(body as SecAggBody, to) : undefined;
         if (replaced === undefined) for (const f of frames) emit(f);
         else for (const b of replaced) await sendFrames(emit, b);
       });

@@ -5,6 +5,7 @@ export {
   helloCredentials,
   type SignedCredentials,
   signChallenge,
+  signWithDeviceKey,
   toBase64,
 } from './device-key.js';
 export { type EnrolOptions, enrolDevice, loadOrCreateDeviceKey } from './enrol.js';
