@@ -115,6 +115,31 @@ describe('hostile and broken input from a client', () => {
     expect(await raw.nextErrorCode()).toMatch(/^FEDERA_ERR_PROTO_(FIELD_RANGE|DECODE)$/);
   });
 
+  it.each([
+    ['num_examples of 2^53', (u: protobuf.Writer) => u.uint32(40).uint64(2 ** 53), 'update.num_examples'],
+    [
+      'a NaN metric',
+      (u: protobuf.Writer) =>
+        u.uint32(50).fork().uint32(10).string('loss').uint32(17).double(Number.NaN).ldelim(),
+      'update.metrics[loss]',
+    ],
+  ])('answers %s with FIELD_RANGE naming the proto field, ref = the task id', async (_name, field, path) => {
+    // Hand-written: our encoder refuses these values, another implementation might not.
+    const u = protobuf.Writer.create().uint32(10).string(valid.taskId).uint32(18).string(valid.runId);
+    const env = protobuf.Writer.create().uint32(8).uint32(1).uint32(130).bytes(field(u).finish()).finish();
+    raw.sendFrame(env);
+    const { error } = await raw.next('error');
+    expect(error).toMatchObject({ code: 'FEDERA_ERR_PROTO_FIELD_RANGE', ref: valid.taskId });
+    expect(error.message).toContain(path);
+  });
+
+  it('names proto fields in round errors too, with ref = the task id', async () => {
+    await raw.send(update({ numExamples: 1e12 }));
+    const { error } = await raw.next('error');
+    expect(error).toMatchObject({ code: 'FEDERA_ERR_ROUND_BAD_EXAMPLES', ref: valid.taskId });
+    expect(error.message).toContain('update.num_examples');
+  });
+
   it('rejects reordered, truncated and oversized chunk streams', async () => {
     const frames = await toFrames(envelope(update({})), 120);
     expect(frames.length).toBeGreaterThan(2);

@@ -83,12 +83,12 @@ describe('decodeEnvelope rejects', () => {
   });
 
   it.each([
-    ['hello.clientId', { hello: { sdkVersion: 'x' } }],
-    ['task.runId', { task: { taskId: 't', modelHash: 'h', hyperparameters: hp } }],
+    ['hello.client_id', { hello: { sdkVersion: 'x' } }],
+    ['task.run_id', { task: { taskId: 't', modelHash: 'h', hyperparameters: hp } }],
     ['task.hyperparameters', { task: { taskId: 't', runId: 'r', modelHash: 'h' } }],
-    ['task.modelHash', { task: { taskId: 't', runId: 'r', hyperparameters: hp } }],
+    ['task.model_hash', { task: { taskId: 't', runId: 'r', hyperparameters: hp } }],
     ['challenge.nonce', { challenge: { protocolVersion: 1 } }],
-    ['update.taskId', { update: { runId: 'r' } }],
+    ['update.task_id', { update: { runId: 'r' } }],
     [
       'chunk.data',
       {
@@ -141,6 +141,27 @@ describe('decodeEnvelope rejects', () => {
     expect(codeOf(() => decodeEnvelope(raw({ protocolVersion: 1, ...body })))).toBe(
       'FEDERA_ERR_PROTO_FIELD_RANGE',
     );
+  });
+
+  it.each([
+    ['update.num_examples', { update: { taskId: 't', runId: 'r', numExamples: 2 ** 53 } }, 't'],
+    ['update.metrics[loss]', { update: { taskId: 't', runId: 'r', metrics: { loss: Number.NaN } } }, 't'],
+    ['model_request.run_id', { modelRequest: { modelVersion: 1 } }, ''],
+    [
+      'task.hyperparameters.batch_size',
+      { task: { taskId: 'k', runId: 'r', modelHash: 'h', hyperparameters: { ...hp, batchSize: 0 } } },
+      'k',
+    ],
+    ['secagg_masked.run_id', { secaggMasked: { clientId: 'c', words: new Uint8Array(4) } }, 'c'],
+  ])('names the proto field %s and refers to the message (details.ref)', (path, body, ref) => {
+    let thrown: unknown;
+    try {
+      decodeEnvelope(raw({ protocolVersion: 1, ...body }));
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toMatchObject({ message: expect.stringContaining(path) });
+    expect((thrown as { details?: Record<string, unknown> }).details?.['ref']).toBe(ref || undefined);
   });
 
   it('chunk bounds: index >= total, short hashes, long stream id', () => {

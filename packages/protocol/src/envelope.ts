@@ -1,8 +1,9 @@
 import { isFederaError } from '@federa/core';
 import { PROTOCOL_VERSION } from './constants.js';
-import { protocolErrors } from './errors.js';
+import { protocolErrors, withDetail } from './errors.js';
 import type { Envelope, EnvelopeBody } from './messages.js';
 import { bodyTypes, EnvelopeType } from './schema.js';
+import { messageRef, protoFieldName } from './message-rules.js';
 import { fromWire } from './wire-decode.js';
 import { toWire } from './wire-encode.js';
 
@@ -81,10 +82,11 @@ export function decodeEnvelope(bytes: Uint8Array | ArrayBuffer): Envelope {
     if (typeof kind !== 'string' || type === undefined) {
       throw protocolErrors.create('FEDERA_ERR_PROTO_MISSING_FIELD', 'Envelope.body');
     }
-    const value = fromWire(type, message[kind] as Record<string, unknown>, kind);
+    const value = fromWire(type, message[kind] as Record<string, unknown>, protoFieldName(kind));
     return { protocolVersion: PROTOCOL_VERSION, body: { kind, [kind]: value } as unknown as EnvelopeBody };
   } catch (cause) {
-    if (isFederaError(cause)) throw cause;
+    const body = typeof message['body'] === 'string' ? message[message['body']] : undefined;
+    if (isFederaError(cause)) throw withDetail(cause, 'ref', messageRef(body));
     throw protocolErrors.create('FEDERA_ERR_PROTO_DECODE', undefined, { cause });
   }
 }

@@ -63,26 +63,45 @@ export const protocolErrors = defineErrors({
   FEDERA_ERR_PROTO_INTERNAL: { message: 'internal error', status: 500, retryable: true },
 });
 
+/**
+ * The same error with one more detail (kept if already set): the stream id a FrameReader adds, the ref
+ * decodeEnvelope adds. Anything but a FederaError passes through.
+ *
+ * @example
+ * throw withDetail(err, 'streamId', chunk.streamId);
+ */
+export function withDetail(err: unknown, key: 'ref' | 'streamId', value: string | undefined): unknown {
+  if (!isFederaError(err) || value === undefined || err.details?.[key] !== undefined) return err;
+  const { status, retryable } = err;
+  return new FederaError(err.code, err.message, {
+    status,
+    retryable,
+    cause: err,
+    details: { ...err.details, [key]: value },
+  });
+}
+
 /** Codes of `@federa/protocol`. */
 export type ProtocolErrorCode = keyof typeof protocolErrors.table;
 
 /**
  * Turn any thrown value into an error envelope body. FederaErrors keep code, message, status and
  * retryable; anything else becomes FEDERA_ERR_PROTO_INTERNAL with a generic message, so internals never leak.
- * `ref` defaults to the `streamId` a FrameReader error carries in its details.
+ * `ref` defaults to the `ref` (set by decodeEnvelope from the offending message) or `streamId` (set by a
+ * FrameReader) the error carries in its details.
  *
  * @example
  * socket.emit(FEDERA_EVENT, encodeEnvelope(envelope(errorBody(err, task.taskId))));
  */
 export function errorBody(err: unknown, ref?: string): EnvelopeBody {
   const fe = isFederaError(err) ? err : protocolErrors.create('FEDERA_ERR_PROTO_INTERNAL');
-  const streamId = fe.details?.['streamId'];
+  const known = fe.details?.['ref'] ?? fe.details?.['streamId'];
   const error: WireError = {
     code: fe.code,
     message: fe.message,
     retryable: fe.retryable,
     httpStatus: fe.status,
-    ref: ref ?? (typeof streamId === 'string' ? streamId : ''),
+    ref: ref ?? (typeof known === 'string' ? known : ''),
   };
   return { kind: 'error', error };
 }

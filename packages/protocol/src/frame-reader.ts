@@ -1,4 +1,3 @@
-import { FederaError, isFederaError } from '@federa/core';
 import {
   CHUNK_FRAME_OVERHEAD,
   DEFAULT_CHUNK_BYTES,
@@ -6,24 +5,12 @@ import {
   DEFAULT_MAX_OPEN_STREAMS,
 } from './constants.js';
 import { decodeEnvelope } from './envelope.js';
-import { type ProtocolErrorCode, protocolErrors } from './errors.js';
+import { type ProtocolErrorCode, protocolErrors, withDetail } from './errors.js';
 import { bytesEqual, sha256 } from './hash.js';
 import type { Chunk, Envelope } from './messages.js';
 
 /** How many failed stream ids a reader remembers, to swallow the rest of their chunks quietly. */
 const FAILED_STREAMS_REMEMBERED = 16;
-
-/** Tag an error from a stream's reassembled payload (e.g. DECODE) with the stream id, for Error.ref. */
-function withStreamId(err: unknown, streamId: string): unknown {
-  if (!isFederaError(err) || err.details?.['streamId'] !== undefined) return err;
-  const { status, retryable } = err;
-  return new FederaError(err.code, err.message, {
-    status,
-    retryable,
-    cause: err,
-    details: { ...err.details, streamId },
-  });
-}
 
 /** Bounds a FrameReader enforces on what a peer may make it buffer. */
 export interface FrameReaderLimits {
@@ -109,7 +96,7 @@ export class FrameReader {
       this.streams.delete(chunk.streamId);
       this.failedStreams.push(chunk.streamId);
       if (this.failedStreams.length > FAILED_STREAMS_REMEMBERED) this.failedStreams.shift();
-      throw withStreamId(err, chunk.streamId);
+      throw withDetail(err, 'streamId', chunk.streamId);
     }
   }
 

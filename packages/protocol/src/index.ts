@@ -44,6 +44,7 @@ export {
 } from './transport-limits.js';
 export type { FrameReaderLimits } from './frame-reader.js';
 export { errorBody, errorFromWire, protocolErrors } from './errors.js';
+export { messageRef } from './message-rules.js';
 export type { ProtocolErrorCode } from './errors.js';
 export type { ClientToServerEvents, ServerToClientEvents } from './socket-events.js';
 export { helloSigningInput } from './hello-signing.js';

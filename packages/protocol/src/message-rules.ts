@@ -34,6 +34,17 @@ export const REQUIRED_FIELDS: Readonly<Record<string, readonly string[]>> = {
   '.federa.v1.EvaluateResult': ['taskId', 'runId'],
 };
 
+/**
+ * The proto's name of a field (`numExamples` -> `num_examples`), for error messages: a client in another
+ * language knows the schema's names, not ours. Every v1 field name is lower snake case.
+ *
+ * @example
+ * protoFieldName('payloadSha256'); // 'payload_sha256'
+ */
+export function protoFieldName(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
 function isEmpty(value: unknown): boolean {
   if (typeof value === 'string') return value.length === 0;
   if (value instanceof Uint8Array) return value.byteLength === 0;
@@ -42,9 +53,10 @@ function isEmpty(value: unknown): boolean {
 
 function checkChunkBounds(chunk: Record<string, unknown>, path: string): void {
   const range = (what: string) => protocolErrors.create('FEDERA_ERR_PROTO_FIELD_RANGE', `${path}.${what}`);
-  if ((chunk['streamId'] as string).length > MAX_STREAM_ID_LENGTH) throw range('streamId too long');
-  if ((chunk['payloadSha256'] as Uint8Array).byteLength !== SHA256_BYTES) throw range('payloadSha256 length');
-  if ((chunk['chunkSha256'] as Uint8Array).byteLength !== SHA256_BYTES) throw range('chunkSha256 length');
+  if ((chunk['streamId'] as string).length > MAX_STREAM_ID_LENGTH) throw range('stream_id too long');
+  if ((chunk['payloadSha256'] as Uint8Array).byteLength !== SHA256_BYTES)
+    throw range('payload_sha256 length');
+  if ((chunk['chunkSha256'] as Uint8Array).byteLength !== SHA256_BYTES) throw range('chunk_sha256 length');
   const total = chunk['total'] as number;
   if (total < 1) throw range('total must be >= 1');
   if ((chunk['index'] as number) >= total) throw range('index must be < total');
@@ -59,7 +71,10 @@ export function isRequired(typeName: string, field: string): boolean {
 function checkHyperparameters(h: Record<string, unknown>, path: string): void {
   for (const name of ['localEpochs', 'batchSize']) {
     if ((h[name] as number) < 1)
-      throw protocolErrors.create('FEDERA_ERR_PROTO_FIELD_RANGE', `${path}.${name} must be >= 1`);
+      throw protocolErrors.create(
+        'FEDERA_ERR_PROTO_FIELD_RANGE',
+        `${path}.${protoFieldName(name)} must be >= 1`,
+      );
   }
 }
 
@@ -67,8 +82,27 @@ function checkHyperparameters(h: Record<string, unknown>, path: string): void {
 export function checkMessageRules(typeName: string, message: Record<string, unknown>, path: string): void {
   for (const name of REQUIRED_FIELDS[typeName] ?? []) {
     if (isEmpty(message[name]))
-      throw protocolErrors.create('FEDERA_ERR_PROTO_MISSING_FIELD', `${path}.${name}`);
+      throw protocolErrors.create('FEDERA_ERR_PROTO_MISSING_FIELD', `${path}.${protoFieldName(name)}`);
   }
   if (typeName === '.federa.v1.Chunk') checkChunkBounds(message, path);
   if (typeName === '.federa.v1.Hyperparameters') checkHyperparameters(message, path);
+}
+
+/** Fields that name what a message is about, in order of preference, for `Error.ref`. */
+const REF_FIELDS = ['taskId', 'streamId', 'runId', 'clientId'] as const;
+
+/**
+ * What an error about this message refers to: the first non-empty `task_id`, `stream_id`, `run_id`
+ * (a SecAgg+ stage's session id) or `client_id` it carries; works on raw and decoded messages.
+ *
+ * @example
+ * messageRef({ taskId: 'r.1.1.ab', runId: 'r' }); // 'r.1.1.ab'
+ */
+export function messageRef(message: unknown): string | undefined {
+  if (typeof message !== 'object' || message === null) return undefined;
+  for (const field of REF_FIELDS) {
+    const value = (message as Record<string, unknown>)[field];
+    if (typeof value === 'string' && value.length > 0) return value;
+  }
+  return undefined;
 }

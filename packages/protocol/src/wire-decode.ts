@@ -1,5 +1,5 @@
 import { protocolErrors } from './errors.js';
-import { checkMessageRules, isRequired } from './message-rules.js';
+import { checkMessageRules, isRequired, protoFieldName } from './message-rules.js';
 import { protobuf } from './schema.js';
 import { enumName, LONG_TYPES, safeIntegerFromLong } from './wire-scalars.js';
 
@@ -55,7 +55,7 @@ export function fromWire(type: protobuf.Type, message: Plain | null | undefined,
   const out: Plain = {};
   for (const field of type.fieldsArray) {
     const value = message?.[field.name];
-    const at = `${path}.${field.name}`;
+    const at = `${path}.${protoFieldName(field.name)}`;
     const absent = value === undefined || value === null;
     if (field.partOf && absent) continue;
     if (absent && field.resolvedType instanceof protobuf.Type && isRequired(type.fullName, field.name)) {

@@ -10,6 +10,7 @@ import {
   type ServerToClientEvents,
   envelope,
   errorBody,
+  messageRef,
   protocolErrors,
   toFrames,
 } from '@federa/protocol';
@@ -139,7 +140,7 @@ class Session {
       }
       const env = await this.reader.push(frame);
       if (env) {
-        ref = refOf(env);
+        ref = messageRef((env.body as unknown as Record<string, unknown>)[env.body.kind]);
         await this.dispatch(env);
       }
     } catch (err) {
@@ -224,9 +225,4 @@ class Session {
     for (const frame of await toFrames(envelope(body), this.opts.chunkBytes))
       this.socket.emit(FEDERA_EVENT, frame);
   }
-}
-
-function refOf(env: Envelope): string | undefined {
-  if (env.body.kind === 'evaluateResult') return env.body.evaluateResult.taskId;
-  return env.body.kind === 'update' ? env.body.update.taskId : undefined;
 }

@@ -68,7 +68,7 @@ export class OpenRound implements RoundCollector {
     }
     const n = update.numExamples;
     if (!Number.isSafeInteger(n) || n < 1 || n > init.maxExamplesPerClient) {
-      throw serverErrors.create('FEDERA_ERR_ROUND_BAD_EXAMPLES', String(n));
+      throw serverErrors.create('FEDERA_ERR_ROUND_BAD_EXAMPLES', `update.num_examples = ${n}`);
     }
     const metrics = finiteMetrics(update.metrics);
     const { weights } = weightsFromTensors(update.tensors, init.specs);
