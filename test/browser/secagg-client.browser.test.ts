@@ -11,6 +11,7 @@ import {
   type SecAggParams,
   SecAggServer,
   type ShareKeys,
+  type SurvivorSetSignature,
   type UnmaskResponse,
   clippedWeight,
   decodeAggregate,
@@ -129,114 +130,145 @@ describe.skipIf(SKIP)('SecAgg+ client in Chromium, unmasked by the Node coordina
     await new Promise((resolve) => http?.close(resolve));
   });
 
-  it('browser-made masks cancel exactly against node:crypto unmasking, with a client dropped after ShareKeys', async () => {
-    // The page runs the client from the core sources, SIMD kernel included, and nothing of Node.
-    for (const file of ['client.ts', 'simd-kernel.ts', 'word-accumulator.ts', 'keystream.ts'])
-      expect(bundled).toContain(`packages/core/src/secagg/${file}`);
-    expect(bundled.filter((f) => f.startsWith('node:') || f.includes('packages/server'))).toEqual([]);
-    expect(pool.threaded, 'the mask worker runs from dist: build the packages first (npm run build)').toBe(
-      true,
-    );
-    const params = deriveSecAggParams(N, {
-      neighbours: 6,
-      clipRange: 2,
-      maxWeight: 400,
-      metrics: ['train_loss'],
-    });
-    expect(params.neighbours - params.threshold).toBeGreaterThanOrEqual(1);
-    const inputs = makeInputs();
-    const ids = inputs.map((c) => c.id);
-    const byId = new Map(inputs.map((c) => [c.id, c]));
+  it.each(['honest-but-curious', 'malicious-server'] as const)(
+    '%s: browser-made masks cancel exactly against node:crypto unmasking, with a client dropped after ShareKeys',
+    async (threat) => {
+      // The page runs the client from the core sources, SIMD kernel included, and nothing of Node.
+      for (const file of ['client.ts', 'simd-kernel.ts', 'word-accumulator.ts', 'keystream.ts'])
+        expect(bundled).toContain(`packages/core/src/secagg/${file}`);
+      expect(bundled.filter((f) => f.startsWith('node:') || f.includes('packages/server'))).toEqual([]);
+      expect(pool.threaded, 'the mask worker runs from dist: build the packages first (npm run build)').toBe(
+        true,
+      );
+      const params = deriveSecAggParams(N, {
+        neighbours: 6,
+        clipRange: 2,
+        maxWeight: 400,
+        metrics: ['train_loss'],
+        threat,
+      });
+      expect(params.neighbours - params.threshold).toBeGreaterThanOrEqual(1);
+      const inputs = makeInputs();
+      const ids = inputs.map((c) => c.id);
+      const byId = new Map(inputs.map((c) => [c.id, c]));
 
-    const page = await browser.newPage();
-    const pageErrors: string[] = [];
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
-    const requests: string[] = [];
-    page.on('request', (r) => requests.push(r.url()));
-    await page.goto(`${origin}/`);
-    const env = await page.evaluate<{ isSecureContext: boolean; simd: boolean }, unknown>(
-      (s) => (globalThis as unknown as { federaSecAgg: SecAggPage }).federaSecAgg.setup(s as never),
-      { runId: RUN, round: ROUND, params: toWire(params), ids },
-    );
-    expect(env).toEqual({ isSecureContext: true, simd: true });
+      const page = await browser.newPage();
+      const pageErrors: string[] = [];
+      page.on('pageerror', (e) => pageErrors.push(e.message));
+      page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
+      const requests: string[] = [];
+      page.on('request', (r) => requests.push(r.url()));
+      await page.goto(`${origin}/`);
+      const { devices, ...env } = await page.evaluate<Awaited<ReturnType<SecAggPage['setup']>>, unknown>(
+        (s) => (globalThis as unknown as { federaSecAgg: SecAggPage }).federaSecAgg.setup(s as never),
+        { runId: RUN, round: ROUND, params: toWire(params), ids },
+      );
+      expect(env).toEqual({ isSecureContext: true, simd: true });
+      // The device registry as the coordinator would relay it: the keys the page's clients made.
+      const registry = new Map(
+        Object.entries(devices).map(([id, d]) => [
+          id,
+          { algorithm: d.algorithm, spki: fromWire<Uint8Array>(d.spki) },
+        ]),
+      );
+      expect(registry.size).toBe(threat === 'malicious-server' ? N : 0);
 
-    let expansions = 0;
-    const server = await SecAggServer.create({
-      runId: RUN,
-      round: ROUND,
-      sampled: ids,
-      params,
-      vectorLength: LENGTH,
-      maskExpander: (acc, streams) => {
-        expansions++;
-        return pool.expand(acc, streams);
-      },
-    });
-    const calls = (list: readonly string[], args: (id: string) => unknown[]) =>
-      list.map((id) => ({ id, args: args(id) }));
+      let expansions = 0;
+      const server = await SecAggServer.create({
+        runId: RUN,
+        round: ROUND,
+        sampled: ids,
+        params,
+        vectorLength: LENGTH,
+        maskExpander: (acc, streams) => {
+          expansions++;
+          return pool.expand(acc, streams);
+        },
+        deviceKeyOf: (id) => registry.get(id),
+      });
+      const calls = (list: readonly string[], args: (id: string) => unknown[]) =>
+        list.map((id) => ({ id, args: args(id) }));
 
-    const adverts = await inPage<AdvertiseKeys>(
-      page,
-      'advertise',
-      calls(ids, () => []),
-    );
-    for (const m of adverts) server.receiveAdvertise(m);
-    const shares = await inPage<ShareKeys>(
-      page,
-      'shareKeys',
-      calls(ids, (id) => [server.roster(id)]),
-    );
-    for (const m of shares) server.receiveShares(m);
+      const adverts = await inPage<AdvertiseKeys>(
+        page,
+        'advertise',
+        calls(ids, () => []),
+      );
+      for (const m of adverts) server.receiveAdvertise(m);
+      if (threat === 'malicious-server') {
+        // A relay that swaps a neighbour's masking key is caught in the page by the neighbour's signature.
+        const roster = server.roster(ids[0]!);
+        const swapped = roster.neighbours.map((n, i) =>
+          i ? n : { ...n, maskingPublicKey: adverts[0]!.maskingPublicKey },
+        );
+        await expect(
+          inPage(page, 'shareKeys', [{ id: ids[0]!, args: [{ ...roster, neighbours: swapped }] }]),
+        ).rejects.toThrow(/FEDERA_ERR_SECAGG_BAD_SIGNATURE/);
+      }
+      const shares = await inPage<ShareKeys>(
+        page,
+        'shareKeys',
+        calls(ids, (id) => [server.roster(id)]),
+      );
+      for (const m of shares) server.receiveShares(m);
 
-    // hospital-2 goes silent after ShareKeys: its neighbours reveal its masking-key shares instead.
-    const lost = 'hospital-2';
-    const survivors = ids.filter((id) => id !== lost);
-    const masked = await inPage<MaskedInput>(
-      page,
-      'maskedInput',
-      calls(survivors, (id) => {
-        const c = byId.get(id)!;
-        return [server.inboxFor(id), c.delta, c.numExamples, c.metrics];
-      }),
-    );
-    for (const m of masked) server.receiveMasked(m);
+      // hospital-2 goes silent after ShareKeys: its neighbours reveal its masking-key shares instead.
+      const lost = 'hospital-2';
+      const survivors = ids.filter((id) => id !== lost);
+      const masked = await inPage<MaskedInput>(
+        page,
+        'maskedInput',
+        calls(survivors, (id) => {
+          const c = byId.get(id)!;
+          return [server.inboxFor(id), c.delta, c.numExamples, c.metrics];
+        }),
+      );
+      for (const m of masked) server.receiveMasked(m);
 
-    // A masked input looks nothing like the client's plaintext quantized words.
-    const first = byId.get(masked[0]!.clientId)!;
-    const plain = quantizeUpdate(first.delta, first.numExamples, params, first.metrics);
-    expect(masked[0]!.words.length).toBe(plain.length * 4);
-    const words = new Uint32Array(masked[0]!.words.buffer, 0, plain.length);
-    expect(words.filter((w, j) => w === plain[j]).length).toBeLessThan(plain.length / 100);
+      // A masked input looks nothing like the client's plaintext quantized words.
+      const first = byId.get(masked[0]!.clientId)!;
+      const plain = quantizeUpdate(first.delta, first.numExamples, params, first.metrics);
+      expect(masked[0]!.words.length).toBe(plain.length * 4);
+      const words = new Uint32Array(masked[0]!.words.buffer, 0, plain.length);
+      expect(words.filter((w, j) => w === plain[j]).length).toBeLessThan(plain.length / 100);
 
-    const requestsOut = survivors.map((id) => server.unmaskRequest(id));
-    expect(requestsOut.some((r) => r.dropped.includes(lost))).toBe(true);
-    const responses = await inPage<UnmaskResponse>(
-      page,
-      'unmask',
-      requestsOut.map((r) => ({ id: r.recipientId, args: [r] })),
-    );
-    for (const m of responses) server.receiveUnmask(m);
-    expect(responses.some((r) => r.maskingKeyShares.some((s) => s.ownerId === lost))).toBe(true);
+      if (threat === 'malicious-server') {
+        const signatures = await inPage<SurvivorSetSignature>(
+          page,
+          'consistency',
+          calls(survivors, (id) => [server.survivorSet(id)]),
+        );
+        for (const m of signatures) server.receiveSurvivorSignature(m);
+      }
+      const requestsOut = survivors.map((id) => server.unmaskRequest(id));
+      expect(requestsOut.some((r) => r.dropped.includes(lost))).toBe(true);
+      const responses = await inPage<UnmaskResponse>(
+        page,
+        'unmask',
+        requestsOut.map((r) => ({ id: r.recipientId, args: [r] })),
+      );
+      for (const m of responses) server.receiveUnmask(m);
+      expect(responses.some((r) => r.maskingKeyShares.some((s) => s.ownerId === lost))).toBe(true);
 
-    const result = await server.finish();
-    expect(expansions).toBeGreaterThan(0);
-    expect(result.survivors).toEqual(survivors);
-    const contributors = survivors.map((id) => byId.get(id)!);
-    expect(result.sum).toEqual(expectedSum(contributors, params));
+      const result = await server.finish();
+      expect(expansions).toBeGreaterThan(0);
+      expect(result.survivors).toEqual(survivors);
+      const contributors = survivors.map((id) => byId.get(id)!);
+      expect(result.sum).toEqual(expectedSum(contributors, params));
 
-    const decoded = decodeAggregate(result.sum, params, survivors.length);
-    const reference = plainMeans(contributors, params);
-    expect(decoded.totalWeight).toBe(reference.total);
-    let worst = 0;
-    for (let j = 0; j < LENGTH; j++)
-      worst = Math.max(worst, Math.abs(decoded.weightedMeanDelta[j]! - reference.delta[j]!));
-    expect(worst).toBeLessThanOrEqual(quantizationErrorBound(params));
-    expect(Math.abs(decoded.metrics['train_loss']! - reference.loss)).toBeLessThanOrEqual(
-      params.metricRange / 2 ** params.quantizationBits,
-    );
-    expect(pageErrors).toEqual([]);
-    // Hermetic: the page loaded only the bundle, from the loopback server.
-    expect(requests).toEqual([`${origin}/`, `${origin}/secagg.js`]);
-  });
+      const decoded = decodeAggregate(result.sum, params, survivors.length);
+      const reference = plainMeans(contributors, params);
+      expect(decoded.totalWeight).toBe(reference.total);
+      let worst = 0;
+      for (let j = 0; j < LENGTH; j++)
+        worst = Math.max(worst, Math.abs(decoded.weightedMeanDelta[j]! - reference.delta[j]!));
+      expect(worst).toBeLessThanOrEqual(quantizationErrorBound(params));
+      expect(Math.abs(decoded.metrics['train_loss']! - reference.loss)).toBeLessThanOrEqual(
+        params.metricRange / 2 ** params.quantizationBits,
+      );
+      expect(pageErrors).toEqual([]);
+      // Hermetic: the page loaded only the bundle, from the loopback server.
+      expect(requests).toEqual([`${origin}/`, `${origin}/secagg.js`]);
+    },
+  );
 });

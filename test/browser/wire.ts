@@ -57,15 +57,20 @@ function decode(value: Wire): unknown {
 }
 
 /** The SecAgg+ stage methods the page's clients answer, each taking and returning wire forms. */
-export type Stage = 'advertise' | 'shareKeys' | 'maskedInput' | 'unmask';
+export type Stage = 'advertise' | 'shareKeys' | 'maskedInput' | 'consistency' | 'unmask';
 
 /** What secagg-entry.ts puts on the page's globalThis as `federaSecAgg`. */
 export interface SecAggPage {
-  /** Create one SecAggClient per id; report the page's secure context and whether the SIMD kernel loads. */
-  setup(setup: { runId: string; round: number; params: Wire; ids: string[] }): {
+  /**
+   * Create one SecAggClient per id; report the page's secure context and whether the SIMD kernel
+   * loads. In the malicious-server mode each client gets a non-extractable WebCrypto device key
+   * (Ed25519 and P-256 alternately), whose SPKI is returned as the coordinator would have enrolled it.
+   */
+  setup(setup: { runId: string; round: number; params: Wire; ids: string[] }): Promise<{
     isSecureContext: boolean;
     simd: boolean;
-  };
-  /** Call `stage` on each listed client with its decoded arguments; return the encoded messages. */
+    devices: Record<string, { algorithm: 'Ed25519' | 'ECDSA-P256'; spki: Wire }>;
+  }>;
+  /** Call `stage` on each listed client with its decoded arguments; return the encoded messages (errors as "CODE: message"). */
   run(stage: Stage, calls: { id: string; args: Wire }[]): Promise<Wire[]>;
 }
