@@ -59,6 +59,8 @@ export interface BuildServerOptions {
   tls?: TlsOptions;
   /** Audit log retention (max age and/or entries), applied at start and hourly; default keeps everything. */
   auditRetention?: AuditRetention;
+  /** Largest model a run may have, in parameters (counted from the topology before it is built). Default 10 000 000. */
+  maxModelParams?: number;
   /** Browser pages on other origins allowed to call REST and open sockets (docs/browser.md); none by default. */
   cors?: CorsOptions;
 }
@@ -106,6 +108,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<FederaServe
     store,
     events,
     chunkBytes,
+    maxModelParams: opts.maxModelParams,
     evaluate: opts.evaluate,
     isRevoked,
     devices,

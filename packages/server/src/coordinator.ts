@@ -2,6 +2,7 @@ import {
   type StrategyConfig,
   type TensorSpec,
   type Weights,
+  isFederaError,
   paramCount,
   validateRunStrategy,
 } from '@federa/core';
@@ -29,6 +30,7 @@ import { normalizeRunSettings } from './runs/run-settings.js';
 import type { RunRecord, RunSettings } from './runs/run-types.js';
 import type { FederaStore } from './store/store.js';
 import { initialWeightsFor } from './tf/model.js';
+import { countTopologyParams } from './tf/param-count.js';
 
 /** A new run: settings, the model topology, and optionally its initial weights. */
 export interface CreateRunInput {
@@ -44,6 +46,8 @@ export interface CoordinatorOptions {
   store: FederaStore;
   events: FederationEvents;
   chunkBytes: number;
+  /** Parameter cap of a run's model; default {@link DEFAULT_MAX_MODEL_PARAMS}. */
+  maxModelParams?: number | undefined;
   evaluate?: ServerEvaluator | undefined;
   /** True for a revoked client id: such clients are never sampled. */
   isRevoked?: ((clientId: string) => boolean) | undefined;
@@ -52,6 +56,9 @@ export interface CoordinatorOptions {
 }
 
 const MODEL_CACHE_SIZE = 8;
+
+/** 10 M float32 parameters: 40 MB per version, far above the bundled models (the MNIST 2NN has 199 210). */
+export const DEFAULT_MAX_MODEL_PARAMS = 10_000_000;
 
 /**
  * The coordinator's central object: runs and their schedulers, the pool of
@@ -91,7 +98,12 @@ export class Coordinator {
     checkPrivacySettings(settings);
     checkEvaluationSettings(settings);
     if (await this.store.getRun(settings.id)) throw serverErrors.create('FEDERA_ERR_RUN_EXISTS', settings.id);
-    const initial = input.initial ?? (await initialWeightsFor(input.topology, settings.seed));
+    // Counted from the JSON first: a topology too big to build is refused before TF.js allocates it.
+    // In-process callers that bring their own initial weights (synthetic runs) are counted by layout.
+    const declared = input.initial ? paramCount(input.initial.specs) : countTopologyParams(input.topology);
+    const cap = this.opts.maxModelParams ?? DEFAULT_MAX_MODEL_PARAMS;
+    if (declared > cap) throw serverErrors.create('FEDERA_ERR_RUN_MODEL_TOO_LARGE', `${declared} > ${cap}`);
+    const initial = input.initial ?? (await buildInitialWeights(input.topology, settings.seed));
     const now = Date.now();
     const run: RunRecord = {
       settings,
@@ -246,5 +258,21 @@ export class Coordinator {
     const all = [...this.schedulers.values()];
     this.schedulers.clear();
     await Promise.all(all.map((s) => s.stop()));
+  }
+}
+
+/** TF.js failures on a topology the count accepted (e.g. an unknown activation) are the caller's 400. */
+async function buildInitialWeights(
+  topology: unknown,
+  seed: string | undefined,
+): Promise<{ specs: TensorSpec[]; weights: Weights }> {
+  try {
+    return await initialWeightsFor(topology, seed);
+  } catch (err) {
+    if (isFederaError(err)) throw err;
+    throw serverErrors.create(
+      'FEDERA_ERR_RUN_TOPOLOGY_INVALID',
+      String((err as Error).message).slice(0, 200),
+    );
   }
 }

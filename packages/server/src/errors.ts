@@ -10,6 +10,16 @@ export const serverErrors = defineErrors({
     status: 409,
     retryable: false,
   },
+  FEDERA_ERR_RUN_TOPOLOGY_INVALID: {
+    message: 'the model topology cannot be read or built',
+    status: 400,
+    retryable: false,
+  },
+  FEDERA_ERR_RUN_MODEL_TOO_LARGE: {
+    message: 'the model has more parameters than this coordinator allows',
+    status: 413,
+    retryable: false,
+  },
   FEDERA_ERR_VERSION_NOT_FOUND: { message: 'no such model version', status: 404, retryable: false },
   FEDERA_ERR_STORE_CORRUPT: {
     message: 'stored data failed its integrity check',

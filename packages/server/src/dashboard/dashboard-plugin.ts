@@ -10,12 +10,13 @@ export interface DashboardOptions {
   events: FederationEvents;
 }
 
-const ASSETS: Record<string, string> = {
-  'index.html': 'text/html; charset=utf-8',
-  'app.js': 'text/javascript; charset=utf-8',
-  'charts.js': 'text/javascript; charset=utf-8',
-  'style.css': 'text/css; charset=utf-8',
-};
+/** Asset name -> content type; a Map, so `/dashboard/assets/constructor` is simply not found. */
+const ASSETS: ReadonlyMap<string, string> = new Map([
+  ['index.html', 'text/html; charset=utf-8'],
+  ['app.js', 'text/javascript; charset=utf-8'],
+  ['charts.js', 'text/javascript; charset=utf-8'],
+  ['style.css', 'text/css; charset=utf-8'],
+]);
 
 // Assets are plain files beside the sources, so there is no build step; dist/ finds them in src/.
 const assetDirs = [
@@ -54,10 +55,10 @@ export async function dashboardPlugin(app: FastifyInstance, options: DashboardOp
 
   app.get('/dashboard', hide, async (_request, reply) => reply.redirect('/dashboard/'));
   app.get('/dashboard/', hide, async (_request, reply) =>
-    reply.type(ASSETS['index.html']!).send(await asset('index.html')),
+    reply.type(ASSETS.get('index.html')!).send(await asset('index.html')),
   );
   app.get<{ Params: { file: string } }>('/dashboard/assets/:file', hide, async (request, reply) => {
-    const type = ASSETS[request.params.file];
+    const type = ASSETS.get(request.params.file);
     if (!type)
       return reply
         .code(404)
