@@ -9,7 +9,8 @@ export const modelHelp = `federa model <list|promote|rollback|pull> [options]
   model list [NAME]              models with labels, or one model's versions
   model promote NAME VERSION     point a label at a version (--label L, default production)
   model rollback NAME            move a label back to its previous version (--label L)
-  model pull NAME                download TF.js artifacts (--version V | --label L; --out DIR, default ./NAME-vV)
+  model pull NAME                download TF.js artifacts (--version V | --label L, default the latest version;
+                                 --out DIR, default ./NAME-vV)
 Moves need a researcher or admin token (--token / FEDERA_TOKEN).
 ${COMMON_HELP}`;
 
@@ -35,7 +36,7 @@ export async function modelCommand(argv: string[]): Promise<number> {
     rest,
     {
       ...COMMON_OPTIONS,
-      label: { type: 'string', default: 'production' },
+      label: { type: 'string' },
       version: { type: 'string' },
       out: { type: 'string' },
     },
@@ -54,7 +55,7 @@ export async function modelCommand(argv: string[]): Promise<number> {
       throw new UsageError(`model ${sub} needs a model NAME (the run id). See 'federa model --help'`);
     return encodeURIComponent(name);
   };
-  const label = encodeURIComponent(values.label);
+  const label = encodeURIComponent(values.label ?? 'production');
   switch (sub) {
     case 'list':
       if (name) return listVersions(api, needName(), json);
@@ -128,16 +129,18 @@ async function listVersions(api: Api, m: string, json: boolean): Promise<number>
 async function pull(
   api: Api,
   m: string,
-  values: { version?: string; label: string; out?: string },
+  values: { version?: string; label?: string | undefined; out?: string },
   json: boolean,
 ) {
+  // No flag: the registry's virtual `latest` label, the newest committed version.
+  const label = values.label ?? 'latest';
   const version =
     values.version !== undefined
       ? Number(values.version)
       : (
           await api.json<{ version: number }>(
             'GET',
-            `/v1/registry/models/${m}/labels/${encodeURIComponent(values.label)}`,
+            `/v1/registry/models/${m}/labels/${encodeURIComponent(label)}`,
           )
         ).version;
   if (!Number.isInteger(version) || version < 0)
@@ -158,11 +161,13 @@ async function pull(
     }
   }
   await writeFile(join(dir, 'model.json'), JSON.stringify(manifest));
+  const chosen =
+    values.version !== undefined ? 'as asked' : values.label ? `label ${label}` : 'the latest version';
   emit(
     json,
     { model: decodeURIComponent(m), version, dir, files: ['model.json', ...files] },
     () =>
-      `saved ${decodeURIComponent(m)} v${version} to ${dir} (load with tf.loadLayersModel('file://${dir}/model.json'))`,
+      `saved ${decodeURIComponent(m)} v${version} (${chosen}) to ${dir} (load with tf.loadLayersModel('file://${dir}/model.json'))`,
   );
   return 0;
 }
