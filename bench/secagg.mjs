@@ -5,11 +5,14 @@ import {
   SecAggClient,
   SecAggServer,
   StreamingWeightedMean,
+  advertisementSigningInput,
   decodeAggregate,
   deriveSecAggParams,
   quantizationErrorBound,
+  simulatedDevice,
+  survivorSetSigningInput,
 } from '../packages/core/dist/index.js';
-import { MaskWorkerPool } from '../packages/server/dist/index.js';
+import { MaskWorkerPool, parsePublicKey, verifySignature } from '../packages/server/dist/index.js';
 
 const CLIENTS = Number(process.env.SECAGG_CLIENTS ?? 100);
 const PARAMS = Number(process.env.SECAGG_PARAMS ?? 1_000_000);
@@ -21,9 +24,13 @@ const PARAMS = Number(process.env.SECAGG_PARAMS ?? 1_000_000);
 const workers = new MaskWorkerPool();
 const oneThread = new MaskWorkerPool(0);
 // Rows with `repeats` report the run with the median server/plain ratio and the range over all runs.
+// 'malicious-server' rows add what a coordinator that may lie costs (docs/security.md): every client signs its
+// adverts and the survivor set with an Ed25519 device key and verifies its neighbours' signatures, the coordinator
+// verifies each signature with node:crypto (as SecAggRound does) and relays them, one extra round trip.
 const SCENARIOS = [
   { dropoutRate: 0, repeats: 3 },
   { dropoutRate: 0.1, repeats: 3 },
+  { dropoutRate: 0.1, threat: 'malicious-server', repeats: 3 },
   { dropoutRate: 0.3 },
   { dropoutRate: 0.1, expander: 'one thread' },
   { dropoutRate: 0.1, expander: 'WebCrypto' },
@@ -54,7 +61,8 @@ function uploadBytes(adv, shares, masked, reveal) {
     4 +
     idBytes(adv.clientId) +
     adv.encryptionPublicKey.length +
-    adv.maskingPublicKey.length;
+    adv.maskingPublicKey.length +
+    (adv.signature?.length ?? 0);
   n += idBytes(shares.runId) + 4 + idBytes(shares.clientId);
   for (const s of shares.shares) n += idBytes(s.senderId) + idBytes(s.recipientId) + s.ciphertext.length;
   n += idBytes(masked.runId) + 4 + idBytes(masked.clientId) + masked.words.length;
@@ -72,6 +80,14 @@ async function scenario(config) {
   const ids = Array.from({ length: CLIENTS }, (_, i) => `client-${String(i).padStart(3, '0')}`);
   const expander = config.expander ?? `${workers.size} workers`;
   const round = ++rounds;
+  const malicious = params.threat === 'malicious-server';
+  const devices = new Map();
+  if (malicious)
+    for (const id of ids) {
+      const device = await simulatedDevice();
+      const enrolled = parsePublicKey(Buffer.from(device.publicKey.spki).toString('base64'), 'Ed25519');
+      devices.set(id, { ...device, enrolled });
+    }
   const server = await SecAggServer.create({
     runId: RUN,
     round,
@@ -79,19 +95,53 @@ async function scenario(config) {
     params,
     vectorLength: PARAMS,
     maskExpander: EXPANDERS[expander],
+    deviceKeyOf: (id) => devices.get(id)?.publicKey,
   });
-  const clients = ids.map((clientId) => new SecAggClient({ runId: RUN, round, clientId, params }));
+  const clients = ids.map(
+    (clientId) =>
+      new SecAggClient({
+        runId: RUN,
+        round,
+        clientId,
+        params,
+        ...(malicious ? { signer: devices.get(clientId).signer } : {}),
+      }),
+  );
+  // Client time over every stage, and server time over every call it makes (receive*, rosters, finish).
+  const clientMs = new Map(ids.map((id) => [id, 0]));
+  let serverMs = 0;
+  const onClient = async (id, f) => {
+    const t = performance.now();
+    const out = await f();
+    clientMs.set(id, clientMs.get(id) + performance.now() - t);
+    return out;
+  };
+  const onServer = (f) => {
+    const t = performance.now();
+    const out = f();
+    serverMs += performance.now() - t;
+    return out;
+  };
+  /** The coordinator's own check of a signature with the enrolled key (SecAggRound, node:crypto). */
+  const verified = (id, data, signature) => {
+    if (malicious && !verifySignature(devices.get(id).enrolled, data, signature))
+      throw new Error(`bad signature of ${id}`);
+  };
   const adv = new Map();
-  for (const c of clients) {
-    const m = await c.advertise();
+  for (const [i, c] of clients.entries()) {
+    const m = await onClient(ids[i], () => c.advertise());
     adv.set(m.clientId, m);
-    server.receiveAdvertise(m);
+    onServer(() => {
+      verified(m.clientId, advertisementSigningInput(m), m.signature);
+      server.receiveAdvertise(m);
+    });
   }
   const sharesOf = new Map();
   for (const [i, c] of clients.entries()) {
-    const m = await c.shareKeys(server.roster(ids[i]));
+    const roster = onServer(() => server.roster(ids[i]));
+    const m = await onClient(ids[i], () => c.shareKeys(roster));
     sharesOf.set(ids[i], m);
-    server.receiveShares(m);
+    onServer(() => server.receiveShares(m));
   }
   // Spread the lost clients evenly so no neighbourhood is hit harder than the rate says.
   const lost = new Set(
@@ -102,32 +152,39 @@ async function scenario(config) {
   const plain = new StreamingWeightedMean([{ name: 'flat', shape: [PARAMS] }]);
   const maskMs = [];
   let plainMs = 0;
-  let serverMs = 0;
   const maskedOf = new Map();
   for (const [i, c] of clients.entries()) {
     if (lost.has(ids[i])) continue;
     const delta = deltaFor(i);
     const numExamples = 200 + ((i * 37) % 800);
-    const inbox = server.inboxFor(ids[i]);
-    let t = performance.now();
-    const m = await c.maskedInput(inbox, delta, numExamples);
-    maskMs.push(performance.now() - t);
+    const inbox = onServer(() => server.inboxFor(ids[i]));
+    const t0 = performance.now();
+    const m = await onClient(ids[i], () => c.maskedInput(inbox, delta, numExamples));
+    maskMs.push(performance.now() - t0);
     maskedOf.set(ids[i], m);
-    t = performance.now();
-    server.receiveMasked(m);
-    serverMs += performance.now() - t;
-    t = performance.now();
+    onServer(() => server.receiveMasked(m));
+    const t = performance.now();
     plain.add([delta], numExamples);
     plainMs += performance.now() - t;
   }
+  const live = ids.filter((id) => !lost.has(id));
+  if (malicious) {
+    const survivors = server.participants('masked');
+    for (const id of live) {
+      const set = onServer(() => server.survivorSet(id));
+      const m = await onClient(id, () => clients[ids.indexOf(id)].consistency(set));
+      onServer(() => {
+        verified(id, survivorSetSigningInput(m.runId, m.round, id, survivors), m.signature);
+        server.receiveSurvivorSignature(m);
+      });
+    }
+  }
   const reveals = new Map();
-  for (const [i, c] of clients.entries()) {
-    if (lost.has(ids[i])) continue;
-    const r = await c.unmask(server.unmaskRequest(ids[i]));
-    reveals.set(ids[i], r);
-    const t = performance.now();
-    server.receiveUnmask(r);
-    serverMs += performance.now() - t;
+  for (const id of live) {
+    const request = onServer(() => server.unmaskRequest(id));
+    const r = await onClient(id, () => clients[ids.indexOf(id)].unmask(request));
+    reveals.set(id, r);
+    onServer(() => server.receiveUnmask(r));
   }
   let t = performance.now();
   const cpu = process.cpuUsage();
@@ -149,7 +206,9 @@ async function scenario(config) {
     maskedOf.get(sample),
     reveals.get(sample),
   );
+  const clientTotals = live.map((id) => clientMs.get(id));
   return {
+    threat: malicious ? 'malicious-server' : 'honest-but-curious',
     dropout: `${Math.round(dropoutRate * 100)}%`,
     failureTarget: config.failureProbability ? `${config.failureProbability * 100}%` : '2^-20 (default)',
     unmasking: expander,
@@ -158,6 +217,7 @@ async function scenario(config) {
     survivors: survivors.length,
     clientMaskMedianMs: median(maskMs),
     clientMaskMaxMs: Math.max(...maskMs),
+    clientAllStagesMedianMs: median(clientTotals),
     serverMs,
     finishMs,
     finishCpuMs: (user + system) / 1000,
@@ -188,11 +248,28 @@ export async function run() {
     });
   }
   await workers.close();
-  const targets = rows.slice(0, 3).map((r) => {
+  const honest = rows.filter((r) => r.threat === 'honest-but-curious');
+  const targets = honest.slice(0, 3).map((r) => {
     const ok = [r.uploadVsQuantized <= 1.1, r.clientMaskMaxMs <= 1000];
     if (r.dropout === '10%') ok.push(r.serverVsPlain <= 5);
     return `${r.dropout}: ${ok.every(Boolean) ? 'met' : 'MISSED'}`;
   });
+  const at10 = (threat) =>
+    rows.find(
+      (r) =>
+        r.threat === threat &&
+        r.dropout === '10%' &&
+        !r.unmasking.includes('one') &&
+        r.unmasking !== 'WebCrypto' &&
+        r.failureTarget.includes('default'),
+    );
+  const [hbc, mal] = [at10('honest-but-curious'), at10('malicious-server')];
+  const clientRatio = mal.clientAllStagesMedianMs / hbc.clientAllStagesMedianMs;
+  const serverRatio = mal.serverMs / hbc.serverMs;
+  const maliciousLine =
+    `Malicious-server mode at 10 % dropout against the honest-but-curious row of the same run: client (all stages, median) ` +
+    `${clientRatio.toFixed(2)}× (target ≤ 1.5×: ${clientRatio <= 1.5 ? 'met' : 'MISSED'}), server ${serverRatio.toFixed(2)}× ` +
+    `(target ≤ 1.2×: ${serverRatio <= 1.2 ? 'met' : 'MISSED'}).`;
   const markdown = [
     `${CLIENTS} clients × ${PARAMS.toLocaleString('en')} parameters, one process, clients masked one after another`,
     '(a client time is one client masking alone, on a machine shared with other jobs). Dropped clients leave after ShareKeys,',
@@ -200,6 +277,9 @@ export async function run() {
     'and `decodeAggregate`; `finishMs` / `finishCpuMs`: wall and process CPU time (all threads) of `finish()` and decoding;',
     '`plainFedAvgMs`: `StreamingWeightedMean.add` of the same float32 deltas plus `finish()`,',
     'interleaved client by client with the secure path. `uploadBytes`: payload of all four client messages.',
+    "`clientAllStagesMedianMs`: one client's compute over every stage (keys, shares, masking, consistency check, unmasking);",
+    '`serverMs` counts every call the coordinator makes, roster to decoding, and in the malicious-server mode its node:crypto',
+    'check of each signature.',
     '`unmasking`: how `finish()` expands masks: `N workers` is what the coordinator runs (MaskWorkerPool: node:crypto',
     'AES-256-CTR on worker threads, WebAssembly SIMD additions), `one thread` the same code without workers, `WebCrypto`',
     "core's isomorphic default (what clients use). Every row's masks are bit-identical (tests check it). `runs`: how many",
@@ -208,6 +288,8 @@ export async function run() {
     table(rows),
     '',
     `Targets (upload ≤ 1.1× the quantized update, client masking ≤ 1 s, server at 10 % ≤ 5× plain): ${targets.join('; ')}.`,
+    '',
+    maliciousLine,
   ].join('\n');
   return { title: 'SecAgg+ vs plain FedAvg (100 clients × 1M parameters)', markdown };
 }

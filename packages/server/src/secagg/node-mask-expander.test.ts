@@ -1,3 +1,8 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { WordAccumulator, webCryptoMaskExpander } from '@federa/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MaskWorkerPool } from './node-mask-expander.js';
@@ -54,5 +59,28 @@ describe('MaskWorkerPool (node:crypto AES-256-CTR)', () => {
     // The pool keeps serving correct masks afterwards.
     const reference = Buffer.from((await expandWith(webCryptoMaskExpander)).buffer);
     expect(Buffer.from((await expandWith(threads.expand)).buffer).equals(reference)).toBe(true);
+  });
+
+  it('keeps a process with nothing else to do alive while it expands, and lets it exit once idle', async () => {
+    // A script (or bench) awaiting an expansion used to exit with code 13 (unsettled await): the
+    // workers were unref'd even while a result was awaited. The pool is deliberately not closed.
+    const dist = (pkg: string) => new URL(`../../../${pkg}/dist/index.js`, import.meta.url).href;
+    const script = [
+      `import { WordAccumulator } from '${dist('core')}';`,
+      `import { MaskWorkerPool } from '${dist('server')}';`,
+      'const acc = WordAccumulator.create(100000);',
+      'await new MaskWorkerPool(2).expand(acc, [{ key: new Uint8Array(32).fill(1), sign: 1 }]);',
+      "console.log('expanded', acc.toWords(32).some((w) => w !== 0));",
+    ].join('\n');
+    const dir = await mkdtemp(join(tmpdir(), 'federa-pool-'));
+    try {
+      await writeFile(join(dir, 'expand.mjs'), script);
+      const { stdout } = await promisify(execFile)(process.execPath, [join(dir, 'expand.mjs')], {
+        timeout: 30_000,
+      });
+      expect(stdout.trim()).toBe('expanded true');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

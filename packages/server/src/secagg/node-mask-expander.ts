@@ -66,6 +66,8 @@ function rangesOf(acc: WordAccumulator, streams: readonly MaskStream[], parts: n
 interface Pending {
   resolve(partial: Uint8Array): void;
   reject(error: Error): void;
+  /** Set while an expansion someone awaits is in flight: the worker is ref'd until it answers. */
+  awaited?: Worker;
 }
 
 /**
@@ -82,6 +84,7 @@ interface Pending {
 export class MaskWorkerPool {
   private workers: Worker[] | undefined;
   private readonly pending = new Map<number, Pending>();
+  private readonly inFlight = new Map<Worker, number>();
   private nextId = 0;
 
   /** @param size worker threads; default: the machine's cores, at most 4. */
@@ -118,22 +121,40 @@ export class MaskWorkerPool {
   async close(): Promise<void> {
     const workers = this.workers ?? [];
     this.workers = undefined;
+    this.inFlight.clear();
     await Promise.all(workers.map((w) => w.terminate()));
   }
 
-  private run(worker: Worker, range: MaskRange): Promise<Uint8Array> {
+  /**
+   * One range on one worker. An awaited expansion refs the worker until it answers, so a process
+   * with nothing else to do (a script, a bench) does not exit under a pending await; idle and
+   * warming-up workers stay unref'd, so they never keep a stopping coordinator alive.
+   */
+  private run(worker: Worker, range: MaskRange, awaited = true): Promise<Uint8Array> {
     const id = this.nextId++;
+    if (awaited) {
+      this.inFlight.set(worker, (this.inFlight.get(worker) ?? 0) + 1);
+      worker.ref();
+    }
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { resolve, reject, ...(awaited ? { awaited: worker } : {}) });
       worker.postMessage({ id, range });
     });
+  }
+
+  private settled(waiting: Pending | undefined): void {
+    const worker = waiting?.awaited;
+    if (!worker) return;
+    const left = (this.inFlight.get(worker) ?? 1) - 1;
+    this.inFlight.set(worker, left);
+    if (left === 0) worker.unref();
   }
 
   private start(): Worker[] {
     const script = workerScript();
     const workers = script ? Array.from({ length: this.size }, () => this.spawn(script)) : [];
     // A throwaway expansion first lets V8 tier the SIMD kernel up before a round needs it.
-    for (const worker of workers) void this.run(worker, WARM_UP).catch(() => undefined);
+    for (const worker of workers) void this.run(worker, WARM_UP, false).catch(() => undefined);
     return workers;
   }
 
@@ -142,6 +163,7 @@ export class MaskWorkerPool {
     worker.on('message', (m: { id: number; partial?: Uint8Array; error?: string }) => {
       const waiting = this.pending.get(m.id);
       this.pending.delete(m.id);
+      this.settled(waiting);
       if (m.partial) waiting?.resolve(m.partial);
       else waiting?.reject(unmaskFailed(m.error));
     });
