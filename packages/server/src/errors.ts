@@ -68,6 +68,11 @@ export const serverErrors = defineErrors({
     status: 400,
     retryable: false,
   },
+  FEDERA_ERR_ROUND_BAD_METRICS: {
+    message: 'metrics must be at most 32 names of [A-Za-z0-9_.:/-], 1-64 characters',
+    status: 400,
+    retryable: false,
+  },
   FEDERA_ERR_ROUND_NON_FINITE: {
     message: 'the aggregated model holds NaN or Infinity; the round attempt committed nothing',
     status: 500,

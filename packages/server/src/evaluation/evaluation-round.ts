@@ -1,4 +1,5 @@
 import type { EvaluateResult } from '@federa/protocol';
+import { checkClientMetrics, examplesWeightedMeans } from '../rounds/client-metrics.js';
 import { evaluationErrors } from './evaluation-errors.js';
 
 /** One client's counted evaluation result. */
@@ -43,9 +44,7 @@ export class EvaluationRound {
     if (result.modelVersion !== this.version || !Number.isSafeInteger(n) || n > this.maxExamplesPerClient) {
       throw evaluationErrors.create('FEDERA_ERR_EVAL_BAD_RESULT', `v${result.modelVersion}, n = ${n}`);
     }
-    const metrics: Record<string, number> = {};
-    for (const [k, v] of Object.entries(result.metrics))
-      if (Number.isFinite(v) && k.length <= 64) metrics[k] = v;
+    const metrics = checkClientMetrics(result.metrics);
     if (n > 0 && (metrics['loss'] === undefined || metrics['accuracy'] === undefined)) {
       throw evaluationErrors.create('FEDERA_ERR_EVAL_BAD_RESULT', 'loss and accuracy are required');
     }
@@ -67,15 +66,6 @@ export class EvaluationRound {
 
   /** Examples-weighted mean of every reported metric, prefixed `fed_eval_`. */
   weightedMetrics(): Record<string, number> {
-    const sums = new Map<string, { value: number; weight: number }>();
-    for (const p of this.contributors) {
-      for (const [k, v] of Object.entries(p.metrics)) {
-        const s = sums.get(k) ?? { value: 0, weight: 0 };
-        s.value += v * p.numExamples;
-        s.weight += p.numExamples;
-        sums.set(k, s);
-      }
-    }
-    return Object.fromEntries([...sums].map(([k, s]) => [`fed_eval_${k}`, s.value / s.weight]));
+    return examplesWeightedMeans(this.contributors, 'fed_eval_');
   }
 }

@@ -2,6 +2,7 @@ import { type RoundAggregator, type Weights, clipToNorm, l2Norm } from '@federa/
 import { type WeightUpdate, weightsFromTensors } from '@federa/protocol';
 import { serverErrors } from '../errors.js';
 import type { Participation } from '../runs/run-types.js';
+import { checkClientMetrics, examplesWeightedMeans } from './client-metrics.js';
 import type { RoundCollector, RoundInit } from './round-collector.js';
 
 /**
@@ -34,7 +35,7 @@ export class OpenRound implements RoundCollector {
 
   /** Examples-weighted means of the metrics the accepted updates reported. */
   metrics(): Record<string, number> {
-    return weightedMetrics(this.participants);
+    return examplesWeightedMeans(this.participants);
   }
 
   /** Stop accepting updates; returns the sampled clients that never answered. */
@@ -70,7 +71,7 @@ export class OpenRound implements RoundCollector {
     if (!Number.isSafeInteger(n) || n < 1 || n > init.maxExamplesPerClient) {
       throw serverErrors.create('FEDERA_ERR_ROUND_BAD_EXAMPLES', `update.num_examples = ${n}`);
     }
-    const metrics = finiteMetrics(update.metrics);
+    const metrics = checkClientMetrics(update.metrics);
     const { weights } = weightsFromTensors(update.tensors, init.specs);
     const delta = boundNorm(weights, init.maxUpdateNorm);
     this.aggregator.add({ clientId, numExamples: n, delta, metrics });
@@ -88,25 +89,4 @@ export class OpenRound implements RoundCollector {
  */
 function boundNorm(delta: Weights, bound: number): Weights {
   return l2Norm(delta) > bound ? clipToNorm(delta, bound).clipped : delta;
-}
-
-/** Client metrics are informational: keep only finite numbers. */
-function finiteMetrics(metrics: Record<string, number>): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [k, v] of Object.entries(metrics)) if (Number.isFinite(v) && k.length <= 64) out[k] = v;
-  return out;
-}
-
-/** Examples-weighted mean of each metric the participants reported. */
-export function weightedMetrics(participants: readonly Participation[]): Record<string, number> {
-  const sums: Record<string, { value: number; weight: number }> = {};
-  for (const p of participants) {
-    for (const [k, v] of Object.entries(p.metrics)) {
-      const s = sums[k] ?? { value: 0, weight: 0 };
-      sums[k] = s;
-      s.value += v * p.numExamples;
-      s.weight += p.numExamples;
-    }
-  }
-  return Object.fromEntries(Object.entries(sums).map(([k, s]) => [k, s.value / s.weight]));
 }
