@@ -7,12 +7,12 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   encodeTable,
-  globalStatsFrom,
   initBackend,
   mergeSummaries,
   parseCsv,
   summarizeFeatures,
   trainLocally,
+  transformFromSummary,
 } from '@federa/client';
 import { decodeEnvelope, weightsFromTensors } from '@federa/protocol';
 import * as tf from '@tensorflow/tfjs';
@@ -83,13 +83,13 @@ if (!fedStats.ready) throw new Error('the run has no federated feature statistic
 const init = await version(0);
 const final = await version(run.currentVersion);
 
-/** Accuracy of one model on each hospital's test rows and on all of them, encoded with `stats`. */
+/** Accuracy of one model on each hospital's test rows and on all of them, encoded with the transform `stats`. */
 async function score(weights, stats) {
   const per = {};
   let correct = 0;
   let n = 0;
   for (const h of hospitals) {
-    const test = encodeTable(tables[h].test, SCHEMA, stats);
+    const test = encodeTable(tables[h].test, stats);
     per[h] = await accuracy(init.topologyJson, init.specs, weights, test);
     correct += per[h] * test.n;
     n += test.n;
@@ -100,13 +100,12 @@ async function score(weights, stats) {
 const rows = [];
 rows.push({
   model: `federated (${run.completedRounds} rounds)`,
-  ...(await score(final.weights, globalStatsFrom(fedStats.summary))),
+  ...(await score(final.weights, fedStats.transform)),
 });
 const summaries = hospitals.map((h) => summarizeFeatures(tables[h].train, SCHEMA));
-const pooledStats = globalStatsFrom(mergeSummaries(summaries));
+const pooledStats = transformFromSummary(mergeSummaries(summaries));
 const pooled = encodeTable(
   { columns: tables[hospitals[0]].train.columns, rows: hospitals.flatMap((h) => tables[h].train.rows) },
-  SCHEMA,
   pooledStats,
 );
 rows.push({
@@ -114,10 +113,10 @@ rows.push({
   ...(await score(await train(init, run.settings, pooled), pooledStats)),
 });
 for (const [i, h] of hospitals.entries()) {
-  const own = globalStatsFrom(summaries[i]);
+  const own = transformFromSummary(summaries[i]);
   rows.push({
     model: `local-only ${h}`,
-    ...(await score(await train(init, run.settings, encodeTable(tables[h].train, SCHEMA, own)), own)),
+    ...(await score(await train(init, run.settings, encodeTable(tables[h].train, own)), own)),
   });
 }
 const locals = rows.filter((r) => r.model.startsWith('local-only'));

@@ -1,4 +1,4 @@
-import { FederaClient } from '@federa/client';
+import { FederaClient, featureStatsSigningInput, signWithDeviceKey, toBase64 } from '@federa/client';
 import type { FederaServer } from '@federa/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startServer, tinyData, tinyTopology } from '../helpers/federation.js';
@@ -21,13 +21,21 @@ const evilSummary = () => ({
 type Call = (method: string, path: string, body?: unknown) => Promise<Reply>;
 
 /** Two reporters send the poisoned summary; the sum must come back intact, names and all. */
-async function reportPoison(report: Call, read: Call, clientIds: readonly string[]): Promise<void> {
+async function reportPoison(
+  report: Call,
+  read: Call,
+  clientIds: readonly string[],
+  sign: (clientId: string, summary: unknown) => Promise<string | undefined> = async () => undefined,
+): Promise<void> {
   const runs = { id: 'tabular', topology: tinyTopology(), settings: { minClients: 2, rounds: 1 } };
   expect((await read('POST', '/api/runs', runs)).status).toBe(201);
   for (const clientId of clientIds) {
+    const summary = evilSummary();
+    const signature = await sign(clientId, summary);
     const sent = await report('POST', '/api/runs/tabular/feature-stats', {
       clientId,
-      summary: evilSummary(),
+      summary,
+      ...(signature ? { signature } : {}),
     });
     expect(sent.status, sent.text).toBe(200);
   }
@@ -69,11 +77,21 @@ describe('issue 11 row 1: prototype-named feature statistics', () => {
   it('production configuration: the client token reports, the sum keeps the names, the process keeps serving', async () => {
     prod = await startProductionCoordinator();
     const p = prod;
-    const keys = { 'site-a': await p.enrol('site-a'), 'site-b': await p.enrol('site-b') };
+    const keys = new Map([
+      ['site-a', await p.enrol('site-a')],
+      ['site-b', await p.enrol('site-b')],
+    ]);
     await reportPoison(
       (m, path, body) => p.call('client', m, path, body),
       (m, path, body) => p.call('admin', m, path, body),
-      Object.keys(keys),
+      [...keys.keys()],
+      async (clientId, summary) =>
+        toBase64(
+          await signWithDeviceKey(
+            keys.get(clientId)!,
+            featureStatsSigningInput('tabular', clientId, summary),
+          ),
+        ),
     );
     const fresh = await p.enrol('site-c');
     await expectHealthy(

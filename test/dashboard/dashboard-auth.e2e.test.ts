@@ -1,4 +1,10 @@
-import { generateDeviceKey, toBase64 } from '@federa/client';
+import {
+  type DeviceKey,
+  featureStatsSigningInput,
+  generateDeviceKey,
+  signWithDeviceKey,
+  toBase64,
+} from '@federa/client';
 import { type FederaServer, initTfBackend } from '@federa/server';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, tinyTopology } from '../helpers/federation.js';
@@ -135,12 +141,14 @@ describe('feature statistics with auth on', () => {
     expect((await api(url, TOKENS.client)('POST', '/api/runs/stats/start')).status).toBe(403);
   });
 
-  it('with device identity, only enrolled, unrevoked client ids report, and a revoked one stops counting', async () => {
+  it('with device identity, only enrolled, unrevoked, signed reporters count, and a revoked one stops counting', async () => {
     const url = await start({ auth: true, identity: true });
     const admin = api(url, TOKENS.admin);
-    for (const clientId of ['site-a', 'site-b']) {
+    const keys = new Map<string, DeviceKey>();
+    for (const clientId of ['site-a', 'site-b', 'site-c']) {
       const issued = await admin('POST', '/api/enrolment-tokens', { clientId });
       const key = await generateDeviceKey('Ed25519');
+      keys.set(clientId, key);
       const enrol = await api(url)('POST', '/api/clients/enrol', {
         token: issued.body.token,
         clientId,
@@ -151,23 +159,38 @@ describe('feature statistics with auth on', () => {
     }
     const client = api(url, TOKENS.client);
     const path = '/api/runs/stats/feature-stats';
+    const signed = async (clientId: string, s: ReturnType<typeof summary>) => ({
+      clientId,
+      summary: s,
+      signature: toBase64(
+        await signWithDeviceKey(keys.get(clientId)!, featureStatsSigningInput('stats', clientId, s)),
+      ),
+    });
     expect(await client('POST', path, { clientId: 'stranger', summary: summary(1) })).toMatchObject({
       status: 404,
       body: { code: 'FEDERA_ERR_IDENTITY_CLIENT_NOT_FOUND' },
     });
-    expect((await client('POST', path, { clientId: 'site-a', summary: summary(2) })).status).toBe(200);
-    expect(await client('POST', path, { clientId: 'site-b', summary: summary(5) })).toMatchObject({
-      status: 200,
-      body: { reporters: 2, ready: true, summary: { rows: 7 } },
+    expect(await client('POST', path, { clientId: 'site-b', summary: summary(2) })).toMatchObject({
+      status: 401,
+      body: { code: 'FEDERA_ERR_FEATURES_SIGNATURE' },
     });
-    expect((await admin('POST', '/api/clients/site-b/revoke')).status).toBe(200);
-    expect(await client('POST', path, { clientId: 'site-b', summary: summary(5) })).toMatchObject({
+    expect(await client('POST', path, await signed('site-a', summary(3)))).toMatchObject({
+      status: 200,
+      body: { reporters: 1, ready: false },
+    });
+    expect((await admin('POST', '/api/clients/site-a/revoke')).status).toBe(200);
+    expect(await client('POST', path, await signed('site-a', summary(3)))).toMatchObject({
       status: 401,
       body: { code: 'FEDERA_ERR_IDENTITY_REVOKED' },
     });
     expect(await client('GET', path)).toMatchObject({
       status: 200,
-      body: { reporters: 1, ready: false, summary: null },
+      body: { reporters: 0, ready: false, summary: null },
+    });
+    expect((await client('POST', path, await signed('site-b', summary(2)))).body.reporters).toBe(1);
+    expect(await client('POST', path, await signed('site-c', summary(5)))).toMatchObject({
+      status: 200,
+      body: { reporters: 2, ready: true, summary: { rows: 7 }, transform: { classes: ['0'] } },
     });
   });
 });

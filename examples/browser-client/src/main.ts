@@ -6,17 +6,13 @@ import {
   type TableSchema,
   describeBackend,
   enrolDevice,
-  encodeTable,
-  encodedFeatureNames,
   fallbackMessage,
-  globalStatsFrom,
   initBackend,
   loadOrCreateDeviceKey,
   loadServedModel,
   parseCsv,
-  summarizeFeatures,
+  prepareTabularData,
 } from '@federa/client';
-import { federatedSummary } from './feature-stats.js';
 import { storeCsv, storedCsv } from './local-data.js';
 import { StatusPanel } from './status.js';
 
@@ -97,19 +93,19 @@ async function join(): Promise<void> {
     ...(categorical.length ? { categorical } : {}),
   };
   panel.set({ state: 'sending feature statistics' });
-  const total = await federatedSummary({
+  // The same pre-round and encoding as `federa client join` (prepareTabularData of @federa/client).
+  const prepared = await prepareTabularData(table, schema, {
     url,
     runId,
     clientId,
-    token,
-    summary: summarizeFeatures(table, schema),
+    ...(token ? { token } : {}),
+    ...(identity ? { identity } : {}),
     onProgress: (n, quorum) => panel.set({ state: `feature statistics: ${n}/${quorum} clients reported` }),
   });
-  const stats = globalStatsFrom(total);
-  encoded = encodeTable(table, schema, stats);
-  const names = encodedFeatureNames(table.columns, schema, stats);
+  encoded = prepared.data;
+  const names = prepared.inputNames;
   panel.set({
-    features: `${encoded.n} rows as ${names.length} inputs (${names.join(', ')}); classes ${stats.classes.join(', ')}`,
+    features: `${encoded.n} rows as ${names.length} inputs (${names.join(', ')}); classes ${prepared.transform.classes.join(', ')}`,
   });
 
   const client = new FederaClient({

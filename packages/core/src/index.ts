@@ -28,3 +28,4 @@ export * from './strategies/index.js';
 export * from './dp/index.js';
 export * from './secagg/index.js';
 export { coreErrorCodes } from './error-codes.js';
+export * from './tabular/index.js';

@@ -18,3 +18,21 @@ export function helloSigningInput(nonce: Uint8Array, clientId: string): Uint8Arr
   out.set(id, CONTEXT.length + nonce.length);
   return out;
 }
+
+/**
+ * Bytes an enrolled client signs to report feature statistics over REST:
+ * utf8 of `JSON.stringify(["federa-v1-feature-stats", runId, clientId, summary])`. The run id
+ * stops a report being replayed into another run; a replay into the same run repeats the same
+ * report, which the coordinator keeps once. `summary` is the parsed JSON as sent, so both sides
+ * serialise the same value to the same text.
+ *
+ * @example
+ * const data = featureStatsSigningInput('diabetes', 'hospital-1', summary);
+ */
+export function featureStatsSigningInput(
+  runId: string,
+  clientId: string,
+  summary: unknown,
+): Uint8Array<ArrayBuffer> {
+  return new TextEncoder().encode(JSON.stringify(['federa-v1-feature-stats', runId, clientId, summary]));
+}

@@ -47,4 +47,4 @@ export { errorBody, errorFromWire, protocolErrors } from './errors.js';
 export { messageRef } from './message-rules.js';
 export type { ProtocolErrorCode } from './errors.js';
 export type { ClientToServerEvents, ServerToClientEvents } from './socket-events.js';
-export { helloSigningInput } from './hello-signing.js';
+export { featureStatsSigningInput, helloSigningInput } from './hello-signing.js';

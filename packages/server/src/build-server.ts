@@ -7,7 +7,8 @@ import { AuditLog, type AuditRetention, auditPlugin, checkRetention } from './au
 import { type TokenConfig, authPlugin } from './auth/index.js';
 import { Coordinator } from './coordinator.js';
 import { type CorsOptions, corsPlugin, originMatcher, socketCorsOptions } from './cors/index.js';
-import { dashboardPlugin, featureStatsRoutes } from './dashboard/index.js';
+import { dashboardPlugin } from './dashboard/index.js';
+import { featureStatsRoutes } from './features/index.js';
 import { FederationEvents } from './events.js';
 import { attachGateway } from './gateway/gateway.js';
 import { acceptPackedPollingBodies, transportOptions } from './gateway/transport-limits.js';
@@ -138,7 +139,12 @@ export async function buildServer(opts: BuildServerOptions): Promise<FederaServe
   await app.register(runsRoutes, { coordinator });
   await app.register(featureStatsRoutes, {
     coordinator,
-    ...(identity ? { checkReporter: reporterCheck(identity, opts.identity) } : {}),
+    ...(identity
+      ? {
+          checkReporter: reporterCheck(identity, opts.identity),
+          admitted: (id: string) => !identity.isRevoked(id),
+        }
+      : {}),
   });
   await app.register(dashboardPlugin, { events });
   if (opts.serving !== false) {

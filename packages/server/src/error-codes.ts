@@ -2,6 +2,7 @@ import type { ErrorSpec } from '@federa/core';
 import { auditErrors } from './audit/errors.js';
 import { serverErrors } from './errors.js';
 import { evaluationErrors } from './evaluation/evaluation-errors.js';
+import { featureErrors } from './features/errors.js';
 import { identityErrors } from './identity/errors.js';
 import { recoveryErrors } from './recovery/recovery-errors.js';
 import { secaggRoundErrors } from './secagg/errors.js';
@@ -20,4 +21,5 @@ export const serverErrorCodes: Readonly<Record<string, ErrorSpec>> = {
   ...recoveryErrors.table,
   ...secaggRoundErrors.table,
   ...auditErrors.table,
+  ...featureErrors.table,
 };

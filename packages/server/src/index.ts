@@ -7,7 +7,7 @@ export type { FederationEventMap } from './events.js';
 export { serverErrors } from './errors.js';
 export type { ServerErrorCode } from './errors.js';
 export { FederaStore } from './store/store.js';
-export type { RoundCommit } from './store/store.js';
+export type { RoundCommit, RunFeatures } from './store/store.js';
 export { RUN_DEFAULTS, normalizeRunSettings } from './runs/run-settings.js';
 export type {
   Participation,
@@ -32,5 +32,6 @@ export * from './serving/index.js';
 export * from './secagg/index.js';
 export { serverErrorCodes } from './error-codes.js';
 export * from './dashboard/index.js';
+export * from './features/index.js';
 export * from './openapi/index.js';
 export { type CorsOptions, originMatcher } from './cors/index.js';

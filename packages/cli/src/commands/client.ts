@@ -3,18 +3,13 @@ import { setTimeout as delay } from 'node:timers/promises';
 import {
   type ClientEvent,
   FederaClient,
-  type FeatureSummary,
   type LocalDataset,
   type TableSchema,
   describeBackend,
-  encodeTable,
-  encodedFeatureNames,
-  globalStatsFrom,
-  summarizeFeatures,
+  prepareTabularData,
 } from '@federa/client';
 import { COMMON_HELP, COMMON_OPTIONS, connect, integer, parse, positive } from '../cli/common.js';
 import { CliError, UsageError } from '../cli/errors.js';
-import type { Api } from '../cli/http.js';
 import { type RunView, TERMINAL } from '../cli/round-table.js';
 import { formatOf, readIdx, readTable } from '../data/read-data.js';
 
@@ -88,18 +83,23 @@ export async function clientCommand(argv: string[]): Promise<number> {
       ...(values.features ? { features: list(values.features) } : {}),
       ...(values.categorical ? { categorical: list(values.categorical) } : {}),
     };
-    const summary = summarizeFeatures(table, schema);
-    log(
-      { event: 'stats-sent', rows: summary.rows },
-      `sent feature summary of ${summary.rows} rows; waiting for the quorum`,
-    );
     const timeoutMs = (positive(values['stats-timeout'], 300, 'stats-timeout') ?? 300) * 1000;
-    const total = await federatedSummary(api, runId, clientId, summary, timeoutMs);
-    const stats = globalStatsFrom(total);
-    data = encodeTable(table, schema, stats);
     log(
-      { event: 'encoded', inputs: data.featureShape[0], classes: stats.classes, rows: total.rows },
-      `encoded ${data.n} rows as ${data.featureShape[0]} inputs (${encodedFeatureNames(table.columns, schema, stats).join(', ')}); classes ${stats.classes.join(', ')}`,
+      { event: 'stats-sending', rows: table.rows.length },
+      `sending the feature summary of ${table.rows.length} rows; waiting for the quorum`,
+    );
+    const prepared = await prepareTabularData(table, schema, {
+      url: api.baseUrl,
+      runId,
+      clientId,
+      timeoutMs,
+      ...(token ? { token } : {}),
+    });
+    data = prepared.data;
+    const { transform } = prepared;
+    log(
+      { event: 'encoded', inputs: data.featureShape[0], classes: transform.classes, rows: transform.rows },
+      `encoded ${data.n} rows as ${data.featureShape[0]} inputs (${prepared.inputNames.join(', ')}); classes ${transform.classes.join(', ')}`,
     );
   }
   const client = new FederaClient({
@@ -133,39 +133,6 @@ const list = (s: string) =>
     .split(',')
     .map((c) => c.trim())
     .filter(Boolean);
-
-async function federatedSummary(
-  api: Api,
-  runId: string,
-  clientId: string,
-  summary: FeatureSummary,
-  timeoutMs: number,
-) {
-  type Status = { reporters: number; quorum: number; ready: boolean; summary: FeatureSummary | null };
-  const path = `/api/runs/${encodeURIComponent(runId)}/feature-stats`;
-  const first = await api.request('POST', path, { clientId, summary }, true);
-  if (first.status === 404) {
-    const body = (await first.json().catch(() => ({}))) as { code?: string; message?: string };
-    if (body.code === 'FEDERA_ERR_ROUTE_NOT_FOUND') {
-      throw new CliError(
-        'this coordinator does not serve /api/runs/:id/feature-stats; upgrade it or use IDX data',
-      );
-    }
-    throw new CliError(`${body.code ?? 'HTTP 404'}: ${body.message ?? ''}`);
-  }
-  let status = (await first.json()) as Status;
-  const deadline = Date.now() + timeoutMs;
-  while (!status.ready) {
-    if (Date.now() > deadline) {
-      throw new CliError(
-        `only ${status.reporters}/${status.quorum} clients sent feature statistics in time; start the others or raise --stats-timeout`,
-      );
-    }
-    await delay(250);
-    status = await api.json<Status>('GET', path);
-  }
-  return status.summary!;
-}
 
 function describe(e: ClientEvent, log: (event: Record<string, unknown>, text: string) => void): void {
   const [event, text] = eventLine(e);

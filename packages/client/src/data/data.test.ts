@@ -2,15 +2,16 @@ import { isFederaError } from '@federa/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  type TabularTransform,
   encodeTable,
-  encodedFeatureNames,
-  globalStatsFrom,
   idxDataset,
   mergeSummaries,
   parseCsv,
   parseIdx,
   parseNdjson,
   summarizeFeatures,
+  tabularEncoder,
+  transformFromSummary,
 } from './index.js';
 
 function codeOf(fn: () => unknown): string | undefined {
@@ -24,6 +25,14 @@ function codeOf(fn: () => unknown): string | undefined {
 
 const CSV = 'age,sex,smoking,y\n40,F,never,0\n60,"M",current,1\r\n50,F,"for""mer",1\n';
 const schema = { label: 'y', categorical: ['sex', 'smoking'] };
+const inputNames = (t: TabularTransform) => tabularEncoder(t, (d) => new Error(d)).inputNames;
+const numeric = (t: TabularTransform, name: string) => {
+  const f = t.features.find((x) => x.name === name);
+  if (f?.kind !== 'numeric') throw new Error(`${name} is not numeric`);
+  return f;
+};
+const categories = (t: TabularTransform) =>
+  t.features.flatMap((f) => (f.kind === 'categorical' ? [[f.name, f.categories]] : []));
 
 describe('parseCsv', () => {
   it('parses quotes, doubled quotes and CRLF', () => {
@@ -63,11 +72,12 @@ describe('parseNdjson', () => {
 describe('feature statistics and encoding', () => {
   it('standardises with the global mean/std and one-hots in global category order', () => {
     const t = parseCsv(CSV);
-    const stats = globalStatsFrom(summarizeFeatures(t, schema));
-    expect(stats.numeric['age']!.mean).toBeCloseTo(50, 10);
-    expect(stats.numeric['age']!.std).toBeCloseTo(Math.sqrt(200 / 3), 10);
+    const stats = transformFromSummary(summarizeFeatures(t, schema));
+    expect(numeric(stats, 'age').mean).toBeCloseTo(50, 10);
+    expect(numeric(stats, 'age').std).toBeCloseTo(Math.sqrt(200 / 3), 10);
     expect(stats.classes).toEqual(['0', '1']);
-    expect(encodedFeatureNames(t.columns, schema, stats)).toEqual([
+    expect(stats.label).toBe('y');
+    expect(inputNames(stats)).toEqual([
       'age',
       'sex=F',
       'sex=M',
@@ -75,7 +85,7 @@ describe('feature statistics and encoding', () => {
       'smoking=for"mer',
       'smoking=never',
     ]);
-    const d = encodeTable(t, schema, stats);
+    const d = encodeTable(t, stats);
     expect(d.featureShape).toEqual([6]);
     expect(Array.from(d.y)).toEqual([0, 1, 1]);
     expect(d.x[0]).toBeCloseTo(-10 / Math.sqrt(200 / 3), 5);
@@ -91,14 +101,10 @@ describe('feature statistics and encoding', () => {
       ['valueOf', 2],
       ['__proto__', 2],
     ]);
-    const stats = globalStatsFrom(JSON.parse(JSON.stringify(summary)));
+    const stats = transformFromSummary(JSON.parse(JSON.stringify(summary)));
     expect(stats.classes).toEqual(['constructor', 'hasOwnProperty']);
-    expect(encodedFeatureNames(t.columns, s, stats)).toEqual([
-      'constructor',
-      'toString=__proto__',
-      'toString=valueOf',
-    ]);
-    expect(Array.from(encodeTable(t, s, stats).x)).toEqual([-1, 0, 1, 1, 1, 0]);
+    expect(inputNames(stats)).toEqual(['constructor', 'toString=__proto__', 'toString=valueOf']);
+    expect(Array.from(encodeTable(t, stats).x)).toEqual([-1, 0, 1, 1, 1, 0]);
     expect(typeof Object.keys).toBe('function');
   });
 
@@ -109,10 +115,8 @@ describe('feature statistics and encoding', () => {
     expect(() => summarizeFeatures(t, { label: 'y', categorical: ['smoking'] })).toThrow(
       /column "sex" row 1/,
     );
-    const stats = globalStatsFrom(summarizeFeatures(parseCsv('a,y\n1,0\n'), { label: 'y' }));
-    expect(codeOf(() => encodeTable(parseCsv('a,y\n1,2\n'), { label: 'y' }, stats))).toBe(
-      'FEDERA_ERR_DATA_UNKNOWN_LABEL',
-    );
+    const stats = transformFromSummary(summarizeFeatures(parseCsv('a,y\n1,0\n'), { label: 'y' }));
+    expect(codeOf(() => encodeTable(parseCsv('a,y\n1,2\n'), stats))).toBe('FEDERA_ERR_DATA_UNKNOWN_LABEL');
   });
 
   it('federated statistics from any split of the rows equal the pooled statistics', () => {
@@ -131,16 +135,16 @@ describe('feature statistics and encoding', () => {
             rows: rs.map((r) => [String(r[0]), r[1], r[2]]),
           });
           const s = { label: 'y', categorical: ['c'] };
-          const pooled = globalStatsFrom(summarizeFeatures(table(rows), s));
+          const pooled = transformFromSummary(summarizeFeatures(table(rows), s));
           const parts = Array.from({ length: k }, (_, i) => rows.filter((_, j) => j % k === i)).filter(
             (p) => p.length,
           );
-          const fed = globalStatsFrom(mergeSummaries(parts.map((p) => summarizeFeatures(table(p), s))));
-          expect(fed.categories).toEqual(pooled.categories);
+          const fed = transformFromSummary(mergeSummaries(parts.map((p) => summarizeFeatures(table(p), s))));
+          expect(categories(fed)).toEqual(categories(pooled));
           expect(fed.classes).toEqual(pooled.classes);
-          expect(fed.numeric['v']!.mean).toBeCloseTo(pooled.numeric['v']!.mean, 6);
-          expect(Math.abs(fed.numeric['v']!.std - pooled.numeric['v']!.std)).toBeLessThan(
-            1e-6 * (1 + pooled.numeric['v']!.std),
+          expect(numeric(fed, 'v').mean).toBeCloseTo(numeric(pooled, 'v').mean, 6);
+          expect(Math.abs(numeric(fed, 'v').std - numeric(pooled, 'v').std)).toBeLessThan(
+            1e-6 * (1 + numeric(pooled, 'v').std),
           );
         },
       ),

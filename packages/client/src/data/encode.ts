@@ -1,69 +1,38 @@
-import { ownValue } from '@federa/core';
+import { type TabularTransform, tabularEncoder } from '@federa/core';
 import type { LocalDataset } from '../dataset.js';
 import { dataErrors } from './errors.js';
-import { type GlobalFeatureStats, numericCell } from './feature-stats.js';
-import { type RawTable, type TableSchema, columnIndex, resolveSchema } from './table.js';
+import { missingColumn } from './feature-stats.js';
+import { type RawTable, columnIndex } from './table.js';
 
 /**
- * Names of the encoded inputs in order: standardised numeric features, then
- * one input per category (`sex=F`). Its length is the model's input width.
+ * Encode a table with the run's transform (from the federated statistics): numeric features
+ * become (x - mean) / std (missing cells become 0, the mean), categorical features one-hot in the
+ * transform's category order (unseen values all zero), labels class ids in its class order. The
+ * coordinator applies the same transform (the same `tabularEncoder` of @federa/core) to raw rows
+ * it serves.
  *
  * @example
- * encodedFeatureNames(['age', 'sex'], schema, stats); // ['age', 'sex=F', 'sex=M']
+ * const data = encodeTable(parseCsv(text), transform);
  */
-export function encodedFeatureNames(
-  columns: readonly string[],
-  schema: TableSchema,
-  stats: GlobalFeatureStats,
-): string[] {
-  const s = resolveSchema(columns, schema);
-  return [
-    ...s.numeric,
-    ...s.categorical.flatMap((c) => (ownValue(stats.categories, c) ?? []).map((v) => `${c}=${v}`)),
-  ];
-}
-
-/**
- * Encode a table with federation-wide statistics: numeric features become
- * (x - mean) / std (missing cells become 0, the mean), categorical features
- * one-hot in the global category order (unseen values all zero), labels class
- * ids in the global class order.
- *
- * @example
- * const data = encodeTable(parseCsv(text), { label: 'diabetes', categorical: ['sex'] }, stats);
- */
-export function encodeTable(table: RawTable, schema: TableSchema, stats: GlobalFeatureStats): LocalDataset {
-  const s = resolveSchema(table.columns, schema);
-  const missing = (name: string) =>
-    dataErrors.create('FEDERA_ERR_DATA_MISSING_COLUMN', `no column "${name}" in the data`);
-  const [labelAt] = columnIndex(table, [s.label], missing);
-  const numAt = columnIndex(table, s.numeric, missing);
-  const catAt = columnIndex(table, s.categorical, missing);
+export function encodeTable(table: RawTable, transform: TabularTransform): LocalDataset {
+  const encoder = tabularEncoder(transform, (detail) =>
+    dataErrors.create('FEDERA_ERR_DATA_NOT_NUMERIC', detail),
+  );
+  const names = transform.features.map((f) => f.name);
+  const columns = columnIndex(table, names, missingColumn);
+  const at = new Map(names.map((name, i) => [name, columns[i]!]));
+  const [labelAt] = columnIndex(table, [transform.label], missingColumn);
   if (table.rows.length === 0) throw dataErrors.create('FEDERA_ERR_DATA_EMPTY');
-  const width = encodedFeatureNames(table.columns, schema, stats).length;
-  const classOf = new Map(stats.classes.map((c, i) => [c, i]));
   const n = table.rows.length;
-  const x = new Float32Array(n * width);
+  const x = new Float32Array(n * encoder.width);
   const y = new Int32Array(n);
   table.rows.forEach((row, r) => {
-    let at = r * width;
-    numAt.forEach((c, k) => {
-      const name = s.numeric[k]!;
-      const { mean, std } = ownValue(stats.numeric, name) ?? { mean: 0, std: 1 };
-      const v = numericCell(row[c]!, name, r);
-      x[at++] = v === undefined ? 0 : (v - mean) / std;
-    });
-    catAt.forEach((c, k) => {
-      const values = ownValue(stats.categories, s.categorical[k]!) ?? [];
-      const hot = values.indexOf(row[c]!.trim());
-      if (hot >= 0) x[at + hot] = 1;
-      at += values.length;
-    });
-    const label = classOf.get(row[labelAt!]!.trim());
+    encoder.encodeRow((name) => row[at.get(name)!], x, r * encoder.width, r);
+    const label = encoder.classOf(row[labelAt!]!);
     if (label === undefined) {
       throw dataErrors.create('FEDERA_ERR_DATA_UNKNOWN_LABEL', `row ${r + 1}: "${row[labelAt!]}"`);
     }
     y[r] = label;
   });
-  return { x, y, n, featureShape: [width], numClasses: stats.classes.length };
+  return { x, y, n, featureShape: [encoder.width], numClasses: transform.classes.length };
 }

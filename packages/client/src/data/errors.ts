@@ -19,6 +19,11 @@ export const dataErrors = defineErrors({
     status: 400,
     retryable: false,
   },
+  FEDERA_ERR_DATA_STATS_TIMEOUT: {
+    message: 'too few clients sent feature statistics in time',
+    status: 504,
+    retryable: true,
+  },
 });
 
 export type DataErrorCode = keyof typeof dataErrors.table;

@@ -4,12 +4,21 @@ export { parseNdjson } from './ndjson.js';
 export { type IdxArray, idxDataset, parseIdx } from './idx.js';
 export type { RawTable, ResolvedSchema, TableSchema } from './table.js';
 export { resolveSchema } from './table.js';
+export { summarizeFeatures } from './feature-stats.js';
 export {
   type FeatureSummary,
-  type GlobalFeatureStats,
-  globalStatsFrom,
+  type TabularTransform,
+  type TabularFeature,
   mergeSummaries,
-  summarizeFeatures,
-} from './feature-stats.js';
-export { encodeTable, encodedFeatureNames } from './encode.js';
+  parseTabularTransform,
+  tabularEncoder,
+  transformFromSummary,
+} from '@federa/core';
+export { encodeTable } from './encode.js';
+export {
+  type FederatedStatsOptions,
+  type PreparedTabularData,
+  federatedTransform,
+  prepareTabularData,
+} from './federated-stats.js';
 export { type DataErrorCode, dataErrors } from './errors.js';

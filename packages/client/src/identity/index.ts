@@ -9,6 +9,6 @@ export {
   toBase64,
 } from './device-key.js';
 export { type EnrolOptions, enrolDevice, loadOrCreateDeviceKey } from './enrol.js';
-export { helloSigningInput } from '@federa/protocol';
+export { featureStatsSigningInput, helloSigningInput } from '@federa/protocol';
 export { type KeyStore, MemoryKeyStore } from './key-store.js';
 export { IndexedDbKeyStore } from './indexeddb-keystore.js';

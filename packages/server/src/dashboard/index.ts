@@ -1,2 +1,1 @@
 export { type DashboardOptions, dashboardPlugin } from './dashboard-plugin.js';
-export { featureStatsRoutes } from './feature-stats-routes.js';

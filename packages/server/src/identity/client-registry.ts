@@ -144,6 +144,13 @@ export class ClientRegistry {
     return verifySignature(entry.key, helloSigningInput(nonce, hello.clientId), signature);
   }
 
+  /** True when `signature` over `data` verifies under this client's enrolled, unrevoked key. */
+  verifySignedBy(clientId: string, data: Uint8Array, signature: Uint8Array): boolean {
+    const entry = this.records.get(clientId);
+    if (!entry || this.revoked.has(clientId) || signature.length === 0) return false;
+    return verifySignature(entry.key, data, signature);
+  }
+
   private remember(record: ClientRecord): void {
     const key = parsePublicKey(record.publicKey, record.algorithm);
     this.records.set(record.clientId, { record, key });

@@ -1,4 +1,4 @@
-import type { StrategyState, TensorSpec, Weights } from '@federa/core';
+import type { FeatureSummary, StrategyState, TabularTransform, TensorSpec, Weights } from '@federa/core';
 import { hashWeights } from '@federa/protocol';
 import { Level } from 'level';
 import { serverErrors } from '../errors.js';
@@ -16,6 +16,17 @@ interface Sub<V> {
 
 const versionKey = (runId: string, version: number) => `${runId}!${String(version).padStart(10, '0')}`;
 const prefixRange = (runId: string) => ({ gt: `${runId}!`, lt: `${runId}!~` });
+
+/**
+ * A run's federated feature statistics once its quorum reported (`features` sublevel): the summed
+ * summary and the transform every version of the run is trained and served with.
+ */
+export interface RunFeatures {
+  summary: FeatureSummary;
+  transform: TabularTransform;
+  reporters: number;
+  frozenAt: number;
+}
 
 /** Everything a round commit writes, applied as one level batch. */
 export interface RoundCommit {
@@ -41,6 +52,7 @@ export class FederaStore {
   private readonly versions: Sub<VersionRecord>;
   private readonly weights: Sub<Uint8Array>;
   private readonly state: Sub<Uint8Array>;
+  private readonly features: Sub<RunFeatures>;
   private readonly commitLock = new SerialLock();
 
   private constructor(readonly db: Db) {
@@ -51,6 +63,7 @@ export class FederaStore {
     this.versions = sub('versions', 'json');
     this.weights = sub('weights', 'view');
     this.state = sub('strategy-state', 'view');
+    this.features = sub('features', 'json');
   }
 
   /** Open (creating if needed) the store at a directory. */
@@ -108,6 +121,15 @@ export class FederaStore {
         { type: 'put', sublevel: this.runs, key: id, value: c.run },
       ] as never);
     });
+  }
+
+  /** The run's frozen feature statistics and transform, if its quorum reported. */
+  getFeatures(runId: string): Promise<RunFeatures | undefined> {
+    return this.features.get(runId);
+  }
+
+  async putFeatures(runId: string, features: RunFeatures): Promise<void> {
+    await this.features.put(runId, features);
   }
 
   getVersion(runId: string, version: number): Promise<VersionRecord | undefined> {
