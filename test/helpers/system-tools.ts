@@ -21,6 +21,11 @@ export const SYSTEM_TOOLS = {
   promtool: { env: 'PROMTOOL', apt: 'prometheus', available: onPath('promtool', '--version') },
   redis: { env: 'REDIS', apt: 'redis-server', available: onPath('redis-server', '--version') },
   torch: { env: 'TORCH', apt: 'python3-torch', available: onPath('/usr/bin/python3', '-c', 'import torch') },
+  pythonProtobuf: {
+    env: 'PYTHON_PROTOBUF',
+    apt: 'python3-protobuf',
+    available: onPath('/usr/bin/python3', '-c', 'import google.protobuf'),
+  },
 } as const satisfies Record<string, SystemTool>;
 
 const announced = new Set<string>();
