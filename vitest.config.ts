@@ -15,6 +15,7 @@ export default defineConfig({
         new URL('./packages/client/src/wasm-files.ts', import.meta.url),
       ),
       '@federa/client': src('client'),
+      '@federa/cli': src('cli'),
     },
   },
   test: {

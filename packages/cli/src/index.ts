@@ -1,6 +1,9 @@
 export { runSimulation } from './sim/simulate.js';
 export type { SimulationOptions, SimulationResult } from './sim/simulate.js';
-export { loadMnist, selectRows } from './data/index.js';
-export type { LabelledData } from './data/index.js';
+export { loadCharCorpus, loadMnist, selectRows } from './data/index.js';
+export type { CharCorpus, LabelledData } from './data/index.js';
 export { mnist2nnTopology } from './models/mnist-2nn.js';
+export { mnistCnnTopology, mnistMobileNetTopology } from './models/mnist-cnn.js';
+export { charLstmTopology } from './models/char-lstm.js';
+export { SIM_MODELS, type SimModel, type SimModelName, simModel } from './models/presets.js';
 export { tabularTopology } from './models/tabular.js';

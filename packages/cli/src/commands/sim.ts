@@ -1,13 +1,19 @@
-import { parseArgs } from 'node:util';
 import { type PartitionSpec, describeStrategies, strategyNames } from '@federa/core';
 import { UsageError } from '../cli/errors.js';
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { SIM_MODELS, type SimModelName } from '../models/presets.js';
 import { runSimulation } from '../sim/simulate.js';
 
 /** Settings of the `npm start` demo: 10 hospitals, Dirichlet(0.5) non-IID, 2NN. */
 const DEMO = { clients: 10, alpha: 0.5, rounds: 30, epochs: 2, batch: 20, lr: 0.05 };
 
 export const simHelp = `federa sim [options]
-Simulate a federation on bundled MNIST: a coordinator and N clients on this machine.
+Simulate a federation on bundled data: a coordinator and N clients on this machine.
+  --model NAME       ${SIM_MODELS.join(' | ')} (default mnist-2nn); the MNIST
+                     ones train on bundled MNIST, char-lstm on a text corpus (docs/training.md)
+  --topology FILE    a Keras/TF.js model.json (its modelTopology, or the topology itself) to train
+                     instead of the preset's model, on the preset's data
   --clients N        simulated hospitals (default ${DEMO.clients})
   --rounds N         training rounds (default ${DEMO.rounds})
   --partition KIND   iid | shards | dirichlet (default dirichlet)
@@ -38,6 +44,8 @@ export async function simCommand(argv: string[]): Promise<number> {
     strict: true,
     options: {
       clients: { type: 'string' },
+      model: { type: 'string', default: 'mnist-2nn' },
+      topology: { type: 'string' },
       rounds: { type: 'string' },
       partition: { type: 'string', default: 'dirichlet' },
       alpha: { type: 'string' },
@@ -74,9 +82,12 @@ export async function simCommand(argv: string[]): Promise<number> {
   const secure = secureAggregationOption(values, clients);
   const say = (line: string) => (values.json ? console.error(line) : console.log(line));
   say(`secure aggregation (SecAgg+): ${secure.secureAggregation ? 'on' : 'off'}`);
+  const name = modelName(values.model);
+  const model = values.topology ? { name, topology: await readTopology(values.topology) } : { name };
   const started = Date.now();
   const result = await runSimulation({
     clients,
+    model,
     partition,
     seed: num(values.seed, 1, 'seed'),
     settings: {
@@ -143,6 +154,25 @@ export async function simCommand(argv: string[]): Promise<number> {
   console.log('\nstopping coordinator');
   await result.server.close();
   return 0;
+}
+
+function modelName(name: string): SimModelName {
+  if ((SIM_MODELS as readonly string[]).includes(name)) return name as SimModelName;
+  throw new UsageError(`--model must be one of ${SIM_MODELS.join(', ')}, got ${name}`);
+}
+
+/** A model.json as TF.js writes it (`{ modelTopology, weightsManifest }`) or a bare topology. */
+async function readTopology(path: string): Promise<unknown> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(path, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`--topology ${path}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const topology = json && typeof json === 'object' && 'modelTopology' in json ? json.modelTopology : json;
+  if (!topology || typeof topology !== 'object' || !('class_name' in topology))
+    throw new UsageError(`--topology ${path}: not a Keras/TF.js model topology (no class_name)`);
+  return topology;
 }
 
 function strategyConfig(name: string, params: string[]): { name: string } & Record<string, unknown> {

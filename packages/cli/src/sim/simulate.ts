@@ -10,8 +10,8 @@ import {
   buildServer,
   initTfBackend,
 } from '@federa/server';
-import { type LabelledData, loadMnist, selectRows } from '../data/index.js';
-import { mnist2nnTopology } from '../models/mnist-2nn.js';
+import { type LabelledData, selectRows } from '../data/index.js';
+import { type SimModelName, simModel } from '../models/presets.js';
 import { heldOutEvaluator } from './evaluator.js';
 
 /** A simulation: N in-process clients over real socket.io against a real coordinator. */
@@ -25,6 +25,15 @@ export interface SimulationOptions {
   port?: number;
   host?: string;
   log: (line: string) => void;
+  /**
+   * The preset model and its data (default `mnist-2nn` on bundled MNIST); `topology` replaces its
+   * model, `rows` keeps that many training and test rows (see `simModel`).
+   */
+  model?: { name: SimModelName; topology?: unknown; rows?: { train: number; test: number } };
+  /** Serve the versions (default true); off, no warmed model versions are held in memory. */
+  serving?: boolean;
+  /** Called as each round commits (e.g. to sample memory between rounds). */
+  onRoundCommitted?: (round: RoundRecord) => void;
   /** Robustness experiments: the first `count` clients attack every round. */
   byzantine?: { count: number; attack: ByzantineAttack };
 }
@@ -53,19 +62,25 @@ export interface SimulationResult {
 }
 
 /**
- * Partition bundled MNIST among simulated hospitals, start a coordinator and
- * the clients, train the 2NN for the configured rounds and print a table.
+ * Partition the model's data (bundled MNIST by default) among simulated hospitals, start a
+ * coordinator and the clients, train for the configured rounds and print a table.
  */
 export async function runSimulation(opts: SimulationOptions): Promise<SimulationResult> {
   await initTfBackend(opts.log);
-  const { train, test } = loadMnist();
+  const model = simModel(opts.model?.name ?? 'mnist-2nn', opts.model?.topology, opts.model?.rows);
+  const { train, test } = model;
+  opts.log(`model ${model.name}: ${model.describe}`);
   const parts = partitionIndices(train.y, opts.clients, opts.partition, opts.seed);
   printPartition(train, parts, opts.log);
   const storePath = opts.storePath ?? (await mkdtemp(join(tmpdir(), 'federa-sim-')));
-  const server = await buildServer({ storePath, evaluate: heldOutEvaluator(test) });
+  const server = await buildServer({
+    storePath,
+    evaluate: heldOutEvaluator(test),
+    ...(opts.serving === false ? { serving: false as const } : {}),
+  });
   const url = await server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1');
   opts.log(`coordinator listening on ${url} (store ${storePath})`);
-  const runId = `mnist-2nn-${Date.now().toString(36)}`;
+  const runId = `${model.name}-${Date.now().toString(36)}`;
   await server.coordinator.createRun({
     settings: {
       clientsPerRound: opts.clients,
@@ -73,7 +88,7 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
       ...opts.settings,
       id: runId,
     },
-    topology: mnist2nnTopology(),
+    topology: model.topology,
   });
   const clients = parts.map((rows, i) => {
     const d = selectRows(train, rows);
@@ -87,6 +102,7 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
   opts.log('round  clients  train_loss  test_acc  seconds');
   server.events.on('round-committed', ({ round, durationMs }) => {
     rounds.push(round);
+    opts.onRoundCommitted?.(round);
     const m = round.metrics;
     opts.log(
       `${String(round.round).padStart(5)}  ${String(round.participants.length).padStart(7)}  ` +
@@ -120,7 +136,7 @@ function fmt(v: number | undefined, width: number): string {
 
 function printPartition(train: LabelledData, parts: number[][], log: (l: string) => void): void {
   const { sizes, classCounts } = describePartition(train.y, parts, train.classes);
-  log(`partitioned ${train.n} training digits among ${parts.length} clients`);
+  log(`partitioned ${train.n} training examples among ${parts.length} clients`);
   sizes.forEach((size, i) => {
     const top = classCounts[i]!.map((c, k) => [k, c] as const)
       .sort((a, b) => b[1] - a[1])
