@@ -7,8 +7,10 @@ import {
   validateRunStrategy,
 } from '@federa/core';
 import {
+  type Envelope,
   type EvaluateResult,
   type WeightUpdate,
+  encodeEnvelope,
   envelope,
   hashWeights,
   tensorsFromWeights,
@@ -28,6 +30,7 @@ import { withThreatModel } from './secagg/settings.js';
 import { RunScheduler, type ServerEvaluator } from './rounds/run-scheduler.js';
 import { normalizeRunSettings } from './runs/run-settings.js';
 import type { RunRecord, RunSettings } from './runs/run-types.js';
+import { EncodedVersionCache } from './store/encoded-versions.js';
 import type { FederaStore } from './store/store.js';
 import { initialWeightsFor } from './tf/model.js';
 import { countTopologyParams } from './tf/param-count.js';
@@ -55,8 +58,6 @@ export interface CoordinatorOptions {
   devices?: DeviceDirectory | undefined;
 }
 
-const MODEL_CACHE_SIZE = 8;
-
 /** 10 M float32 parameters: 40 MB per version, far above the bundled models (the MNIST 2NN has 199 210). */
 export const DEFAULT_MAX_MODEL_PARAMS = 10_000_000;
 
@@ -69,7 +70,10 @@ export class Coordinator {
   readonly pool: ClientPool;
   private readonly closedTasks = new ClosedTasks();
   private readonly schedulers = new Map<string, RunScheduler>();
-  private readonly modelFramesCache = new Map<string, Promise<Uint8Array[]>>();
+  /** Wire frames and envelopes of model versions, encoded once each (issue 11 row 9). */
+  private readonly encoded = new EncodedVersionCache<Uint8Array[]>((parts) =>
+    parts.reduce((sum, p) => sum + p.byteLength, 0),
+  );
   /** Federated evaluation records, per run and version. */
   readonly evaluations: EvaluationStore;
 
@@ -225,20 +229,20 @@ export class Coordinator {
 
   /** Encoded frames of a version's ModelWeights, cached per version (sent once per version per client). */
   modelFrames(runId: string, version: number): Promise<Uint8Array[]> {
-    const key = `${runId}@${version}`;
-    let frames = this.modelFramesCache.get(key);
-    if (!frames) {
-      frames = this.encodeModel(runId, version);
-      frames.catch(() => this.modelFramesCache.delete(key));
-      this.modelFramesCache.set(key, frames);
-      if (this.modelFramesCache.size > MODEL_CACHE_SIZE) {
-        this.modelFramesCache.delete(this.modelFramesCache.keys().next().value!);
-      }
-    }
-    return frames;
+    return this.encoded.get(`frames:${runId}@${version}`, async () =>
+      toFrames(await this.modelEnvelope(runId, version), this.opts.chunkBytes),
+    );
   }
 
-  private async encodeModel(runId: string, version: number): Promise<Uint8Array[]> {
+  /** A version's ModelWeights as one encoded Envelope (the REST weights download), cached per version. */
+  async encodedModel(runId: string, version: number): Promise<Uint8Array> {
+    const [bytes] = await this.encoded.get(`envelope:${runId}@${version}`, async () => [
+      encodeEnvelope(await this.modelEnvelope(runId, version)),
+    ]);
+    return bytes!;
+  }
+
+  private async modelEnvelope(runId: string, version: number): Promise<Envelope> {
     const run = await this.getRun(runId);
     const meta = await this.store.getVersion(runId, version);
     if (!meta) throw serverErrors.create('FEDERA_ERR_VERSION_NOT_FOUND', `${runId} v${version}`);
@@ -250,7 +254,7 @@ export class Coordinator {
       topologyJson: JSON.stringify(run.topology),
       tensors: tensorsFromWeights(run.specs, weights),
     };
-    return toFrames(envelope({ kind: 'model', model }), this.opts.chunkBytes);
+    return envelope({ kind: 'model', model });
   }
 
   /** Stop every scheduler (runs stay 'running' in the store, so a restart resumes them). */

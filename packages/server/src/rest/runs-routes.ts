@@ -5,7 +5,6 @@ import {
   strategyNames,
   validateRunStrategy,
 } from '@federa/core';
-import { envelope, encodeEnvelope, tensorsFromWeights } from '@federa/protocol';
 import '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import { roleGuard } from '../auth/index.js';
@@ -14,6 +13,7 @@ import { evaluationSettingsSchema } from '../evaluation/index.js';
 import { RUN_DEFAULTS } from '../runs/run-settings.js';
 import type { RunRecord } from '../runs/run-types.js';
 import { errorReply } from './error-handler.js';
+import { streamBytes } from '../store/encoded-versions.js';
 
 const runId = { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' } as const;
 const idParams = { type: 'object', required: ['id'], properties: { id: runId } } as const;
@@ -230,20 +230,13 @@ export async function runsRoutes(app: FastifyInstance, opts: { coordinator: Coor
     },
     async (request, reply) => {
       const { id, version } = request.params as { id: string; version: number };
-      const run = await coordinator.getRun(id);
+      const bytes = await coordinator.encodedModel(id, version);
       const meta = await coordinator.store.getVersion(id, version);
-      const weights = await coordinator.store.getWeights(id, version, run.specs);
-      const model = {
-        runId: id,
-        version,
-        hash: meta!.hash,
-        topologyJson: JSON.stringify(run.topology),
-        tensors: tensorsFromWeights(run.specs, weights),
-      };
       return reply
         .header('content-type', 'application/x-protobuf')
         .header('etag', `"${meta!.hash}"`)
-        .send(Buffer.from(encodeEnvelope(envelope({ kind: 'model', model }))));
+        .header('content-length', bytes.byteLength)
+        .send(streamBytes(bytes));
     },
   );
 }

@@ -4,6 +4,7 @@ import { packWeights } from '../store/pack.js';
 import { modelFromTopology } from '../tf/model.js';
 import { type ServingContext, labelParam, modelParam, versionParam } from './context.js';
 import { servingErrors } from './errors.js';
+import { EncodedVersionCache, streamBytes } from '../store/encoded-versions.js';
 
 const SHARD = 'group1-shard1of1.bin';
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -36,6 +37,8 @@ function cors(reply: FastifyReply): void {
  */
 export function artifactRoutes(app: FastifyInstance, ctx: ServingContext): void {
   const names = new Map<string, Promise<string[]>>();
+  // Each version's shard is read, hash-checked and packed once, not once per download (issue 11 row 9).
+  const shards = new EncodedVersionCache<Uint8Array>((b) => b.byteLength);
   const namesFor = (run: RunRecord) => {
     let p = names.get(run.settings.id);
     if (!p) {
@@ -110,12 +113,14 @@ export function artifactRoutes(app: FastifyInstance, ctx: ServingContext): void 
       const version = Number(request.params.v);
       const meta = await ctx.registry.version(m, version);
       if (notModified(request, reply, `"${meta.hash}"`)) return reply.code(304).send();
-      const run = await ctx.registry.run(m);
-      const weights = await ctx.registry.weights(m, version, run.specs);
-      const bytes = packWeights(weights);
+      const bytes = await shards.get(`${m}@${version}#${meta.hash}`, async () => {
+        const run = await ctx.registry.run(m);
+        return packWeights(await ctx.registry.weights(m, version, run.specs));
+      });
       return reply
         .type('application/octet-stream')
-        .send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+        .header('content-length', bytes.byteLength)
+        .send(streamBytes(bytes));
     },
   );
 
