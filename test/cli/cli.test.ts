@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { AuditLog, FederaStore } from '@federa/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FullServer, startFullServer } from '../dashboard/full-server.js';
-import { BIN, type CliResult, federa, serverProcess, tinyCsv } from './run-cli.js';
+import { BIN, type CliResult, federa, idxBytes, serverProcess, tinyCsv } from './run-cli.js';
 
 const ADMIN = 'cli-admin-token';
 let server: FullServer;
@@ -188,22 +188,14 @@ describe('federa against a real coordinator', () => {
   }, 120_000);
 
   it('joins with IDX image and label files (two client processes)', async () => {
-    const idx = (type: number, dims: number[], values: number[]) => {
-      const bytes = Buffer.alloc(4 + 4 * dims.length + values.length);
-      bytes[2] = type;
-      bytes[3] = dims.length;
-      for (const [i, d] of dims.entries()) bytes.writeUInt32BE(d, 4 + 4 * i);
-      for (const [i, v] of values.entries()) bytes[4 + 4 * dims.length + i] = v;
-      return bytes;
-    };
     for (const [c, n] of [
       ['a', 24],
       ['b', 16],
     ] as const) {
       const labels = Array.from({ length: n }, (_, i) => i % 2);
       const pixels = labels.flatMap((l, i) => [l ? 255 : 0, l ? 0 : 255, (i * 37) % 256, 128]);
-      await writeFile(join(dir, `${c}-images.idx`), idx(0x08, [n, 2, 2], pixels));
-      await writeFile(join(dir, `${c}-labels.idx`), idx(0x08, [n], labels));
+      await writeFile(join(dir, `${c}-images.idx`), idxBytes([n, 2, 2], pixels));
+      await writeFile(join(dir, `${c}-labels.idx`), idxBytes([n], labels));
     }
     const create = [
       'run',

@@ -45,6 +45,16 @@ export function tinyCsv(rows: number, offset: number): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** An IDX file (the MNIST distribution format) of unsigned bytes: type 0x08, big-endian dims. */
+export function idxBytes(dims: number[], values: number[]): Buffer {
+  const bytes = Buffer.alloc(4 + 4 * dims.length + values.length);
+  bytes[2] = 0x08;
+  bytes[3] = dims.length;
+  for (const [i, d] of dims.entries()) bytes.writeUInt32BE(d, 4 + 4 * i);
+  for (const [i, v] of values.entries()) bytes[4 + 4 * dims.length + i] = v;
+  return bytes;
+}
+
 /** `federa server start --port 0 --json …` as a real process, resolved once it prints its URL. */
 export async function serverProcess(args: string[], extraEnv: Record<string, string> = {}) {
   const child = spawn(process.execPath, [BIN, 'server', 'start', '--port', '0', '--json', ...args], {

@@ -20,6 +20,7 @@ import {
   type RoundTask,
   type ServerToClientEvents,
   envelope,
+  errorBody,
   errorFromWire,
   hashWeights,
   tensorsFromWeights,
@@ -28,6 +29,7 @@ import {
 } from '@federa/protocol';
 import { type ManagerOptions, type Socket, type SocketOptions, io } from 'socket.io-client';
 import { type BackendInfo, type BackendOptions, fallbackMessage, initBackend } from './backend.js';
+import { fitDataToModel, modelShapeOf } from './data/model-fit.js';
 import { type LocalDataset, checkDataset } from './dataset.js';
 import { type DeviceKey, helloCredentials, signWithDeviceKey } from './identity/device-key.js';
 import {
@@ -49,6 +51,8 @@ export type ClientEvent =
   | { type: 'secagg'; stage: SecAggStage; task: RoundTask }
   | { type: 'accepted'; taskId: string }
   | { type: 'rejected'; error: FederaError }
+  /** This client refused a task: its data does not fit the run's model (the coordinator is told why). */
+  | { type: 'refused'; taskId: string; error: FederaError }
   | { type: 'backend'; backend: BackendInfo }
   | { type: 'warning'; code: 'FEDERA_WARN_BACKEND_FALLBACK'; message: string };
 
@@ -123,6 +127,10 @@ export class FederaClient {
   private backend: BackendInfo | undefined;
   /** Neighbours' device-key fingerprints, pinned at first sight for this client's lifetime (unless given). */
   private readonly pins: NonNullable<SecAggClientPolicy['pins']>;
+  /** The local data fitted to the last model topology seen, or why it cannot train that model. */
+  private fit:
+    | { topologyJson: string; data?: LocalDataset; testData?: LocalDataset; error?: FederaError }
+    | undefined;
 
   constructor(private readonly opts: FederaClientOptions) {
     this.pins = opts.secureAggregation?.pins ?? new Map<string, string>();
@@ -302,10 +310,35 @@ export class FederaClient {
     });
   }
 
+  /** Check (once per topology) that the local data fits the model, before any training or evaluation. */
+  private async fitTo(model: CachedModel) {
+    if (this.fit?.topologyJson === model.topologyJson) return this.fit;
+    const { topologyJson } = model;
+    try {
+      const shape = await modelShapeOf(topologyJson);
+      const test = this.opts.testData;
+      const data = fitDataToModel(this.opts.data, shape);
+      this.fit = { topologyJson, data, ...(test ? { testData: fitDataToModel(test, shape) } : {}) };
+    } catch (err) {
+      if (!isFederaError(err)) throw err;
+      this.fit = { topologyJson, error: err };
+    }
+    return this.fit;
+  }
+
+  /** Tell the coordinator this task cannot run here, and why, instead of failing mid-round. */
+  private async refuse(taskId: string, error: FederaError): Promise<void> {
+    this.emit({ type: 'refused', taskId, error });
+    if (!this.stopped) await this.send(errorBody(error, taskId));
+  }
+
   /** Federated evaluation: score the global model on the local test split, send only the numbers. */
   private async evaluate(task: EvaluateTask): Promise<void> {
     const model = this.model!;
-    const test = this.opts.testData;
+    const fit = await this.fitTo(model);
+    if (fit.error) this.emit({ type: 'refused', taskId: task.taskId, error: fit.error });
+    // A test split that does not fit the model answers like none: 0 examples, no weight.
+    const test = fit.testData;
     const outcome = test
       ? await (this.opts.evaluator ?? evaluateLocally)({
           topologyJson: model.topologyJson,
@@ -331,6 +364,8 @@ export class FederaClient {
 
   private async train(task: RoundTask): Promise<void> {
     const model = this.model!;
+    const fit = await this.fitTo(model);
+    if (!fit.data) return this.refuse(task.taskId, fit.error!);
     const h = task.hyperparameters;
     const result = await (this.opts.trainer ?? trainLocally)({
       topologyJson: model.topologyJson,
@@ -341,7 +376,7 @@ export class FederaClient {
       // Adaptive server optimizers fix the client rate η_l (Reddi et al. 2021, Alg. 2).
       learningRate: h.extra['learning_rate'] ?? h.learningRate,
       proximalMu: h.extra['proximal_mu'] ?? 0,
-      data: this.opts.data,
+      data: fit.data,
       // A seeded run's shuffle_seed makes the shuffles independent of the run id (reproducible runs).
       shuffleSeed: `${h.extra['shuffle_seed'] ?? task.runId}:${task.round}:${task.attempt}:${this.opts.clientId}`,
     });

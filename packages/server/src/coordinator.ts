@@ -34,6 +34,7 @@ import { EncodedVersionCache } from './store/encoded-versions.js';
 import type { FederaStore } from './store/store.js';
 import { initialWeightsFor } from './tf/model.js';
 import { countTopologyParams } from './tf/param-count.js';
+import { ClientRefusals } from './runs/client-refusals.js';
 
 /** A new run: settings, the model topology, and optionally its initial weights. */
 export interface CreateRunInput {
@@ -76,6 +77,8 @@ export class Coordinator {
   );
   /** Federated evaluation records, per run and version. */
   readonly evaluations: EvaluationStore;
+  /** Clients' refusals of runs' tasks, per run (in memory). */
+  readonly refusals = new ClientRefusals();
 
   constructor(private readonly opts: CoordinatorOptions) {
     this.pool = new ClientPool(opts.isRevoked);
@@ -107,12 +110,14 @@ export class Coordinator {
     const declared = input.initial ? paramCount(input.initial.specs) : countTopologyParams(input.topology);
     const cap = this.opts.maxModelParams ?? DEFAULT_MAX_MODEL_PARAMS;
     if (declared > cap) throw serverErrors.create('FEDERA_ERR_RUN_MODEL_TOO_LARGE', `${declared} > ${cap}`);
-    const initial = input.initial ?? (await buildInitialWeights(input.topology, settings.seed));
+    const built = input.initial ? undefined : await buildInitialWeights(input.topology, settings.seed);
+    const initial = input.initial ?? built!;
     const now = Date.now();
     const run: RunRecord = {
       settings,
       topology: input.topology,
       specs: initial.specs,
+      ...(built ? { modelShape: built.shape } : {}),
       status: 'created',
       completedRounds: 0,
       currentVersion: 0,
@@ -145,7 +150,13 @@ export class Coordinator {
   async startRun(id: string): Promise<RunRecord> {
     if (this.schedulers.has(id)) return this.getRun(id);
     const scheduler = new RunScheduler(
-      { ...this.opts, pool: this.pool, closedTasks: this.closedTasks, evaluations: this.evaluations },
+      {
+        ...this.opts,
+        pool: this.pool,
+        closedTasks: this.closedTasks,
+        evaluations: this.evaluations,
+        refusals: this.refusals,
+      },
       id,
     );
     // Claimed before the first await, so a concurrent start of the same run returns above.
@@ -199,12 +210,26 @@ export class Coordinator {
     const open = scheduler?.currentRound;
     if (open?.clientOf(update.taskId) !== undefined) {
       const p = open.accept(clientId, update);
+      this.refusals.clear(update.runId, clientId);
       this.opts.events.emit('update-accepted', { runId: update.runId, round: update.round, clientId });
       return p;
     }
     if (this.closedTasks.has(update.taskId))
       throw serverErrors.create('FEDERA_ERR_ROUND_CLOSED', update.taskId);
     throw serverErrors.create('FEDERA_ERR_ROUND_UNKNOWN_TASK', update.taskId);
+  }
+
+  /**
+   * A client refused the task `error.ref` (its data does not fit the run's model): recorded for `run
+   * status`, and an attempt every sampled client refused ends at once. Unknown refs are ignored.
+   */
+  clientRefused(clientId: string, error: { code: string; message: string; ref: string }): void {
+    for (const scheduler of this.schedulers.values()) {
+      if (scheduler.currentRound?.clientOf(error.ref) !== clientId) continue;
+      this.refusals.record(scheduler.runId, clientId, error);
+      scheduler.clientRefused(clientId);
+      return;
+    }
   }
 
   /** Count a federated evaluation result from `clientId`; throws a typed error if no evaluation awaits it. */
@@ -269,7 +294,7 @@ export class Coordinator {
 async function buildInitialWeights(
   topology: unknown,
   seed: string | undefined,
-): Promise<{ specs: TensorSpec[]; weights: Weights }> {
+): ReturnType<typeof initialWeightsFor> {
   try {
     return await initialWeightsFor(topology, seed);
   } catch (err) {

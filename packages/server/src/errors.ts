@@ -83,6 +83,11 @@ export const serverErrors = defineErrors({
     status: 503,
     retryable: true,
   },
+  FEDERA_ERR_RUN_CLIENTS_REFUSED: {
+    message: "every sampled client refused the run's tasks",
+    status: 422,
+    retryable: false,
+  },
   FEDERA_ERR_ROUTE_NOT_FOUND: { message: 'no such route', status: 404, retryable: false },
   FEDERA_ERR_REQUEST_INVALID: { message: 'request failed validation', status: 400, retryable: false },
   FEDERA_ERR_SERVER_INTERNAL: { message: 'internal error', status: 500, retryable: true },

@@ -13,6 +13,17 @@ export interface RunView {
   completedRounds: number;
   currentVersion: number;
   error?: { code: string; message: string };
+  /** What the run's model takes and predicts (absent on runs created before it was recorded). */
+  modelShape?: { inputShape: number[]; classes: number };
+  /** Federated evaluation of versions on the clients' own test splits. */
+  evaluations?: Array<{
+    round: number;
+    version: number;
+    numExamples: number;
+    metrics: Record<string, number>;
+  }>;
+  /** Clients that refused the run's tasks, and why. */
+  refusals?: Array<{ clientId: string; code: string; message: string }>;
   rounds?: Array<{
     round: number;
     participants: unknown[];
@@ -28,15 +39,19 @@ export const TERMINAL = new Set(['completed', 'failed', 'stopped']);
 export function roundTable(run: RunView): string[] {
   const rounds = run.rounds ?? [];
   const head = `${run.settings.id}  ${run.status}  ${bar(run.completedRounds, run.settings.rounds)}`;
+  const federated = new Map((run.evaluations ?? []).map((e) => [e.round, e.metrics['fed_eval_accuracy']]));
   const rows = rounds.map((r) => [
     r.round,
     r.participants.length,
     metric(r.metrics['train_loss']),
     metric(r.metrics['test_accuracy'] ?? r.metrics['accuracy']),
+    metric(federated.get(r.round)),
     metric(r.metrics['epsilon']),
     ((r.endedAt - r.startedAt) / 1000).toFixed(1),
   ]);
-  const lines = [head, ...table(['round', 'clients', 'train_loss', 'accuracy', 'epsilon', 'seconds'], rows)];
+  const columns = ['round', 'clients', 'train_loss', 'accuracy', 'fed_test_acc', 'epsilon', 'seconds'];
+  const lines = [head, ...table(columns, rows)];
+  for (const r of run.refusals ?? []) lines.push(`refused by ${r.clientId}: ${r.code}: ${r.message}`);
   if (run.error) lines.push(`error: ${run.error.code}: ${run.error.message}`);
   return lines;
 }

@@ -6,6 +6,8 @@ import {
   type LocalDataset,
   type TableSchema,
   describeBackend,
+  encodeTable,
+  fitDataToModel,
   prepareTabularData,
 } from '@federa/client';
 import { COMMON_HELP, COMMON_OPTIONS, connect, integer, parse, positive } from '../cli/common.js';
@@ -22,7 +24,11 @@ Join a run as one data holder (a hospital): your rows never leave this process.
   --features A,B,..    feature columns (default: every column but the label)
   --categorical A,..   columns to one-hot encode; the rest are standardised
   --labels PATH        IDX label file (with --format idx)
-  --classes K          number of classes (IDX; default max label + 1)
+  --classes K          number of classes (IDX; default: the run model's class count)
+  --test-data PATH     local test split, same format and columns as --data (IDX: with --test-labels);
+                       every new version is scored on it and only the scores are reported, through
+                       federated evaluation (a run created with --eval-every N)
+  --test-labels PATH   IDX label file of --test-data
   --id NAME            client id (default <hostname>-<pid>)
   --stats-timeout S    seconds to wait for the federated feature statistics (default 300)
 For CSV/NDJSON, standardisation and category order come from federated statistics:
@@ -50,6 +56,8 @@ export async function clientCommand(argv: string[]): Promise<number> {
       categorical: { type: 'string' },
       labels: { type: 'string' },
       classes: { type: 'string' },
+      'test-data': { type: 'string' },
+      'test-labels': { type: 'string' },
       id: { type: 'string' },
       'stats-timeout': { type: 'string' },
     },
@@ -73,9 +81,17 @@ export async function clientCommand(argv: string[]): Promise<number> {
   const run = await api.json<RunView>('GET', `/api/runs/${encodeURIComponent(runId)}`);
   if (TERMINAL.has(run.status)) throw new CliError(`run ${runId} is already ${run.status}; nothing to join`);
   const format = formatOf(values.data, values.format);
+  const testPath = values['test-data'];
+  if (testPath && formatOf(testPath, values.format) !== format)
+    throw new UsageError('--test-data must have the same format as --data');
+  // Checked against the run's model before joining: a wrong width or class count is one typed line, not a mid-round crash.
+  const fit = (d: LocalDataset) => (run.modelShape ? fitDataToModel(d, run.modelShape) : d);
   let data: LocalDataset;
+  let testData: LocalDataset | undefined;
   if (format === 'idx') {
-    data = readIdx(values.data, values.labels, integer(values.classes, undefined, 'classes'));
+    // Without --classes, fit() widens max label + 1 to the model's class count.
+    data = fit(readIdx(values.data, values.labels, integer(values.classes, undefined, 'classes')));
+    if (testPath) testData = fit(readIdx(testPath, values['test-labels'], data.numClasses));
   } else {
     const table = readTable(values.data, format);
     const schema: TableSchema = {
@@ -95,8 +111,10 @@ export async function clientCommand(argv: string[]): Promise<number> {
       timeoutMs,
       ...(token ? { token } : {}),
     });
-    data = prepared.data;
     const { transform } = prepared;
+    data = fit(prepared.data);
+    // The test split is encoded with the same federated transform and never summarised.
+    if (testPath) testData = fit(encodeTable(readTable(testPath, format), transform));
     log(
       { event: 'encoded', inputs: data.featureShape[0], classes: transform.classes, rows: transform.rows },
       `encoded ${data.n} rows as ${data.featureShape[0]} inputs (${prepared.inputNames.join(', ')}); classes ${transform.classes.join(', ')}`,
@@ -106,6 +124,7 @@ export async function clientCommand(argv: string[]): Promise<number> {
     url: api.baseUrl,
     clientId,
     data,
+    ...(testData ? { testData } : {}),
     ...(token ? { token } : {}),
     onEvent: (e) => describe(e, log),
   });
@@ -134,6 +153,8 @@ const list = (s: string) =>
     .map((c) => c.trim())
     .filter(Boolean);
 
+const metricText = (v: number | undefined) => (v === undefined ? '-' : v.toFixed(4));
+
 function describe(e: ClientEvent, log: (event: Record<string, unknown>, text: string) => void): void {
   const [event, text] = eventLine(e);
   log(event, text);
@@ -156,6 +177,16 @@ function eventLine(e: ClientEvent): [Record<string, unknown>, string] {
     }
     case 'accepted':
       return [{ event: 'accepted' }, 'update accepted'];
+    case 'evaluated':
+      return [
+        { event: 'evaluated', version: e.task.modelVersion, numExamples: e.numExamples, metrics: e.metrics },
+        `version ${e.task.modelVersion}: test accuracy ${metricText(e.metrics['accuracy'])} on ${e.numExamples} examples`,
+      ];
+    case 'refused':
+      return [
+        { event: 'refused', code: e.error.code, message: e.error.message },
+        `refused the task: ${e.error.code}: ${e.error.message}`,
+      ];
     case 'backend':
       return [{ event: 'backend', backend: e.backend }, `TF.js backend ${describeBackend(e.backend)}`];
     case 'warning':

@@ -11,6 +11,8 @@ export const runHelp = `federa run <create|start|stop|status|watch|list> [option
               --strategy NAME --round-timeout MS --secure-aggregation --seed S --settings FILE.json
               --max-examples N (default 100000) --max-update-norm L2 (default 100)]
              --seed S fixes initial weights, client sampling and minibatch shuffles (reproducible runs)
+             --eval-every N  federated evaluation after every N-th round on the clients' --test-data
+             (all idle clients asked, at least --min-clients answers; shown as fed_test_acc)
   run start ID        start or continue a run
   run stop ID         stop a running run
   run status ID       status and per-round metrics
@@ -50,6 +52,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       lr: { type: 'string' },
       seed: { type: 'string' },
       'max-update-norm': { type: 'string' },
+      'eval-every': { type: 'string' },
       interval: { type: 'string' },
       'secure-aggregation': { type: 'boolean', default: false },
       ...Object.fromEntries(Object.keys(SETTING_FLAGS).map((k) => [k, { type: 'string' as const }])),
@@ -80,6 +83,11 @@ export async function runCommand(argv: string[]): Promise<number> {
       if (norm !== undefined) settings['maxUpdateNorm'] = norm;
       if (values.strategy) settings['strategy'] = { name: values.strategy };
       if (values.seed !== undefined) settings['seed'] = values.seed;
+      const every = integer(values['eval-every'], undefined, 'eval-every');
+      if (every !== undefined) {
+        const minClients = (settings['minClients'] as number | undefined) ?? 2;
+        settings['evaluation'] = { every, fraction: 1, minClients };
+      }
       // SecAgg+ with parameters derived from the sample size (Bell et al. 2020); tune via --settings.
       if (values['secure-aggregation']) settings['secureAggregation'] ??= {};
       const topology = await topologyFrom(values);

@@ -24,6 +24,11 @@ export const dataErrors = defineErrors({
     status: 504,
     retryable: true,
   },
+  FEDERA_ERR_DATA_MODEL_MISMATCH: {
+    message: "the local data does not fit the run's model",
+    status: 422,
+    retryable: false,
+  },
 });
 
 export type DataErrorCode = keyof typeof dataErrors.table;

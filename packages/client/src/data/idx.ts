@@ -90,7 +90,14 @@ export function idxDataset(
   const scale = images.data instanceof Uint8Array ? 1 / 255 : 1;
   const x = Float32Array.from(images.data, (v) => v * scale);
   const y = Int32Array.from(labels.data);
-  const classes = numClasses ?? y.reduce((m, v) => Math.max(m, v), 0) + 1;
+  const maxLabel = y.reduce((m, v) => Math.max(m, v), 0);
+  const classes = numClasses ?? maxLabel + 1;
+  if (maxLabel >= classes) {
+    throw dataErrors.create(
+      'FEDERA_ERR_DATA_UNKNOWN_LABEL',
+      `IDX: label ${maxLabel} with ${classes} classes`,
+    );
+  }
   const shape = images.dims.slice(1);
   const featureShape = opts.flatten ? [shape.reduce((a, b) => a * b, 1)] : shape;
   return { x, y, n, featureShape, numClasses: classes };

@@ -22,3 +22,4 @@ export {
   prepareTabularData,
 } from './federated-stats.js';
 export { type DataErrorCode, dataErrors } from './errors.js';
+export { type ModelShape, fitDataToModel, modelShapeOf } from './model-fit.js';

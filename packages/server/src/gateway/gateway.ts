@@ -176,6 +176,9 @@ class Session {
         await this.send({ kind: 'ack', ack: { ref: body.evaluateResult.taskId, status: 'accepted' } });
         return;
       }
+      case 'error':
+        // A client refusing its task (FEDERA_ERR_DATA_MODEL_MISMATCH …): nothing to answer.
+        return this.coordinator.clientRefused(client.clientId, body.error);
       case 'secaggAdvertise':
       case 'secaggShareKeys':
       case 'secaggMasked':

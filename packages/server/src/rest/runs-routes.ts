@@ -182,7 +182,7 @@ export async function runsRoutes(app: FastifyInstance, opts: { coordinator: Coor
       const run = await coordinator.getRun(id);
       const rounds = await coordinator.store.listRounds(id);
       const evaluations = await coordinator.evaluations.list(id);
-      return { ...runView(run), rounds, evaluations };
+      return { ...runView(run), rounds, evaluations, refusals: coordinator.refusals.list(id) };
     },
   );
 

@@ -20,6 +20,7 @@ import { RUN_DEFAULTS } from '../runs/run-settings.js';
 import type { RoundRecord, RunRecord, VersionRecord } from '../runs/run-types.js';
 import type { FederaStore } from '../store/store.js';
 import { RoundRecovery } from '../recovery/round-recovery.js';
+import type { ClientRefusals } from '../runs/client-refusals.js';
 import type { ClosedTasks } from './closed-tasks.js';
 import { collectorFor } from './collectors.js';
 import type { RoundCollector } from './round-collector.js';
@@ -42,6 +43,8 @@ export interface SchedulerDeps {
   evaluations?: EvaluationStore;
   /** Enrolled device keys, relayed by malicious-server SecAgg+ rounds. */
   devices?: DeviceDirectory | undefined;
+  /** Clients' typed refusals of tasks (data that does not fit the model), shown by `run status`. */
+  refusals?: ClientRefusals;
 }
 
 /**
@@ -72,6 +75,19 @@ export class RunScheduler {
   /** The federated evaluation currently collecting results, if any. */
   get currentEvaluation(): EvaluationRound | undefined {
     return this.evaluator?.current;
+  }
+
+  /** Sampled clients of the open attempt that refused their task, and who to tell when all have. */
+  private readonly refusedNow = new Set<string>();
+  private onAllRefused: (() => void) | undefined;
+  private lastAttemptAllRefused = false;
+
+  /** A sampled client refused its task: an attempt every client refused ends now, not at its deadline. */
+  clientRefused(clientId: string): void {
+    const sampled = new Set(this.open?.init.tasks.values());
+    if (!sampled.has(clientId)) return;
+    this.refusedNow.add(clientId);
+    if (this.refusedNow.size === sampled.size) this.onAllRefused?.();
   }
 
   /** The round currently collecting updates, if any. */
@@ -149,6 +165,14 @@ export class RunScheduler {
       await this.recovery.failed(round, attempt);
       this.deps.events.emit('round-failed', { runId: run.settings.id, round, attempt, code });
     }
+    if (this.lastAttemptAllRefused) {
+      // No capable client: say why rather than a bare "too few updates".
+      const why = (this.deps.refusals?.list(run.settings.id) ?? [])
+        .slice(-3)
+        .map((r) => `${r.clientId}: ${r.code}: ${r.message}`)
+        .join('; ');
+      throw serverErrors.create('FEDERA_ERR_RUN_CLIENTS_REFUSED', `round ${round}: ${why}`);
+    }
     throw serverErrors.create(
       'FEDERA_ERR_ROUND_FAILED',
       `round ${round} after ${run.settings.maxRoundAttempts} attempts (last: ${code})`,
@@ -224,7 +248,13 @@ export class RunScheduler {
         ?.send({ kind: 'task', task })
         .catch(() => undefined);
     }
-    await untilDoneOrDeadline(open.allAnswered, deadline, this.abort.signal);
+    this.refusedNow.clear();
+    const allRefused = new Promise<void>((resolve) => {
+      this.onAllRefused = resolve;
+    });
+    await untilDoneOrDeadline(Promise.race([open.allAnswered, allRefused]), deadline, this.abort.signal);
+    this.onAllRefused = undefined;
+    this.lastAttemptAllRefused = this.refusedNow.size > 0 && this.refusedNow.size === new Set(sampled).size;
     open.close();
     this.recovery.closed();
     this.open = undefined;

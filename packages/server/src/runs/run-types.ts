@@ -61,6 +61,12 @@ export interface EvaluationSettings {
   timeoutMs?: number;
 }
 
+/** A model's input shape without the batch axis (-1 where free) and its class count (last output axis). */
+export interface ModelShape {
+  inputShape: number[];
+  classes: number;
+}
+
 /** Lifecycle of a run. */
 export type RunStatus = 'created' | 'running' | 'stopped' | 'completed' | 'failed';
 
@@ -70,6 +76,8 @@ export interface RunRecord {
   /** tf.LayersModel topology (the `modelTopology` of model.toJSON()). */
   topology: unknown;
   specs: TensorSpec[];
+  /** What the model takes and predicts, so a client can check its data before joining (absent on old runs). */
+  modelShape?: ModelShape;
   status: RunStatus;
   completedRounds: number;
   currentVersion: number;

@@ -1,4 +1,5 @@
 import type { TensorSpec, Weights } from '@federa/core';
+import type { ModelShape } from '../runs/run-types.js';
 import * as tf from '@tensorflow/tfjs';
 import { initTfBackend } from './backend.js';
 import { seededTopology } from './seeded-topology.js';
@@ -16,13 +17,18 @@ export async function modelFromTopology(topology: unknown): Promise<tf.LayersMod
 export async function initialWeightsFor(
   topology: unknown,
   seed?: string,
-): Promise<{ specs: TensorSpec[]; weights: Weights }> {
+): Promise<{ specs: TensorSpec[]; weights: Weights; shape: ModelShape }> {
   const model = await modelFromTopology(seed === undefined ? topology : seededTopology(topology, seed));
   try {
     const values = model.getWeights();
     const specs = model.weights.map((w, i) => ({ name: w.originalName ?? w.name, shape: values[i]!.shape }));
     const weights = values.map((t) => t.dataSync() as Float32Array).map((a) => a.slice());
-    return { specs, weights };
+    const output = model.outputs[0]!.shape;
+    const shape = {
+      inputShape: model.inputs[0]!.shape.slice(1).map((d) => d ?? -1),
+      classes: output[output.length - 1] ?? -1,
+    };
+    return { specs, weights, shape };
   } finally {
     model.dispose();
   }
