@@ -1,3 +1,11 @@
+import {
+  charLstmTopology,
+  mnist2nnTopology,
+  mnistCnnTopology,
+  mnistMobileNetTopology,
+  tabularTopology,
+} from '@federa/cli';
+import { initTfBackend } from '@federa/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChildCoordinator, startChildCoordinator } from './child-coordinator.js';
 
@@ -54,5 +62,19 @@ describe('row 8: parameter cap at run creation (production configuration, coordi
     expect(res.status, res.text).toBe(201);
     const versions = await child.call('viewer', 'GET', '/api/runs/big-ok/versions');
     expect(versions.body[0].numParams).toBe(999 * 10_000 + 10_000);
+  });
+  it('admits every bundled model preset (the count reads all their layer classes)', async () => {
+    await initTfBackend(() => undefined);
+    const presets = {
+      'mnist-2nn': mnist2nnTopology(),
+      'mnist-cnn': mnistCnnTopology(),
+      'mnist-mobilenet': mnistMobileNetTopology(),
+      'char-lstm': charLstmTopology({ vocabulary: 40, window: 20 }),
+      tabular: tabularTopology({ kind: 'mlp', inputs: 6, classes: 3 }),
+    };
+    for (const [id, topology] of Object.entries(presets)) {
+      const res = await child.call('researcher', 'POST', '/api/runs', { id, topology });
+      expect(res.status, `${id}: ${res.text}`).toBe(201);
+    }
   });
 });

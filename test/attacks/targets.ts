@@ -13,6 +13,10 @@ import { type Reply, startProductionCoordinator } from './production.js';
 export interface AttackTarget {
   name: 'production' | 'default';
   url: string;
+  /** Plaintext bearer tokens per role (production only; the default coordinator has none). */
+  tokens?: Readonly<Record<Role, string>>;
+  /** The test CA of the production coordinator's certificate. */
+  ca?: string;
   /** The coordinator itself, for assertions on what it stored (attacks go through `call` and clients). */
   server: FederaServer;
   /** REST call as `role` (the default coordinator ignores roles: it has no tokens). */
@@ -40,6 +44,8 @@ async function productionTarget(): Promise<AttackTarget> {
   return {
     name: 'production',
     url: prod.url,
+    tokens: prod.tokens,
+    ca: prod.ca,
     server: prod.server,
     call: prod.call,
     async client(clientId, data, extra = {}) {
