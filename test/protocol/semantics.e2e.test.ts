@@ -116,7 +116,7 @@ describe('model, training and metric semantics (docs/protocol.md)', () => {
       topology: tinyTopology(),
     });
     await ctx.server.coordinator.startRun('means');
-    const reports = [
+    const reports: Array<{ raw: RawClient; n: number; metrics: Record<string, number> }> = [
       { raw: a, n: 10, metrics: { train_loss: 1 } },
       { raw: b, n: 30, metrics: { custom: 5 } },
     ];
