@@ -1,6 +1,7 @@
 import { type PartitionSpec, describeStrategies, strategyNames } from '@federa/core';
 import { UsageError } from '../cli/errors.js';
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { SIM_MODELS, type SimModelName } from '../models/presets.js';
 import { runSimulation } from '../sim/simulate.js';
@@ -14,6 +15,8 @@ Simulate a federation on bundled data: a coordinator and N clients on this machi
                      ones train on bundled MNIST, char-lstm on a text corpus (docs/training.md)
   --topology FILE    a Keras/TF.js model.json (its modelTopology, or the topology itself) to train
                      instead of the preset's model, on the preset's data
+  --workers N        worker threads the clients train on, one TF.js backend each; 0 trains on the
+                     coordinator's thread; same results for any N (default: the core count)
   --clients N        simulated hospitals (default ${DEMO.clients})
   --rounds N         training rounds (default ${DEMO.rounds})
   --partition KIND   iid | shards | dirichlet (default dirichlet)
@@ -45,6 +48,7 @@ export async function simCommand(argv: string[]): Promise<number> {
     options: {
       clients: { type: 'string' },
       model: { type: 'string', default: 'mnist-2nn' },
+      workers: { type: 'string' },
       topology: { type: 'string' },
       rounds: { type: 'string' },
       partition: { type: 'string', default: 'dirichlet' },
@@ -88,6 +92,7 @@ export async function simCommand(argv: string[]): Promise<number> {
   const result = await runSimulation({
     clients,
     model,
+    workers: workerCount(values.workers),
     partition,
     seed: num(values.seed, 1, 'seed'),
     settings: {
@@ -154,6 +159,13 @@ export async function simCommand(argv: string[]): Promise<number> {
   console.log('\nstopping coordinator');
   await result.server.close();
   return 0;
+}
+
+function workerCount(value: string | undefined): number {
+  if (value === undefined) return availableParallelism();
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--workers must be an integer ≥ 0, got ${value}`);
+  return n;
 }
 
 function modelName(name: string): SimModelName {

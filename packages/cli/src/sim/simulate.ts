@@ -13,6 +13,7 @@ import {
 import { type LabelledData, selectRows } from '../data/index.js';
 import { type SimModelName, simModel } from '../models/presets.js';
 import { heldOutEvaluator } from './evaluator.js';
+import { TrainingPool } from './training-pool.js';
 
 /** A simulation: N in-process clients over real socket.io against a real coordinator. */
 export interface SimulationOptions {
@@ -30,6 +31,11 @@ export interface SimulationOptions {
    * model, `rows` keeps that many training and test rows (see `simModel`).
    */
   model?: { name: SimModelName; topology?: unknown; rows?: { train: number; test: number } };
+  /**
+   * Worker threads the clients train on, one TF.js backend each (`federa sim --workers`); 0 (the
+   * default) trains in this thread. Results are the same for any number (same seeds, same backend).
+   */
+  workers?: number;
   /** Serve the versions (default true); off, no warmed model versions are held in memory. */
   serving?: boolean;
   /** Called as each round commits (e.g. to sample memory between rounds). */
@@ -41,10 +47,10 @@ export interface SimulationOptions {
 /** Supported attacks; `signflip` sends −10× the honest delta (Blanchard et al. 2017's omniscient-style scaling). */
 export type ByzantineAttack = 'signflip';
 
-/** A trainer that trains honestly, then uploads −`scale` × its true delta. */
-export function signFlipTrainer(scale = 10): Trainer {
+/** A trainer that trains honestly (with `base`), then uploads −`scale` × its true delta. */
+export function signFlipTrainer(scale = 10, base: Trainer = trainLocally): Trainer {
   return async (job) => {
-    const honest = await trainLocally(job);
+    const honest = await base(job);
     return { ...honest, delta: honest.delta.map((t) => t.map((v) => -scale * v)) };
   };
 }
@@ -90,12 +96,15 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
     },
     topology: model.topology,
   });
+  const pool = opts.workers ? new TrainingPool(opts.workers) : undefined;
+  const honest = pool?.trainer ?? trainLocally;
   const clients = parts.map((rows, i) => {
     const d = selectRows(train, rows);
     const data = { x: d.x, y: d.y, n: d.n, featureShape: [d.features], numClasses: d.classes };
     const attacker = i < (opts.byzantine?.count ?? 0);
     const clientId = `hospital-${String(i + 1).padStart(2, '0')}`;
-    return new FederaClient({ url, clientId, data, ...(attacker ? { trainer: signFlipTrainer() } : {}) });
+    const trainer = attacker ? signFlipTrainer(10, honest) : honest;
+    return new FederaClient({ url, clientId, data, trainer });
   });
   await Promise.all(clients.map((c) => c.start()));
   const rounds: RoundRecord[] = [];
@@ -112,8 +121,10 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
   await server.coordinator.startRun(runId);
   await server.coordinator.whenIdle(runId);
   const run = await server.coordinator.getRun(runId);
-  if (run.status !== 'completed')
+  if (run.status !== 'completed') {
+    await pool?.close();
     throw new Error(`run ${runId} ended ${run.status}: ${run.error?.message ?? ''}`);
+  }
   const finalAccuracy = rounds.at(-1)?.metrics['test_accuracy'] ?? Number.NaN;
   const hashes: string[] = [];
   for (const v of await server.coordinator.store.listVersions(runId)) hashes[v.version] = v.hash;
@@ -126,6 +137,7 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
     finalAccuracy,
     stopClients: async () => {
       await Promise.all(clients.map((c) => c.stop()));
+      await pool?.close();
     },
   };
 }
