@@ -320,8 +320,11 @@ export class SecAggClient {
         if (!DEVICE_KEY_ALGORITHMS.includes(algorithm) || !(spki instanceof Uint8Array) || spki.length === 0)
           throw bad('no registered device key');
         const fingerprint = await deviceKeyFingerprint(spki);
-        const pinned = this.opts.pins?.get(n.clientId);
+        const pins = this.opts.pins;
+        const pinned = pins?.get(n.clientId);
         if (pinned !== undefined && pinned !== fingerprint) throw bad('device key is not the pinned one');
+        // A list without `set` is a closed membership: a device it does not name is refused.
+        if (pins && !pins.set && pinned === undefined) throw bad('device is not in the pinned list');
         const key = await importDeviceKey({ algorithm, spki });
         const signature = n.signature ?? new Uint8Array();
         const data = advertisementSigningInput({ runId, round, ...n });

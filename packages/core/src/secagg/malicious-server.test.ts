@@ -84,6 +84,21 @@ describe('SecAgg+ against a malicious coordinator (core)', () => {
       neighbours: forged.neighbours.map((n) => (n === b ? { ...b, signature } : n)),
     };
     expect(await codeOf(a.shareKeys(signedForgery))).toBe('FEDERA_ERR_SECAGG_BAD_SIGNATURE');
+    // A closed list (no `set`) refuses a device it does not name, e.g. one the coordinator enrolled itself.
+    const known = new Map<string, string>();
+    for (const id of ['c', 'd', 'e'])
+      known.set(id, await deviceKeyFingerprint(devices.get(id)!.publicKey.spki));
+    const closed = new SecAggClient({
+      runId: RUN,
+      round: 1,
+      clientId: 'a',
+      params,
+      signer: devices.get('a')!.signer,
+      pins: { get: (id) => known.get(id) },
+    });
+    expect(await codeOf(closed.advertise().then(() => closed.shareKeys(roster)))).toBe(
+      'FEDERA_ERR_SECAGG_BAD_SIGNATURE',
+    );
     // Still in stage 2 after every refusal: the honest roster goes through.
     await expect(a.shareKeys(roster)).resolves.toMatchObject({ clientId: 'a' });
   });

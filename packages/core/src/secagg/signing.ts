@@ -29,7 +29,8 @@ export interface SecAggSigner {
 /**
  * Fingerprints (hex SHA-256 of the SPKI) a client trusts per client id. `get` is checked for every
  * neighbour; with `set`, a first-seen key is pinned (trust on first use), so a later round cannot
- * swap it. A `Map<string, string>` is a valid store.
+ * swap it (a `Map<string, string>` is such a store). Without `set` the list is closed: a neighbour
+ * it does not name is refused, so a coordinator cannot add devices of its own (Sybils) either.
  */
 export interface DevicePins {
   get(clientId: string): string | undefined;
