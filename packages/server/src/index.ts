@@ -9,6 +9,7 @@ export type { ServerErrorCode } from './errors.js';
 export { FederaStore } from './store/store.js';
 export type { RoundCommit, RunFeatures } from './store/store.js';
 export { RUN_DEFAULTS, normalizeRunSettings } from './runs/run-settings.js';
+export { type RoundMetricsRow, metricsCsv, runMetricsTable } from './runs/metrics-export.js';
 export type {
   Participation,
   RoundRecord,

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { COMMON_HELP, COMMON_OPTIONS, connect, integer, parse, positive } from '../cli/common.js';
 import { CliError, UsageError } from '../cli/errors.js';
@@ -18,6 +18,7 @@ export const runHelp = `federa run <create|start|stop|status|watch|list> [option
   run status ID       status and per-round metrics
   run watch ID        live round table until the run ends (--interval SECONDS, default 1)
   run list            all runs
+  run metrics ID      every round's metrics as --format csv|json (default csv), to stdout or --out FILE
 ${COMMON_HELP}`;
 
 const SETTING_FLAGS = {
@@ -54,6 +55,8 @@ export async function runCommand(argv: string[]): Promise<number> {
       'max-update-norm': { type: 'string' },
       'eval-every': { type: 'string' },
       interval: { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string' },
       'secure-aggregation': { type: 'boolean', default: false },
       ...Object.fromEntries(Object.keys(SETTING_FLAGS).map((k) => [k, { type: 'string' as const }])),
     },
@@ -126,6 +129,17 @@ export async function runCommand(argv: string[]): Promise<number> {
               ]),
             ),
       );
+      return 0;
+    }
+    case 'metrics': {
+      const format = values.format ?? 'csv';
+      if (format !== 'csv' && format !== 'json')
+        throw new UsageError(`--format must be csv or json, got ${format}`);
+      const path = `/api/runs/${encodeURIComponent(idArg())}/metrics?format=${format}`;
+      const res = await api.request('GET', path);
+      const text = format === 'csv' ? await res.text() : `${JSON.stringify(await res.json(), null, 2)}\n`;
+      if (values.out) writeFileSync(values.out, text);
+      else process.stdout.write(text);
       return 0;
     }
     case 'watch': {

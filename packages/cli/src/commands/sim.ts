@@ -1,10 +1,12 @@
 import { type PartitionSpec, describeStrategies, strategyNames } from '@federa/core';
 import { UsageError } from '../cli/errors.js';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
+import { metricsCsv, runMetricsTable } from '@federa/server';
+import { loadSimData } from '../data/index.js';
 import { parseArgs } from 'node:util';
 import { SIM_MODELS, type SimModelName } from '../models/presets.js';
-import { runSimulation } from '../sim/simulate.js';
+import { type SimulationResult, runSimulation } from '../sim/simulate.js';
 
 /** Settings of the `npm start` demo: 10 hospitals, Dirichlet(0.5) non-IID, 2NN. */
 const DEMO = { clients: 10, alpha: 0.5, rounds: 30, epochs: 2, batch: 20, lr: 0.05 };
@@ -17,6 +19,16 @@ Simulate a federation on bundled data: a coordinator and N clients on this machi
                      instead of the preset's model, on the preset's data
   --workers N        worker threads the clients train on, one TF.js backend each; 0 trains on the
                      coordinator's thread; same results for any N (default: the core count)
+  --data PATH        your own dataset instead of the preset's: IDX images (with --labels) or CSV /
+                     NDJSON rows (with --label, --categorical, --features as for client join); the
+                     same partitioners split it; the model is --topology, else an MLP (--hidden)
+  --labels PATH      IDX label file of --data
+  --test-data PATH   test split in the same format (IDX: with --test-labels); default: every 5th row
+  --test-labels PATH IDX label file of --test-data
+  --label COL        label column of CSV / NDJSON data (default "label")
+  --categorical A,.. columns to one-hot encode; --features A,B,.. feature columns (default all but label)
+  --hidden H         hidden units of the --data MLP; 0 = logistic regression (default 32)
+  --metrics-out FILE every round's metrics (federa run metrics) as CSV, or JSON for a .json FILE
   --clients N        simulated hospitals (default ${DEMO.clients})
   --rounds N         training rounds (default ${DEMO.rounds})
   --partition KIND   iid | shards | dirichlet (default dirichlet)
@@ -50,6 +62,16 @@ export async function simCommand(argv: string[]): Promise<number> {
       model: { type: 'string', default: 'mnist-2nn' },
       workers: { type: 'string' },
       topology: { type: 'string' },
+      data: { type: 'string' },
+      labels: { type: 'string' },
+      'test-data': { type: 'string' },
+      'test-labels': { type: 'string' },
+      label: { type: 'string', default: 'label' },
+      categorical: { type: 'string' },
+      features: { type: 'string' },
+      format: { type: 'string' },
+      hidden: { type: 'string' },
+      'metrics-out': { type: 'string' },
       rounds: { type: 'string' },
       partition: { type: 'string', default: 'dirichlet' },
       alpha: { type: 'string' },
@@ -88,11 +110,13 @@ export async function simCommand(argv: string[]): Promise<number> {
   say(`secure aggregation (SecAgg+): ${secure.secureAggregation ? 'on' : 'off'}`);
   const name = modelName(values.model);
   const model = values.topology ? { name, topology: await readTopology(values.topology) } : { name };
+  const data = values.data ? simData(values) : undefined;
   const started = Date.now();
   const result = await runSimulation({
     clients,
     model,
     workers: workerCount(values.workers),
+    ...(data ? { data } : {}),
     partition,
     seed: num(values.seed, 1, 'seed'),
     settings: {
@@ -111,6 +135,7 @@ export async function simCommand(argv: string[]): Promise<number> {
     log: (line) => (values.json ? console.error(line) : console.log(line)),
   });
   const seconds = (Date.now() - started) / 1000;
+  if (values['metrics-out']) await writeMetrics(result, values['metrics-out']);
   if (values.json) {
     const rounds = result.rounds.map((r) => ({
       round: r.round,
@@ -185,6 +210,47 @@ async function readTopology(path: string): Promise<unknown> {
   if (!topology || typeof topology !== 'object' || !('class_name' in topology))
     throw new UsageError(`--topology ${path}: not a Keras/TF.js model topology (no class_name)`);
   return topology;
+}
+
+/** `--data` and its companions as a loaded train/test split. */
+function simData(values: Record<string, string | boolean | string[] | undefined>) {
+  const s = (k: string) => values[k] as string | undefined;
+  const list = (v: string | undefined) =>
+    v
+      ?.split(',')
+      .map((c) => c.trim())
+      .filter(Boolean);
+  const hidden = s('hidden') === undefined ? 32 : Number(s('hidden'));
+  if (!Number.isInteger(hidden) || hidden < 0)
+    throw new UsageError(`--hidden must be an integer ≥ 0, got ${s('hidden')}`);
+  const categorical = list(s('categorical'));
+  const features = list(s('features'));
+  const loaded = loadSimData({
+    data: s('data')!,
+    labels: s('labels'),
+    testData: s('test-data'),
+    testLabels: s('test-labels'),
+    format: s('format'),
+    schema: {
+      label: s('label')!,
+      ...(categorical ? { categorical } : {}),
+      ...(features ? { features } : {}),
+    },
+  });
+  return { ...loaded, hidden };
+}
+
+/** `--metrics-out FILE`: the run's metrics table, JSON for a .json file, else CSV. */
+async function writeMetrics(result: SimulationResult, path: string): Promise<void> {
+  const { store } = result.server.coordinator;
+  const table = runMetricsTable(
+    await store.listRounds(result.runId),
+    await result.server.coordinator.evaluations.list(result.runId),
+  );
+  const text = path.endsWith('.json')
+    ? `${JSON.stringify({ runId: result.runId, ...table }, null, 2)}\n`
+    : metricsCsv(table);
+  await writeFile(path, text);
 }
 
 function strategyConfig(name: string, params: string[]): { name: string } & Record<string, unknown> {

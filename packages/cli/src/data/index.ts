@@ -3,3 +3,4 @@ export { loadMnist } from './mnist.js';
 export { selectRows } from './labelled.js';
 export type { LabelledData } from './labelled.js';
 export { type CharCorpus, loadCharCorpus } from './text.js';
+export { type SimDataSource, loadSimData } from './sim-data.js';

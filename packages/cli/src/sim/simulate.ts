@@ -11,7 +11,8 @@ import {
   initTfBackend,
 } from '@federa/server';
 import { type LabelledData, selectRows } from '../data/index.js';
-import { type SimModelName, simModel } from '../models/presets.js';
+import { type SimModel, type SimModelName, simModel } from '../models/presets.js';
+import { tabularTopology } from '../models/tabular.js';
 import { heldOutEvaluator } from './evaluator.js';
 import { TrainingPool } from './training-pool.js';
 
@@ -36,6 +37,11 @@ export interface SimulationOptions {
    * default) trains in this thread. Results are the same for any number (same seeds, same backend).
    */
   workers?: number;
+  /**
+   * Your own dataset (`federa sim --data`, see `loadSimData`) instead of the preset's; the model is
+   * `model.topology` when given, else an MLP sized to the data (`hidden` units, 0 = logistic).
+   */
+  data?: { train: LabelledData; test: LabelledData; describe: string; hidden?: number };
   /** Serve the versions (default true); off, no warmed model versions are held in memory. */
   serving?: boolean;
   /** Called as each round commits (e.g. to sample memory between rounds). */
@@ -73,7 +79,9 @@ export interface SimulationResult {
  */
 export async function runSimulation(opts: SimulationOptions): Promise<SimulationResult> {
   await initTfBackend(opts.log);
-  const model = simModel(opts.model?.name ?? 'mnist-2nn', opts.model?.topology, opts.model?.rows);
+  const model = opts.data
+    ? dataModel(opts.data, opts.model?.topology)
+    : simModel(opts.model?.name ?? 'mnist-2nn', opts.model?.topology, opts.model?.rows);
   const { train, test } = model;
   opts.log(`model ${model.name}: ${model.describe}`);
   const parts = partitionIndices(train.y, opts.clients, opts.partition, opts.seed);
@@ -139,6 +147,19 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
       await Promise.all(clients.map((c) => c.stop()));
       await pool?.close();
     },
+  };
+}
+
+/** The model for a `--data` simulation: the given topology, or an MLP / logistic regression sized to the data. */
+function dataModel(data: NonNullable<SimulationOptions['data']>, topology?: unknown): SimModel {
+  const hidden = data.hidden ?? 32;
+  const { features: inputs, classes } = data.train;
+  return {
+    name: 'data',
+    topology: topology ?? tabularTopology({ kind: hidden > 0 ? 'mlp' : 'logistic', inputs, classes, hidden }),
+    train: data.train,
+    test: data.test,
+    describe: data.describe,
   };
 }
 

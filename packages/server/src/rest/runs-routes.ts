@@ -12,6 +12,7 @@ import type { Coordinator } from '../coordinator.js';
 import { evaluationSettingsSchema } from '../evaluation/index.js';
 import { RUN_DEFAULTS } from '../runs/run-settings.js';
 import type { RunRecord } from '../runs/run-types.js';
+import { metricsCsv, runMetricsTable } from '../runs/metrics-export.js';
 import { errorReply } from './error-handler.js';
 import { streamBytes } from '../store/encoded-versions.js';
 
@@ -203,6 +204,35 @@ export async function runsRoutes(app: FastifyInstance, opts: { coordinator: Coor
       const { id } = request.params as { id: string };
       await coordinator.getRun(id);
       return coordinator.store.listRounds(id);
+    },
+  );
+
+  app.get(
+    '/api/runs/:id/metrics',
+    {
+      schema: {
+        summary:
+          'Every committed round as one row: train loss, test and federated accuracy, ε, durations, participants',
+        params: idParams,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { format: { enum: ['json', 'csv'], default: 'json' } },
+        },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params as { id: string };
+      await coordinator.getRun(id);
+      const table = runMetricsTable(
+        await coordinator.store.listRounds(id),
+        await coordinator.evaluations.list(id),
+      );
+      if ((request.query as { format: string }).format !== 'csv') return { runId: id, ...table };
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${id}-metrics.csv"`)
+        .send(metricsCsv(table));
     },
   );
 
