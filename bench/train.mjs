@@ -1,0 +1,140 @@
+// Local training speed on the default backend (wasm + @federa/client's kernels) against PyTorch on
+// one CPU thread, same architecture, batch size and loop; transposed vs plain matMul; and `federa sim`
+// at 1 vs 2 worker threads (issue 13).
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { charLstmTopology, mnist2nnTopology, mnistCnnTopology } from '../packages/cli/dist/index.js';
+import { describeBackend, initBackend, trainLocally } from '../packages/client/dist/index.js';
+import { median, table, timeInterleaved } from './_measure.mjs';
+
+const VOCAB = 48;
+const WINDOW = 32;
+const BATCH = 20;
+const MODELS = [
+  { name: '2nn', label: '2NN 784-200-200-10', n: 2000, topology: () => mnist2nnTopology() },
+  { name: 'cnn', label: 'McMahan CNN (1,663,370 params)', n: 400, topology: () => mnistCnnTopology() },
+  {
+    name: 'lstm',
+    label: `char-LSTM (embed 8, LSTM 128, ${WINDOW} steps, ${VOCAB} symbols)`,
+    n: 400,
+    topology: () => charLstmTopology({ vocabulary: VOCAB, window: WINDOW }),
+  },
+];
+
+/** Deterministic inputs (benchmark data): pixels in [0, 1) or character ids, labels cycling. */
+function dataFor(m) {
+  const width = m.name === 'lstm' ? WINDOW : 784;
+  const classes = m.name === 'lstm' ? VOCAB : 10;
+  let s = 12345;
+  const x = Float32Array.from({ length: m.n * width }, () => {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    const u = (s >>> 8) / 16777216;
+    return m.name === 'lstm' ? Math.floor(u * VOCAB) : u;
+  });
+  const y = Uint8Array.from({ length: m.n }, (_, i) => i % classes);
+  return { x, y, n: m.n, featureShape: [width], numClasses: classes };
+}
+
+async function tfjsSamplesPerSecond(m) {
+  const topology = m.topology();
+  const model = await tfl.models.modelFromJSON({ modelTopology: topology });
+  const specs = model.weights.map((w) => ({ name: w.originalName ?? w.name, shape: w.shape }));
+  const globalWeights = model.getWeights().map((t) => t.dataSync().slice());
+  model.dispose();
+  const job = {
+    topologyJson: JSON.stringify(topology),
+    specs,
+    globalWeights,
+    epochs: 1,
+    batchSize: BATCH,
+    learningRate: 0.05,
+    proximalMu: 0,
+    data: dataFor(m),
+    shuffleSeed: 1,
+  };
+  await trainLocally(job); // warm-up
+  const rates = [];
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    await trainLocally(job);
+    rates.push(m.n / ((performance.now() - t0) / 1000));
+  }
+  return median(rates);
+}
+
+function torchSamplesPerSecond() {
+  const probe = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' });
+  if (probe.status !== 0) return undefined;
+  const spec = MODELS.map((m) => ({ name: m.name, n: m.n, batch: BATCH, vocab: VOCAB, window: WINDOW }));
+  const script = fileURLToPath(new URL('./_train_torch.py', import.meta.url));
+  const r = spawnSync('/usr/bin/python3', [script, JSON.stringify(spec)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`PyTorch bench failed: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+/** 100×784 · 784×200 (a Dense layer's forward) and its two backward products, same FLOPs. */
+function matMulRows() {
+  const a = tf.randomUniform([100, 784]);
+  const aT = tf.randomUniform([784, 100]);
+  const b = tf.randomUniform([784, 200]);
+  const bT = tf.randomUniform([200, 784]);
+  const run = (f) => () => tf.tidy(() => void f().dataSync());
+  const samples = timeInterleaved(
+    {
+      plain: run(() => tf.matMul(a, b)),
+      transposeA: run(() => tf.matMul(aT, b, true, false)),
+      transposeB: run(() => tf.matMul(a, bT, false, true)),
+    },
+    { warmup: 3, reps: 15 },
+  );
+  tf.dispose([a, aT, b, bT]);
+  const gflops = (ms) => (2 * 100 * 784 * 200) / (ms * 1e6);
+  const plain = median(samples.plain);
+  return Object.entries(samples).map(([name, s]) => [
+    `matMul 100×784·784×200, ${name}`,
+    `${gflops(median(s)).toFixed(1)} GFLOP/s`,
+    name === 'plain' ? '1.00×' : `${(median(s) / plain).toFixed(2)}× the plain time`,
+  ]);
+}
+
+function simSeconds(workers) {
+  const bin = fileURLToPath(new URL('../packages/cli/dist/bin.js', import.meta.url));
+  const args = ['sim', '--clients', '4', '--rounds', '3', '--epochs', '1', '--no-secagg', '--json'];
+  const r = spawnSync(process.execPath, [bin, ...args, '--workers', String(workers)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`federa sim failed: ${r.stderr}`);
+  return JSON.parse(r.stdout).seconds;
+}
+
+export async function run() {
+  const info = await initBackend({ log: () => undefined });
+  const torch = torchSamplesPerSecond();
+  const rows = [];
+  for (const m of MODELS) {
+    const ours = await tfjsSamplesPerSecond(m);
+    const theirs = torch?.[m.name];
+    rows.push([
+      `${m.label}, B = ${BATCH}, ${m.n} samples`,
+      `${ours.toFixed(0)} samples/s`,
+      theirs === undefined
+        ? 'skipped: python3-torch not installed'
+        : `${theirs.toFixed(0)} samples/s (${(theirs / ours).toFixed(1)}× ours)`,
+    ]);
+  }
+  const training = table(
+    ['training, one epoch', `TF.js ${describeBackend(info)}`, 'PyTorch, 1 CPU thread'],
+    rows,
+  );
+  const matmul = table(['product', 'speed', 'vs plain'], matMulRows());
+  const one = simSeconds(1);
+  const two = simSeconds(2);
+  const sim = table(
+    ['`federa sim` 2NN, 4 clients, 3 rounds, E = 1', '1 worker', '2 workers', 'speed-up'],
+    [['total time', `${one.toFixed(1)} s`, `${two.toFixed(1)} s`, `${(one / two).toFixed(2)}×`]],
+  );
+  return {
+    title: 'Local training: default backend vs PyTorch, matMul paths, sim workers',
+    markdown: [training, matmul, sim].join('\n\n'),
+  };
+}
