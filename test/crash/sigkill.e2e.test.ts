@@ -103,10 +103,12 @@ describe(`coordinator killed with SIGKILL at random points (CRASH_SEED=${SEED})`
         proc.send({ type: 'create-and-start', input: { settings, topology, initial } });
         clients = startClients(proc.url);
       }
-      // A life born into a round that already had its two kills cannot die at boot (the kill would fall
-      // back to after-commit, and some seeds never killed at boot): take the next other kind now instead.
-      if (plan[life] === 'boot' && killsIn(completedRounds + 1) >= 2) {
-        const later = plan.findIndex((k, i) => i > life && k !== 'boot');
+      // A life born into a round that already had its two kills can only die after that round commits
+      // (any other point is refused and falls back to after-commit), so a planned boot, round-open or
+      // mid-upload kill would be lost (CRASH_SEED=418202 never killed mid-upload): take the next planned
+      // after-commit now and keep this kind for a later life.
+      if (plan[life] !== 'after-commit' && killsIn(completedRounds + 1) >= 2) {
+        const later = plan.findIndex((k, i) => i > life && k === 'after-commit');
         if (later > 0) [plan[life], plan[later]] = [plan[later]!, plan[life]!];
       }
       const kind = plan[life];
