@@ -35,4 +35,19 @@ describe('SecAgg+ against a malicious coordinator: the honest path (production c
     expect(kinds.filter((k) => k === 'secaggUnmaskResponse')).toHaveLength(12);
     expect([...fed.rejections.values()].flat()).toEqual([]);
   });
+
+  it('a client that requires the mode refuses a weaker round, and the coordinator is told why', async () => {
+    // Default configuration: no device identity, so runs are honest-but-curious.
+    fed = await startSecAggFederation(3, undefined, { policy: () => ({ requireMaliciousServerMode: true }) });
+    const run = await runSecAgg(fed, 'downgraded', { maxRoundAttempts: 1 });
+    expect(run.settings.secureAggregation?.threat).toBe('honest-but-curious');
+    expect(run.completedRounds).toBe(0);
+    for (const id of fed.clients.keys())
+      expect(fed.rejections.get(id), id).toContain('FEDERA_ERR_SECAGG_THREAT_DOWNGRADE');
+    expect(fed.server.coordinator.refusals.list('downgraded').map((r) => r.code)).toEqual(
+      Array(3).fill('FEDERA_ERR_SECAGG_THREAT_DOWNGRADE'),
+    );
+    // Refused before anything was sent: no client trained or advertised a key.
+    expect(fed.truth.size).toBe(0);
+  });
 });

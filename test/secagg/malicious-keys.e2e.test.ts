@@ -78,6 +78,11 @@ describe('a coordinator that substitutes keys (malicious-server mode, production
     // shared), and no client revealed anything: there is nothing the coordinator could decrypt or unmask.
     expect(new Set(seen.sharedBy)).toEqual(new Set(['c1']));
     expect(seen.unmaskedBy).toEqual([]);
+    // The refusals reach the coordinator, so its operator sees that the relay was tampered with.
+    const refused = fed.server.coordinator.refusals.list('swap').filter((r) => r.clientId !== 'c1');
+    expect(refused.map((r) => [r.clientId, r.code]).sort()).toEqual(
+      ['c0', 'c2', 'c3', 'c4'].map((id) => [id, 'FEDERA_ERR_SECAGG_BAD_SIGNATURE']),
+    );
   });
 
   it("swapping its device key too, signed by the coordinator's own key: the fingerprint pinned in round 1 refuses it in round 2", async () => {

@@ -51,7 +51,7 @@ export type ClientEvent =
   | { type: 'secagg'; stage: SecAggStage; task: RoundTask }
   | { type: 'accepted'; taskId: string }
   | { type: 'rejected'; error: FederaError }
-  /** This client refused a task: its data does not fit the run's model (the coordinator is told why). */
+  /** This client refused a task: its data does not fit the run's model, or a SecAgg+ round broke its policy or the protocol (the coordinator is told why). */
   | { type: 'refused'; taskId: string; error: FederaError }
   | { type: 'backend'; backend: BackendInfo }
   | { type: 'warning'; code: 'FEDERA_WARN_BACKEND_FALLBACK'; message: string };
@@ -421,26 +421,42 @@ export class FederaClient {
   /** Open the task's SecAgg+ session and advertise keys before fetching the model (Bonawitz et al. 2017, §4). */
   private async startSecAgg(task: RoundTask & { secagg: NonNullable<RoundTask['secagg']> }): Promise<void> {
     const identity = this.opts.identity;
-    this.secagg = new SecAggTaskSession(
-      task,
-      this.opts.clientId,
-      {
-        send: (body) => (this.stopped ? Promise.resolve() : this.send(body)),
-        onStage: (stage, t) => this.emit({ type: 'secagg', stage, task: t }),
-      },
-      {
-        ...this.opts.secureAggregation,
-        pins: this.pins,
-        ...(identity ? { signer: { sign: (data: Uint8Array) => signWithDeviceKey(identity, data) } } : {}),
-      },
-    );
+    this.secagg = undefined;
+    try {
+      this.secagg = new SecAggTaskSession(
+        task,
+        this.opts.clientId,
+        {
+          send: (body) => (this.stopped ? Promise.resolve() : this.send(body)),
+          onStage: (stage, t) => this.emit({ type: 'secagg', stage, task: t }),
+        },
+        {
+          ...this.opts.secureAggregation,
+          pins: this.pins,
+          ...(identity ? { signer: { sign: (data: Uint8Array) => signWithDeviceKey(identity, data) } } : {}),
+        },
+      );
+    } catch (err) {
+      // A round weaker than this client's policy (or needing a key it lacks): refused before anything is sent.
+      return this.refuseAndThrow(task.taskId, err);
+    }
     await this.secagg.start();
   }
 
-  /** A stage message of the current session; those of an older session are ignored. */
+  /**
+   * A stage message of the current session; those of an older session are ignored. A typed refusal
+   * (a bad signature, an inconsistent survivor set, a sum below the floor…) is also told to the
+   * coordinator, which shows it in `run status`: an operator learns that someone tampered with the relay.
+   */
   private async onSecAgg(body: Parameters<SecAggTaskSession['receive']>[0]): Promise<void> {
     const session = this.secagg;
-    if (session?.owns(body)) await session.receive(body);
+    if (!session?.owns(body)) return;
+    await session.receive(body).catch((err: unknown) => this.refuseAndThrow(session.task.taskId, err));
+  }
+
+  private async refuseAndThrow(taskId: string, err: unknown): Promise<never> {
+    if (isFederaError(err)) await this.refuse(taskId, err);
+    throw err;
   }
 
   private async send(body: EnvelopeBody): Promise<void> {
