@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { isFederaError } from '@federa/core';
+import { isFederaError, ownValue } from '@federa/core';
 import { CliError, UsageError } from './cli/errors.js';
 
 const help = `federa <command> [options]
@@ -29,7 +29,8 @@ async function main(argv: string[]): Promise<number> {
     console.log(help);
     return command === undefined ? 2 : 0;
   }
-  const load = COMMANDS[command];
+  // `federa constructor` is an unknown command, not Object.
+  const load = ownValue(COMMANDS, command);
   if (!load) throw new UsageError(`unknown command '${command}'. Try 'federa --help'`);
   return (await load())(rest);
 }

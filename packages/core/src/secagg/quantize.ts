@@ -1,5 +1,6 @@
 import { secaggErrors } from './errors.js';
 import type { SecAggParams } from './params.js';
+import { nullRecord } from '../records.js';
 
 /**
  * The weight a client's update carries: its example count clipped to maxWeight,
@@ -112,7 +113,7 @@ export function decodeAggregate(
   const out = new Float32Array(paramCount);
   const m = params.modulusBits;
   for (let i = 0; i < out.length; i++) out[i] = wordToSigned(sumWords[i]!, m) * inv;
-  const metrics: Record<string, number> = {};
+  const metrics = nullRecord<number>();
   for (const [j, name] of params.metricNames.entries()) {
     const reported = sumWords[paramCount + 2 * j + 1]!;
     // A weight sum above the total can only come from a malformed input: report nothing rather than noise.

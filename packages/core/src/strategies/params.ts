@@ -1,5 +1,6 @@
 import type { ParamSpec, ParamValues, StrategyDefinition } from './definition.js';
 import { strategyErrors } from './errors.js';
+import { nullRecord } from '../records.js';
 
 function violation(spec: ParamSpec, value: number): string | undefined {
   if (!Number.isFinite(value)) return 'must be a finite number';
@@ -38,7 +39,8 @@ export function resolveParams(
       );
     }
   }
-  const out: ParamValues = {};
+  // Parameter names come from the researcher's run settings (REST).
+  const out: ParamValues = nullRecord();
   for (const [key, spec] of Object.entries(definition.params)) {
     const raw = config[key] ?? spec.default;
     if (raw === undefined) continue;

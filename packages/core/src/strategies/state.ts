@@ -1,6 +1,7 @@
 import type { StrategyState } from '../strategy.js';
 import type { Weights } from '../weights.js';
 import { strategyErrors } from './errors.js';
+import { nullRecord } from '../records.js';
 
 /**
  * The state tensor `key`, checked against the layout of `like`, or a fresh
@@ -25,7 +26,7 @@ export type StrategyStateJson = Record<string, number[][]>;
  * const restored = stateFromJSON(JSON.parse(JSON.stringify(stateToJSON(step.state))));
  */
 export function stateToJSON(state: StrategyState): StrategyStateJson {
-  const out: StrategyStateJson = {};
+  const out = nullRecord<number[][]>();
   for (const [key, tensors] of Object.entries(state)) out[key] = tensors.map((t) => Array.from(t));
   return out;
 }
@@ -35,7 +36,7 @@ export function stateFromJSON(json: unknown): StrategyState {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw strategyErrors.create('FEDERA_ERR_STRATEGY_STATE_INVALID', 'not an object');
   }
-  const out: StrategyState = {};
+  const out: StrategyState = nullRecord();
   for (const [key, tensors] of Object.entries(json)) {
     if (!Array.isArray(tensors)) throw strategyErrors.create('FEDERA_ERR_STRATEGY_STATE_INVALID', key);
     out[key] = tensors.map((t: unknown) => {

@@ -95,8 +95,9 @@ function strategySchema() {
 function strictProperties(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(strictProperties);
   if (typeof schema !== 'object' || schema === null) return schema;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(schema)) out[k] = strictProperties(v);
+  const out: Record<string, unknown> = Object.fromEntries(
+    Object.entries(schema).map(([k, v]) => [k, strictProperties(v)]),
+  );
   if (out['additionalProperties'] === false && typeof out['properties'] === 'object') {
     delete out['additionalProperties'];
     out['propertyNames'] = { enum: Object.keys(out['properties'] as object) };

@@ -10,20 +10,20 @@ export interface ErrorBody {
 }
 
 // Fastify's own failures, mapped onto our table.
-const FASTIFY_CODES: Record<string, keyof typeof servingErrors.table> = {
-  FST_ERR_VALIDATION: 'FEDERA_ERR_SERVING_BAD_REQUEST',
-  FST_ERR_CTP_INVALID_JSON_BODY: 'FEDERA_ERR_SERVING_BAD_REQUEST',
-  FST_ERR_CTP_EMPTY_JSON_BODY: 'FEDERA_ERR_SERVING_BAD_REQUEST',
-  FST_ERR_CTP_BODY_TOO_LARGE: 'FEDERA_ERR_SERVING_BODY_TOO_LARGE',
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'FEDERA_ERR_SERVING_UNSUPPORTED_MEDIA',
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'FEDERA_ERR_SERVING_BAD_REQUEST',
-};
+const FASTIFY_CODES = new Map<string, keyof typeof servingErrors.table>([
+  ['FST_ERR_VALIDATION', 'FEDERA_ERR_SERVING_BAD_REQUEST'],
+  ['FST_ERR_CTP_INVALID_JSON_BODY', 'FEDERA_ERR_SERVING_BAD_REQUEST'],
+  ['FST_ERR_CTP_EMPTY_JSON_BODY', 'FEDERA_ERR_SERVING_BAD_REQUEST'],
+  ['FST_ERR_CTP_BODY_TOO_LARGE', 'FEDERA_ERR_SERVING_BODY_TOO_LARGE'],
+  ['FST_ERR_CTP_INVALID_MEDIA_TYPE', 'FEDERA_ERR_SERVING_UNSUPPORTED_MEDIA'],
+  ['FST_ERR_CTP_INVALID_CONTENT_LENGTH', 'FEDERA_ERR_SERVING_BAD_REQUEST'],
+]);
 
 /** Our error for `err`: FederaErrors pass through, fastify's own 4xx map onto the table, the rest is internal. */
 function toFederaError(err: unknown, reply: FastifyReply): FederaError {
   if (isFederaError(err)) return err;
   const fe = err as Partial<FastifyError>;
-  const mapped = fe.code ? FASTIFY_CODES[fe.code] : undefined;
+  const mapped = fe.code ? FASTIFY_CODES.get(fe.code) : undefined;
   if (mapped) return servingErrors.create(mapped, fe.message);
   if (err instanceof SyntaxError || (fe.statusCode !== undefined && fe.statusCode < 500)) {
     return servingErrors.create('FEDERA_ERR_SERVING_BAD_REQUEST', fe.message);

@@ -5,11 +5,12 @@ import { type ServingContext, labelParam, modelParam } from './context.js';
 import { servingErrors } from './errors.js';
 import { errorReply } from '../rest/error-handler.js';
 
-const FORMATS: Record<string, 'ndjson' | 'csv'> = {
-  'application/x-ndjson': 'ndjson',
-  'application/jsonl': 'ndjson',
-  'text/csv': 'csv',
-};
+/** Content type -> batch format; a Map, since the key is the caller's header. */
+const FORMATS = new Map<string, 'ndjson' | 'csv'>([
+  ['application/x-ndjson', 'ndjson'],
+  ['application/jsonl', 'ndjson'],
+  ['text/csv', 'csv'],
+]);
 
 const jobSchema = {
   type: 'object',
@@ -33,7 +34,7 @@ const errors = { '4xx': errorReply, '5xx': errorReply };
  */
 export function jobRoutes(app: FastifyInstance, ctx: ServingContext, jobs: BatchJobs): void {
   app.addContentTypeParser(
-    Object.keys(FORMATS),
+    [...FORMATS.keys()],
     { parseAs: 'string', bodyLimit: ctx.maxBodyBytes },
     (_request, body, done) => done(null, body),
   );
@@ -54,7 +55,7 @@ export function jobRoutes(app: FastifyInstance, ctx: ServingContext, jobs: Batch
     async (request, reply) => {
       const { m } = request.params;
       const mime = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-      const format = FORMATS[mime];
+      const format = FORMATS.get(mime);
       if (!format || typeof request.body !== 'string') {
         throw servingErrors.create(
           'FEDERA_ERR_SERVING_UNSUPPORTED_MEDIA',

@@ -1,4 +1,11 @@
-import type { FeatureSummary, StrategyState, TabularTransform, TensorSpec, Weights } from '@federa/core';
+import {
+  type FeatureSummary,
+  type StrategyState,
+  type TabularTransform,
+  type TensorSpec,
+  type Weights,
+  nullRecord,
+} from '@federa/core';
 import { hashWeights } from '@federa/protocol';
 import { Level } from 'level';
 import { serverErrors } from '../errors.js';
@@ -185,7 +192,7 @@ function unpackState(bytes: Uint8Array, specs: readonly TensorSpec[]): StrategyS
   const names = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + headerLength))) as string[];
   const body = bytes.subarray(4 + headerLength);
   const each = names.length === 0 ? 0 : body.length / names.length;
-  const state: StrategyState = {};
+  const state: StrategyState = nullRecord();
   names.forEach((name, i) => {
     const w = unpackWeights(body.subarray(i * each, (i + 1) * each), specs);
     if (!w) throw serverErrors.create('FEDERA_ERR_STORE_CORRUPT', `strategy state ${name}`);

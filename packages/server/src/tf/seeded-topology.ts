@@ -12,8 +12,10 @@ export function seededTopology(topology: unknown, seed: string): unknown {
   const visit = (node: unknown, key: string): unknown => {
     if (Array.isArray(node)) return node.map((v) => visit(v, ''));
     if (typeof node !== 'object' || node === null) return node;
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(node)) out[k] = visit(v, k);
+    // fromEntries defines own properties: a `__proto__` key of the researcher's JSON stays a key.
+    const out: Record<string, unknown> = Object.fromEntries(
+      Object.entries(node).map(([k, v]) => [k, visit(v, k)]),
+    );
     const config = out['config'];
     if (key.endsWith('initializer') && typeof config === 'object' && config !== null && 'seed' in config) {
       (config as Record<string, unknown>)['seed'] = Math.floor(rng() * 2 ** 31);
