@@ -1,10 +1,9 @@
 import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FederaClient } from '@federa/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FullServer, startFullServer } from '../dashboard/full-server.js';
-import { tinyData, tinyTopology } from '../helpers/federation.js';
+import { startEvaluatingClients, tinyTopology } from '../helpers/federation.js';
 import { federa } from './run-cli.js';
 
 // Issue 14 item 8 / done-when 4: every round's metrics exported as CSV and JSON, by CLI and REST.
@@ -29,17 +28,7 @@ beforeAll(async () => {
     },
     topology: tinyTopology(),
   });
-  const clients = [0, 1, 2].map(
-    (i) =>
-      new FederaClient({
-        url: server.url,
-        clientId: `m${i}`,
-        token: ADMIN,
-        data: tinyData(10 + i, i),
-        testData: tinyData(5 + i, i + 3),
-      }),
-  );
-  await Promise.all(clients.map((c) => c.start()));
+  const clients = await startEvaluatingClients(server.url, 'm', ADMIN);
   await server.coordinator.startRun('exported');
   await server.coordinator.whenIdle('exported');
   await Promise.all(clients.map((c) => c.stop()));

@@ -80,3 +80,23 @@ export async function waitFor(
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/** Three started clients `${prefix}0..2`, each with a training and a test split (federated evaluation). */
+export async function startEvaluatingClients(
+  url: string,
+  prefix: string,
+  token?: string,
+): Promise<FederaClient[]> {
+  const clients = [0, 1, 2].map(
+    (i) =>
+      new FederaClient({
+        url,
+        clientId: `${prefix}${i}`,
+        ...(token ? { token } : {}),
+        data: tinyData(10 + i, i),
+        testData: tinyData(5 + i, i + 3),
+      }),
+  );
+  await Promise.all(clients.map((c) => c.start()));
+  return clients;
+}

@@ -2,7 +2,7 @@
 import { drawLines } from './charts.js';
 
 const $ = (id) => document.getElementById(id);
-const state = { runs: [], run: undefined, rounds: [], clients: [] };
+const state = { runs: [], run: undefined, rounds: [], evaluations: [], clients: [] };
 const ACCURACY = ['test_accuracy', 'accuracy', 'train_accuracy'];
 const LOSS = ['test_loss', 'train_loss', 'loss'];
 
@@ -48,6 +48,7 @@ async function loadRun(id) {
   const run = await api(`/api/runs/${id}`);
   if (load !== latestLoad) return; // a newer load started meanwhile; this answer may be stale
   state.rounds = run.rounds;
+  state.evaluations = run.evaluations ?? [];
   state.run = run;
   renderRun();
   await loadVersions();
@@ -77,7 +78,14 @@ function renderRun() {
   $('round-total').textContent = String(run.settings.rounds);
   $('round-progress').max = run.settings.rounds;
   $('round-progress').value = run.completedRounds;
-  drawLines($('accuracy-chart'), series(ACCURACY));
+  // Federated test accuracy: the clients' own test splits (client join --test-data), examples-weighted.
+  const federated = state.evaluations
+    .filter((e) => typeof e.metrics.fed_eval_accuracy === 'number')
+    .map((e) => [e.round, e.metrics.fed_eval_accuracy]);
+  drawLines($('accuracy-chart'), {
+    ...series(ACCURACY),
+    ...(federated.length ? { 'federated test accuracy': federated } : {}),
+  });
   drawLines($('loss-chart'), series(LOSS));
   const eps = [...state.rounds].reverse().find((r) => typeof r.metrics.epsilon === 'number');
   $('epsilon').textContent = eps ? `ε = ${eps.metrics.epsilon.toFixed(3)}` : 'not tracked';
@@ -188,6 +196,8 @@ const HANDLERS = {
   'round-committed': (d) => {
     if (d.round.runId !== state.run?.settings.id) return;
     state.rounds = [...state.rounds.filter((r) => r.round !== d.round.round), d.round];
+    // The federated evaluation of the previous version has been recorded by now.
+    if (state.run?.settings.evaluation) loadRun(state.run.settings.id).catch(() => undefined);
     $('round-live').textContent = `round ${d.round.round} committed in ${(d.durationMs / 1000).toFixed(1)} s`;
     renderRun();
     loadVersions().catch((err) => say(String(err.message), true));
@@ -289,6 +299,25 @@ function loadClients() {
 }
 
 $('run-select').onchange = (e) => loadRun(e.target.value);
+
+/** Save a Blob as a file (the download attribute of a temporary link). */
+function save(blob, name) {
+  const a = Object.assign(document.createElement('a'), { href: URL.createObjectURL(blob), download: name });
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}
+// Curves as data (every round's metrics, GET /api/runs/:id/metrics?format=csv, with the pasted token) or as images.
+$('download-csv').onclick = async () => {
+  const id = state.run?.settings.id;
+  if (!id) return;
+  const res = await fetch(`/api/runs/${id}/metrics?format=csv`, { headers: headers(false) });
+  if (!res.ok) return say(`metrics: HTTP ${res.status}`, true);
+  save(await res.blob(), `${id}-metrics.csv`);
+};
+for (const chart of ['accuracy', 'loss']) {
+  $(`download-${chart}-png`).onclick = () =>
+    $(`${chart}-chart`).toBlob((png) => png && save(png, `${state.run?.settings.id ?? 'run'}-${chart}.png`));
+}
 $('token').value = sessionStorage.getItem('federa-token') ?? '';
 // With auth on, reading runs and the live stream need a viewer token: reload everything when one is pasted.
 $('token').oninput = () => {
