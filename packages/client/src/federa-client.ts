@@ -39,7 +39,8 @@ import {
   isSecAggBody,
 } from './secagg/index.js';
 import { type Evaluator, evaluateLocally } from './evaluation/index.js';
-import { type Trainer, type TrainingResult, trainLocally } from './trainer.js';
+import { LocalBatchNorm } from './local-batch-norm.js';
+import { type Trainer, type TrainingJob, type TrainingResult, trainLocally } from './trainer.js';
 
 /** What the client reports as it works; for logs and progress displays. */
 export type ClientEvent =
@@ -112,6 +113,8 @@ interface CachedModel {
 export class FederaClient {
   private socket: Socket<ServerToClientEvents, ClientToServerEvents> | undefined;
   private readonly reader = new FrameReader();
+  /** FedBN runs: this client's own BatchNormalization tensors, per run. */
+  private readonly localBatchNorm = new LocalBatchNorm();
   private queue: Promise<void> = Promise.resolve();
   private model: CachedModel | undefined;
   private pendingTask: RoundTask | undefined;
@@ -367,7 +370,7 @@ export class FederaClient {
     const fit = await this.fitTo(model);
     if (!fit.data) return this.refuse(task.taskId, fit.error!);
     const h = task.hyperparameters;
-    const result = await (this.opts.trainer ?? trainLocally)({
+    let job: TrainingJob = {
       topologyJson: model.topologyJson,
       specs: model.specs,
       globalWeights: model.weights,
@@ -379,7 +382,11 @@ export class FederaClient {
       data: fit.data,
       // A seeded run's shuffle_seed makes the shuffles independent of the run id (reproducible runs).
       shuffleSeed: `${h.extra['shuffle_seed'] ?? task.runId}:${task.round}:${task.attempt}:${this.opts.clientId}`,
-    });
+    };
+    const fedBn = h.extra['local_batch_norm'] === 1;
+    if (fedBn) job = this.localBatchNorm.prepare(task.runId, job);
+    const result = await (this.opts.trainer ?? trainLocally)(job);
+    if (fedBn) this.localBatchNorm.keep(task.runId, job, result);
     clipForPrivacy(result, h.extra['clip_norm']);
     keepFinite(result);
     this.emit({ type: 'trained', task, numExamples: result.numExamples, metrics: result.metrics });

@@ -61,6 +61,7 @@ const settingsSchema = {
     maxRoundAttempts: { type: 'integer', minimum: 1, maximum: 100 },
     seed: { type: 'string', minLength: 1, maxLength: 128 },
     samplingSeed: { type: 'string', maxLength: 128 },
+    localBatchNorm: { type: 'boolean' },
     secureAggregation: secureAggregationSchema,
     clientFraction: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
     populationSize: { type: 'integer', minimum: 1 },

@@ -223,6 +223,7 @@ export class RunScheduler {
     const extra = {
       ...strategy.clientConfig(),
       ...(s.seed === undefined ? {} : { shuffle_seed: shuffleSeedOf(s.seed) }),
+      ...(s.localBatchNorm ? { local_batch_norm: 1 } : {}),
     };
     for (const [taskId, clientId] of tasks) {
       const task = {

@@ -31,6 +31,12 @@ export interface RunSettings {
    * SecAgg+ masks stay crypto-random.
    */
   seed?: string;
+  /**
+   * FedBN (Li et al. 2021): every BatchNormalization layer's weights and moving statistics stay on
+   * the clients (each keeps its own between rounds) and are not aggregated; the task says so with
+   * `extra.local_batch_norm = 1`. Off (the default): they are federated like the other weights.
+   */
+  localBatchNorm?: boolean;
   /** Seed for reproducible client sampling (simulations); `seed`, else crypto sampling, when absent. */
   samplingSeed?: string;
   /** Secure aggregation (SecAgg+): the coordinator learns only the sum of updates. Off when absent. */
