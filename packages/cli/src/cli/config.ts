@@ -12,6 +12,7 @@ export const SETTINGS = {
   store: { env: 'FEDERA_STORE', fallback: '.federa/store' },
   auditMaxAgeDays: { env: 'FEDERA_AUDIT_MAX_AGE_DAYS', fallback: undefined },
   auditMaxEntries: { env: 'FEDERA_AUDIT_MAX_ENTRIES', fallback: undefined },
+  maxModelParams: { env: 'FEDERA_MAX_MODEL_PARAMS', fallback: undefined },
   corsOrigins: { env: 'FEDERA_CORS_ORIGINS', fallback: undefined },
   tokensFile: { env: 'FEDERA_TOKENS_FILE', fallback: undefined },
   identity: { env: 'FEDERA_IDENTITY', fallback: 'off' },

@@ -38,6 +38,9 @@ Start a coordinator (REST + socket.io + level store) and serve until Ctrl-C / SI
                      hellos), optional (unknown ids still admitted) (env FEDERA_IDENTITY, config "identity")
   --insecure-no-auth listen on a non-loopback --host with no tokens (env FEDERA_INSECURE_NO_AUTH=1,
                      config "insecureNoAuth"); refused otherwise, since anyone reaching it is admin
+  --max-model-params N     refuse runs whose model has more than N parameters, counted from the
+                     topology before it is built (env FEDERA_MAX_MODEL_PARAMS, config "maxModelParams";
+                     default 10000000; docs/robustness.md)
   --config FILE      JSON config file (default ./federa.config.json when present)
   --json             print {"url": …} once listening
 Precedence: flags > environment > config file > defaults.`;
@@ -64,6 +67,7 @@ export async function serverCommand(argv: string[]): Promise<number> {
       'tokens-file': { type: 'string' },
       identity: { type: 'string' },
       'insecure-no-auth': { type: 'boolean' },
+      'max-model-params': { type: 'string' },
       config: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
@@ -85,6 +89,11 @@ export async function serverCommand(argv: string[]): Promise<number> {
   const tokensFile = config.get('tokensFile', values['tokens-file']);
   const tokens: TokenConfig[] = tokensFile ? readTokensFile(resolve(tokensFile)) : [];
   const identity = identityMode(config.get('identity', values.identity)!);
+  const maxModelParams = integer(
+    config.get('maxModelParams', values['max-model-params']),
+    undefined,
+    'max-model-params',
+  );
   const insecure = flag(config.get('insecureNoAuth', values['insecure-no-auth'] ? 'true' : undefined)!);
   if (tokens.length === 0 && !isLoopback(host) && !insecure) {
     throw new UsageError(
@@ -99,6 +108,7 @@ export async function serverCommand(argv: string[]): Promise<number> {
     ...(cors ? { cors } : {}),
     ...(tokens.length ? { tokens } : {}),
     ...(identity ? { identity } : {}),
+    ...(maxModelParams !== undefined ? { maxModelParams } : {}),
   }).catch((err: Error) => {
     throw new CliError(`cannot open the store at ${storePath}: ${err.message.split('\n')[0]}`);
   });
