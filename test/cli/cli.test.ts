@@ -179,8 +179,12 @@ describe('federa against a real coordinator', () => {
     expect(pulled.code, pulled.stderr).toBe(0);
     expect(JSON.parse(pulled.stdout)).toMatchObject({
       version: 2,
-      files: ['model.json', 'group1-shard1of1.bin'],
+      files: ['model.json', 'group1-shard1of1.bin', 'transform.json'],
     });
+    // The run's preprocessing comes with the model (docs/serving.md): the CSV run's transform.
+    const transform = JSON.parse(readFileSync(join(out, 'transform.json'), 'utf8'));
+    expect(transform).toMatchObject({ format: 'federa.tabular.v1', classes: ['0', '1'] });
+    expect(transform.features.map((f: { name: string }) => f.name)).toEqual(['f1', 'f2', 'c']);
     const manifest = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8'));
     expect(manifest.weightsManifest[0].paths).toEqual(['group1-shard1of1.bin']);
     const params = 5 * 4 + 4 + 4 * 2 + 2;

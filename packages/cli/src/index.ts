@@ -6,4 +6,4 @@ export { mnist2nnTopology } from './models/mnist-2nn.js';
 export { mnistCnnTopology, mnistMobileNetTopology } from './models/mnist-cnn.js';
 export { charLstmTopology } from './models/char-lstm.js';
 export { SIM_MODELS, type SimModel, type SimModelName, simModel } from './models/presets.js';
-export { tabularTopology } from './models/tabular.js';
+export { tabularTopology } from '@federa/server';

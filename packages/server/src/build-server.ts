@@ -139,6 +139,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<FederaServe
   await app.register(runsRoutes, { coordinator });
   await app.register(featureStatsRoutes, {
     coordinator,
+    onFrozen: (runId, features) => coordinator.modelFromFeatures(runId, features.transform),
     ...(identity
       ? {
           checkReporter: reporterCheck(identity, opts.identity),

@@ -5,6 +5,7 @@ import {
   isFederaError,
   paramCount,
   validateRunStrategy,
+  type TabularTransform,
 } from '@federa/core';
 import {
   type Envelope,
@@ -29,18 +30,24 @@ import type { DeviceDirectory } from './secagg/device-directory.js';
 import { withThreatModel } from './secagg/settings.js';
 import { RunScheduler, type ServerEvaluator } from './rounds/run-scheduler.js';
 import { normalizeRunSettings } from './runs/run-settings.js';
-import type { RunRecord, RunSettings } from './runs/run-types.js';
+import type { RunRecord, RunSettings, TabularModelSpec } from './runs/run-types.js';
 import { EncodedVersionCache } from './store/encoded-versions.js';
 import type { FederaStore } from './store/store.js';
 import { initialWeightsFor } from './tf/model.js';
 import { countTopologyParams } from './tf/param-count.js';
+import { tabularTopology } from './tf/tabular-topology.js';
 import { ClientRefusals } from './runs/client-refusals.js';
 
 /** A new run: settings, the model topology, and optionally its initial weights. */
 export interface CreateRunInput {
   settings: Partial<RunSettings> & { id: string };
-  /** tf.LayersModel topology JSON (`modelTopology`). */
-  topology: unknown;
+  /** tf.LayersModel topology JSON (`modelTopology`); absent with `tabular`. */
+  topology?: unknown;
+  /**
+   * Instead of a topology: a tabular model built when the run's feature statistics freeze, its input
+   * width and class count taken from their transform (the run waits until then).
+   */
+  tabular?: TabularModelSpec;
   /** Initial weights in getWeights() order; drawn from the topology's initializers when absent. */
   initial?: { specs: TensorSpec[]; weights: Weights };
 }
@@ -105,23 +112,71 @@ export class Coordinator {
     checkPrivacySettings(settings);
     checkEvaluationSettings(settings);
     if (await this.store.getRun(settings.id)) throw serverErrors.create('FEDERA_ERR_RUN_EXISTS', settings.id);
+    const now = Date.now();
+    if (input.topology === undefined && input.tabular) {
+      const waiting: RunRecord = {
+        settings,
+        topology: null,
+        specs: [],
+        status: 'created',
+        completedRounds: 0,
+        currentVersion: 0,
+        createdAt: now,
+        updatedAt: now,
+        awaitingFeatures: input.tabular,
+      };
+      await this.store.putRun(waiting);
+      this.opts.events.emit('run-updated', waiting);
+      return waiting;
+    }
+    return this.createModel(settings, input.topology, input.initial, now);
+  }
+
+  /**
+   * Give a run created with `tabular` its model once its feature statistics froze: a logistic or MLP
+   * classifier as wide as the transform's encoded inputs, over its classes, and version 0.
+   */
+  async modelFromFeatures(runId: string, transform: TabularTransform): Promise<void> {
+    const run = await this.store.getRun(runId);
+    if (!run?.awaitingFeatures) return;
+    const { kind, hidden } = run.awaitingFeatures;
+    const inputs = transform.features.reduce(
+      (n, f) => n + (f.kind === 'numeric' ? 1 : f.categories.length),
+      0,
+    );
+    const topology = tabularTopology({
+      kind,
+      inputs,
+      classes: transform.classes.length,
+      hidden: hidden ?? 16,
+    });
+    await this.createModel(run.settings, topology, undefined, run.createdAt);
+  }
+
+  /** Check the model against the parameter cap, draw version 0 and store run and version at once. */
+  private async createModel(
+    settings: RunSettings,
+    topology: unknown,
+    given: CreateRunInput['initial'],
+    createdAt: number,
+  ): Promise<RunRecord> {
     // Counted from the JSON first: a topology too big to build is refused before TF.js allocates it.
     // In-process callers that bring their own initial weights (synthetic runs) are counted by layout.
-    const declared = input.initial ? paramCount(input.initial.specs) : countTopologyParams(input.topology);
+    const declared = given ? paramCount(given.specs) : countTopologyParams(topology);
     const cap = this.opts.maxModelParams ?? DEFAULT_MAX_MODEL_PARAMS;
     if (declared > cap) throw serverErrors.create('FEDERA_ERR_RUN_MODEL_TOO_LARGE', `${declared} > ${cap}`);
-    const built = input.initial ? undefined : await buildInitialWeights(input.topology, settings.seed);
-    const initial = input.initial ?? built!;
+    const built = given ? undefined : await buildInitialWeights(topology, settings.seed);
+    const initial = given ?? built!;
     const now = Date.now();
     const run: RunRecord = {
       settings,
-      topology: input.topology,
+      topology,
       specs: initial.specs,
       ...(built ? { modelShape: built.shape } : {}),
       status: 'created',
       completedRounds: 0,
       currentVersion: 0,
-      createdAt: now,
+      createdAt,
       updatedAt: now,
     };
     const hash = await hashWeights(initial.specs, initial.weights);
@@ -164,6 +219,12 @@ export class Coordinator {
     try {
       const run = await this.getRun(id);
       if (run.status === 'completed') throw serverErrors.create('FEDERA_ERR_RUN_STATE', `${id} is completed`);
+      if (run.awaitingFeatures) {
+        throw serverErrors.create(
+          'FEDERA_ERR_RUN_STATE',
+          `${id} waits for its feature statistics (its model's width follows from them); start it once the quorum reported`,
+        );
+      }
       const running: RunRecord = { ...run, status: 'running', updatedAt: Date.now() };
       delete running.error;
       await this.store.putRun(running);

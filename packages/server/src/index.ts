@@ -16,11 +16,13 @@ export type {
   RunRecord,
   RunSettings,
   RunStatus,
+  TabularModelSpec,
   VersionRecord,
 } from './runs/run-types.js';
 export type { ServerEvaluator } from './rounds/run-scheduler.js';
 export { initTfBackend } from './tf/backend.js';
 export { initialWeightsFor, modelFromTopology, setModelWeights } from './tf/model.js';
+export { tabularTopology } from './tf/tabular-topology.js';
 export * from './auth/index.js';
 export * from './evaluation/index.js';
 export * from './privacy/index.js';

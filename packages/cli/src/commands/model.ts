@@ -146,10 +146,10 @@ async function pull(
   if (!Number.isInteger(version) || version < 0)
     throw new UsageError(`--version must be an integer >= 0, got '${values.version}'`);
   const base = `/models/${m}/versions/${version}/`;
-  const manifest = await api.json<{ weightsManifest: Array<{ paths: string[] }> }>(
-    'GET',
-    `${base}model.json`,
-  );
+  const manifest = await api.json<{
+    weightsManifest: Array<{ paths: string[] }>;
+    userDefinedMetadata?: { federa?: { transform?: unknown } };
+  }>('GET', `${base}model.json`);
   const dir = resolve(values.out ?? `${decodeURIComponent(m)}-v${version}`);
   await mkdir(dir, { recursive: true });
   const files: string[] = [];
@@ -161,6 +161,12 @@ async function pull(
     }
   }
   await writeFile(join(dir, 'model.json'), JSON.stringify(manifest));
+  // A tabular run's preprocessing (docs/serving.md): apply it to raw rows before the model.
+  const transform = manifest.userDefinedMetadata?.federa?.transform;
+  if (transform) {
+    await writeFile(join(dir, 'transform.json'), JSON.stringify(transform, null, 2));
+    files.push('transform.json');
+  }
   const chosen =
     values.version !== undefined ? 'as asked' : values.label ? `label ${label}` : 'the latest version';
   emit(

@@ -6,7 +6,8 @@ import { emit, table } from '../cli/output.js';
 import { LiveBlock, type RunView, TERMINAL, roundTable } from '../cli/round-table.js';
 
 export const runHelp = `federa run <create|start|stop|status|watch|list> [options]
-  run create --id ID (--model logistic|mlp|mnist-2nn --inputs N --classes K [--hidden H] | --topology FILE)
+  run create --id ID (--model logistic|mlp|mnist-2nn --inputs N --classes K [--hidden H] | --topology FILE
+             | --model logistic|mlp --inputs auto [--hidden H])
              [--rounds N --clients-per-round N --min-clients N --epochs E --batch B --lr LR
               --strategy NAME --round-timeout MS --secure-aggregation --seed S --settings FILE.json
               --max-examples N (default 100000) --max-update-norm L2 (default 100)]
@@ -93,12 +94,26 @@ export async function runCommand(argv: string[]): Promise<number> {
       }
       // SecAgg+ with parameters derived from the sample size (Bell et al. 2020); tune via --settings.
       if (values['secure-aggregation']) settings['secureAggregation'] ??= {};
-      const topology = await topologyFrom(values);
-      const run = await api.json<RunView>('POST', '/api/runs', { id, topology, settings });
+      // --inputs auto: the coordinator builds the model when the run's feature statistics freeze.
+      const auto = values.inputs === 'auto';
+      if (auto && values.model !== 'logistic' && values.model !== 'mlp') {
+        throw new UsageError('--inputs auto needs --model logistic or --model mlp');
+      }
+      const model = auto
+        ? {
+            tabular: {
+              kind: values.model,
+              ...(values.hidden ? { hidden: integer(values.hidden, 16, 'hidden') } : {}),
+            },
+          }
+        : { topology: await topologyFrom(values) };
+      const run = await api.json<RunView>('POST', '/api/runs', { id, ...model, settings });
       emit(
         json,
         run,
-        () => `created run ${run.settings.id} (${run.settings.rounds} rounds, ${run.settings.strategy.name})`,
+        () =>
+          `created run ${run.settings.id} (${run.settings.rounds} rounds, ${run.settings.strategy.name})` +
+          (auto ? '; its model waits for the feature statistics of --min-clients clients' : ''),
       );
       return 0;
     }
@@ -199,8 +214,10 @@ async function topologyFrom(values: {
   }
   const inputs = integer(values.inputs, undefined, 'inputs');
   const classes = integer(values.classes, undefined, 'classes');
-  if (!inputs || !classes) throw new UsageError(`--model ${values.model} needs --inputs N and --classes K`);
-  const { tabularTopology } = await import('../models/tabular.js');
+  if (!inputs || !classes) {
+    throw new UsageError(`--model ${values.model} needs --inputs N and --classes K, or --inputs auto`);
+  }
+  const { tabularTopology } = await import('@federa/server');
   return tabularTopology({
     kind: values.model,
     inputs,

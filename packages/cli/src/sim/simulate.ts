@@ -9,10 +9,10 @@ import {
   type RunSettings,
   buildServer,
   initTfBackend,
+  tabularTopology,
 } from '@federa/server';
 import { type LabelledData, selectRows } from '../data/index.js';
 import { type SimModel, type SimModelName, simModel } from '../models/presets.js';
-import { tabularTopology } from '../models/tabular.js';
 import { heldOutEvaluator } from './evaluator.js';
 import { TrainingPool } from './training-pool.js';
 

@@ -1,3 +1,11 @@
+import {
+  type RawCell,
+  type TabularTransform,
+  ownValue,
+  parseTabularTransform,
+  tabularEncoder,
+} from '@federa/core';
+import { dataErrors } from '../data/errors.js';
 import * as tf from '../tf.js';
 
 /** Options of {@link loadServedModel}. */
@@ -13,8 +21,15 @@ export interface ServedModel {
   /** The version the label pointed at when loaded, and its weights hash (from model.json). */
   readonly version: number | undefined;
   readonly hash: string | undefined;
+  /** The run's tabular transform when it has one (from model.json): the preprocessing of the model. */
+  readonly transform: TabularTransform | undefined;
   /** Class probabilities for `n` rows of `x` (row-major, the model's input width each). */
   predict(x: Float32Array, n: number): Float32Array[];
+  /**
+   * Class probabilities for raw rows by column name (`{ age: 54, sex: 'F' }`), encoded with the
+   * transform exactly as the coordinator's serving routes and the training clients encode them.
+   */
+  predictRows(rows: readonly Readonly<Record<string, RawCell>>[]): Float32Array[];
   /** Free the model's tensors. */
   dispose(): void;
 }
@@ -33,11 +48,28 @@ export async function loadServedModel(url: string, opts: LoadServedModelOptions 
     ...(opts.fetch ? { fetchFunc: opts.fetch } : {}),
   });
   const model = await tf.loadLayersModel(handler);
-  const meta = (model.getUserDefinedMetadata() as { federa?: { version?: number; hash?: string } })?.federa;
+  const meta = (
+    model.getUserDefinedMetadata() as { federa?: { version?: number; hash?: string; transform?: unknown } }
+  )?.federa;
   const width = (model.inputs[0]?.shape ?? []).slice(1).reduce<number>((a, b) => a * (b ?? 1), 1);
-  return {
+  const notNumeric = (detail: string) => dataErrors.create('FEDERA_ERR_DATA_NOT_NUMERIC', detail);
+  const transform = meta?.transform
+    ? parseTabularTransform(meta.transform, (d) => dataErrors.create('FEDERA_ERR_DATA_MALFORMED', d))
+    : undefined;
+  const encoder = transform ? tabularEncoder(transform, notNumeric) : undefined;
+  const served: ServedModel = {
     version: meta?.version,
     hash: meta?.hash,
+    transform,
+    predictRows(rows) {
+      if (!encoder)
+        throw dataErrors.create('FEDERA_ERR_DATA_MALFORMED', 'this model has no tabular transform');
+      const x = new Float32Array(rows.length * encoder.width);
+      rows.forEach((row, r) => {
+        encoder.encodeRow((name) => ownValue(row, name), x, r * encoder.width, r);
+      });
+      return served.predict(x, rows.length);
+    },
     predict(x, n) {
       if (x.length !== n * width) throw new TypeError(`x has ${x.length} values, expected ${n} × ${width}`);
       // Copy inside tidy: a backend may hand out a view of memory that disposal frees.
@@ -49,4 +81,5 @@ export async function loadServedModel(url: string, opts: LoadServedModelOptions 
     },
     dispose: () => model.dispose(),
   };
+  return served;
 }

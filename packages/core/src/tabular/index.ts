@@ -15,3 +15,4 @@ export {
   tabularEncoder,
   transformFromSummary,
 } from './transform.js';
+export { splitCsvRecords } from './csv.js';

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { roleGuard } from '../auth/index.js';
 import type { Coordinator } from '../coordinator.js';
 import { errorReply } from '../rest/error-handler.js';
+import type { RunFeatures } from '../store/store.js';
 import { FEATURE_LIMITS, type FeatureLimits, FeatureStatsBook } from './feature-stats-book.js';
 
 /** Options of {@link featureStatsRoutes}. */
@@ -20,6 +21,8 @@ export interface FeatureStatsOptions {
   /** False for an id whose held report must stop counting (revoked). */
   admitted?: (clientId: string) => boolean;
   limits?: Partial<FeatureLimits>;
+  /** Called once per run when its statistics freeze (builds a `tabular` run's model). */
+  onFrozen?: (runId: string, features: RunFeatures) => Promise<void>;
 }
 
 function schemas(limits: FeatureLimits) {
@@ -101,7 +104,8 @@ type ReportBody = { clientId: string; summary: FeatureSummary; signature?: strin
 export async function featureStatsRoutes(app: FastifyInstance, opts: FeatureStatsOptions): Promise<void> {
   const limits = { ...FEATURE_LIMITS, ...opts.limits };
   const book =
-    opts.book ?? new FeatureStatsBook(opts.coordinator.store, opts.admitted ?? (() => true), limits);
+    opts.book ??
+    new FeatureStatsBook(opts.coordinator.store, opts.admitted ?? (() => true), limits, opts.onFrozen);
   const canReport = roleGuard(app, 'client');
   const canRead = roleGuard(app, 'client', 'viewer', 'researcher');
   const { summary, status } = schemas(limits);

@@ -11,7 +11,7 @@ import { roleGuard } from '../auth/index.js';
 import type { Coordinator } from '../coordinator.js';
 import { evaluationSettingsSchema } from '../evaluation/index.js';
 import { RUN_DEFAULTS } from '../runs/run-settings.js';
-import type { RunRecord } from '../runs/run-types.js';
+import type { RunRecord, TabularModelSpec } from '../runs/run-types.js';
 import { metricsCsv, runMetricsTable } from '../runs/metrics-export.js';
 import { errorReply } from './error-handler.js';
 import { streamBytes } from '../store/encoded-versions.js';
@@ -151,23 +151,44 @@ export async function runsRoutes(app: FastifyInstance, opts: { coordinator: Coor
     '/api/runs',
     {
       schema: {
-        summary: 'Create a run (version 0 is committed at once)',
+        summary:
+          'Create a run: with a topology version 0 is committed at once; with `tabular` the model is built when the feature statistics freeze',
         body: {
           type: 'object',
-          required: ['id', 'topology'],
+          required: ['id'],
+          oneOf: [{ required: ['topology'] }, { required: ['tabular'] }],
           additionalProperties: false,
-          properties: { id: runId, topology: { type: 'object' }, settings: settingsSchema },
+          properties: {
+            id: runId,
+            topology: { type: 'object' },
+            tabular: {
+              type: 'object',
+              required: ['kind'],
+              additionalProperties: false,
+              properties: {
+                kind: { enum: ['logistic', 'mlp'] },
+                hidden: { type: 'integer', minimum: 1, maximum: 4096 },
+              },
+            },
+            settings: settingsSchema,
+          },
         },
         response: { 201: { type: 'object', additionalProperties: true }, 400: errorReply, 409: errorReply },
       },
       attachValidation: true,
     },
     async (request, reply) => {
-      const body = request.body as { id: string; topology: object; settings?: Record<string, unknown> };
+      const body = request.body as {
+        id: string;
+        topology?: object;
+        tabular?: TabularModelSpec;
+        settings?: Record<string, unknown>;
+      };
       if (request.validationError) rethrowTyped(request.validationError, body?.settings);
       const run = await coordinator.createRun({
         settings: { ...RUN_DEFAULTS, ...body.settings, id: body.id },
-        topology: body.topology,
+        ...(body.topology ? { topology: body.topology } : {}),
+        ...(body.tabular ? { tabular: body.tabular } : {}),
       });
       return reply.status(201).send(runView(run));
     },

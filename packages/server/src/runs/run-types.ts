@@ -77,6 +77,13 @@ export interface ModelShape {
 export type RunStatus = 'created' | 'running' | 'stopped' | 'completed' | 'failed';
 
 /** A run as persisted. */
+/** A tabular model whose input width and class count follow from the run's feature statistics. */
+export interface TabularModelSpec {
+  kind: 'logistic' | 'mlp';
+  /** Hidden units of `mlp` (default 16). */
+  hidden?: number;
+}
+
 export interface RunRecord {
   settings: RunSettings;
   /** tf.LayersModel topology (the `modelTopology` of model.toJSON()). */
@@ -94,6 +101,11 @@ export interface RunRecord {
   completedReason?: string;
   /** Privacy spent so far by a DP run (the accountant's persisted state). */
   privacy?: PrivacyStatus;
+  /**
+   * Set while a run created with `tabular` (`federa run create --inputs auto`) waits for its feature
+   * statistics: it has no topology and no version 0 until they freeze.
+   */
+  awaitingFeatures?: TabularModelSpec;
 }
 
 /** Cumulative (ε, δ) of a DP run and the accountant that produced it. */

@@ -1,9 +1,10 @@
-import { isFederaError } from '@federa/core';
+import { type TabularEncoder, isFederaError } from '@federa/core';
 import type { Level } from 'level';
 import { servingErrors } from './errors.js';
 import type { ModelCache } from './model-cache.js';
 import type { ModelSignature } from './signature.js';
-import { tensorFromJson } from './tensor-input.js';
+import { encodeCsv, encodeRawRows, isRawRow, transformFor } from './raw-rows.js';
+import { type InputBatch, tensorFromJson } from './tensor-input.js';
 
 /** A batch-prediction job as persisted. */
 export interface JobRecord {
@@ -41,29 +42,61 @@ async function predictWithBackoff(predict: () => Promise<Float32Array>): Promise
 
 const chunkKey = (id: string, i: number) => `${id}!${String(i).padStart(8, '0')}`;
 
-/** Parse NDJSON (one JSON array per line, or `{"instance": …}`) or CSV (numbers only) rows. */
-export function parseRows(text: string, format: 'ndjson' | 'csv', sig: ModelSignature): number[][] {
+/**
+ * Parse NDJSON (one JSON array per line, or `{"instance": …}`) or CSV (numbers only) rows; for a
+ * model with a tabular transform also raw rows: NDJSON objects by column name, or CSV with a header
+ * row, encoded with the transform the run trained with.
+ */
+export function parseRows(
+  text: string,
+  format: 'ndjson' | 'csv',
+  sig: ModelSignature,
+  encoder?: TabularEncoder,
+): number[][] {
+  const jobInput = (err: unknown) =>
+    servingErrors.create('FEDERA_ERR_SERVING_JOB_INPUT', isFederaError(err) ? err.message : String(err));
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
   if (lines.length === 0) throw servingErrors.create('FEDERA_ERR_SERVING_JOB_INPUT', 'no rows');
-  return lines.map((line, i) => {
-    let value: unknown;
+  const header = format === 'csv' && encoder && lines[0]!.split(',').some((c) => !Number.isFinite(Number(c)));
+  if (header)
+    return rowsOf(
+      guarded(() => encodeCsv(text, transformFor(encoder, sig)), jobInput),
+      encoder.width,
+    );
+  const values = lines.map((line, i) => {
     try {
-      value =
-        format === 'csv'
-          ? line.split(',').map((c) => (c.trim() === '' ? Number.NaN : Number(c)))
-          : JSON.parse(line);
+      return format === 'csv'
+        ? line.split(',').map((c) => (c.trim() === '' ? Number.NaN : Number(c)))
+        : (JSON.parse(line) as unknown);
     } catch {
       throw servingErrors.create('FEDERA_ERR_SERVING_JOB_INPUT', `line ${i + 1} is not JSON`);
     }
-    if (typeof value === 'object' && value !== null && !Array.isArray(value))
-      value = (value as { instance?: unknown }).instance;
-    try {
-      return Array.from(tensorFromJson(value, sig.inputShape, `line ${i + 1}`));
-    } catch (err) {
-      const detail = isFederaError(err) ? err.message : String(err);
-      throw servingErrors.create('FEDERA_ERR_SERVING_JOB_INPUT', detail);
-    }
   });
+  if (encoder && values.every((v) => isRawRow(v, sig) && !Object.hasOwn(v, 'instance'))) {
+    return rowsOf(
+      guarded(() => encodeRawRows(values, transformFor(encoder, sig), 'line'), jobInput),
+      encoder.width,
+    );
+  }
+  return values.map((v, i) => {
+    const value =
+      typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as { instance?: unknown }).instance : v;
+    return Array.from(guarded(() => tensorFromJson(value, sig.inputShape, `line ${i + 1}`), jobInput));
+  });
+}
+
+function guarded<T>(parse: () => T, wrap: (err: unknown) => Error): T {
+  try {
+    return parse();
+  } catch (err) {
+    throw wrap(err);
+  }
+}
+
+function rowsOf(batch: InputBatch, width: number): number[][] {
+  return Array.from({ length: batch.rows }, (_, r) =>
+    Array.from(batch.data.subarray(r * width, (r + 1) * width)),
+  );
 }
 
 /**

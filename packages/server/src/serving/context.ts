@@ -5,12 +5,15 @@ import type { ModelRegistry } from '../registry/model-registry.js';
 import type { InferenceService } from './inference.js';
 import type { ModelCache } from './model-cache.js';
 import type { Target } from './traffic-router.js';
+import type { ServedTransforms } from './transforms.js';
 
 /** What every serving route module receives. */
 export interface ServingContext {
   registry: ModelRegistry;
   cache: ModelCache;
   inference: InferenceService;
+  /** Each model's tabular transform, for raw rows. */
+  transforms: ServedTransforms;
   drift: DriftMonitor;
   metrics: ServingMetrics;
   maxBodyBytes: number;

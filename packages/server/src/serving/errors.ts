@@ -59,6 +59,17 @@ export const servingErrors = defineErrors({
   },
   FEDERA_ERR_SERVING_INTERNAL: { message: 'internal error', status: 500, retryable: false },
   FEDERA_ERR_SERVING_JOB_INPUT: { message: 'batch job input is malformed', status: 400, retryable: false },
+  FEDERA_ERR_SERVING_NO_TRANSFORM: {
+    message:
+      "this model takes encoded tensors only: its run has no frozen feature statistics, or their width is not the model's input",
+    status: 400,
+    retryable: false,
+  },
+  FEDERA_ERR_SERVING_BAD_ROW: {
+    message: "a raw row does not match the model's transform",
+    status: 400,
+    retryable: false,
+  },
 });
 
 /** Error table of bearer-token authentication. */

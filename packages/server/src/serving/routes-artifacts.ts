@@ -79,6 +79,8 @@ export function artifactRoutes(app: FastifyInstance, ctx: ServingContext): void 
       if (notModified(request, reply, `"${meta.hash}.json"`)) return reply.code(304).send();
       const run = await ctx.registry.run(m);
       const weightNamesList = await namesFor(run);
+      // The preprocessing is part of the model: a browser or `federa model pull` gets the transform too.
+      const transform = (await ctx.transforms.encoder(m))?.transform;
       if (weightNamesList.length !== run.specs.length) {
         throw servingErrors.create(
           'FEDERA_ERR_SERVING_UNSUPPORTED_MODEL',
@@ -100,7 +102,15 @@ export function artifactRoutes(app: FastifyInstance, ctx: ServingContext): void 
             })),
           },
         ],
-        userDefinedMetadata: { federa: { model: m, version, hash: meta.hash, round: meta.round } },
+        userDefinedMetadata: {
+          federa: {
+            model: m,
+            version,
+            hash: meta.hash,
+            round: meta.round,
+            ...(transform ? { transform } : {}),
+          },
+        },
       };
     },
   );

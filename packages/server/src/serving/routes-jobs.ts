@@ -66,7 +66,8 @@ export function jobRoutes(app: FastifyInstance, ctx: ServingContext, jobs: Batch
       const pinned = version ?? (await ctx.registry.resolve(m, label ?? 'stable'));
       await ctx.registry.version(m, pinned);
       const signature = await ctx.cache.use(m, pinned, async (loaded) => loaded.signature);
-      const job = await jobs.submit(m, pinned, parseRows(request.body, format, signature));
+      const encoder = await ctx.transforms.encoder(m);
+      const job = await jobs.submit(m, pinned, parseRows(request.body, format, signature, encoder));
       return reply.code(202).header('location', `/v1/jobs/${job.id}`).send(job);
     },
   );

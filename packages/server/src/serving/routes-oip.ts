@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { servingErrors } from './errors.js';
 import { errorReply } from '../rest/error-handler.js';
 import { type ServingContext, modelParam, selectorOf, versionParam } from './context.js';
+import { encodeRawColumns, transformFor } from './raw-rows.js';
 import { parseOipInput } from './tensor-input.js';
 
 type Params = { m: string; v?: string };
@@ -20,7 +21,8 @@ const inferSchema = {
       inputs: {
         type: 'array',
         minItems: 1,
-        maxItems: 1,
+        // One FP32 tensor, or for a tabular model one tensor per raw column (FP32, INT, BOOL or BYTES).
+        maxItems: 1024,
         items: {
           type: 'object',
           required: ['name', 'shape', 'datatype', 'data'],
@@ -98,13 +100,20 @@ export function oipRoutes(app: FastifyInstance, ctx: ServingContext): void {
     const { m } = request.params;
     const info = { route: 'oip_infer', model: m } as NonNullable<FastifyRequest['federaServing']>;
     request.federaServing = info;
-    const input = request.body.inputs[0]!;
+    const { inputs } = request.body;
+    const input = inputs[0]!;
+    const encoder = await ctx.transforms.encoder(m);
     const p = await ctx.inference.predict(
       m,
       selectorOf(request.params),
       (h) => headerValue(request, h),
       (sig) => {
-        if (input.name !== sig.inputName && input.name !== 'input') {
+        const encoded = inputs.length === 1 && (input.name === sig.inputName || input.name === 'input');
+        if (!encoded && encoder) {
+          const columns = Object.fromEntries(inputs.map((t) => [t.name, t.data]));
+          return encodeRawColumns(columns, transformFor(encoder, sig), 'inputs');
+        }
+        if (inputs.length > 1 || (input.name !== sig.inputName && input.name !== 'input')) {
           throw servingErrors.create(
             'FEDERA_ERR_SERVING_BAD_SHAPE',
             `unknown input ${input.name}; expected ${sig.inputName}`,

@@ -7,6 +7,7 @@ import { ModelRegistry } from '../registry/model-registry.js';
 import { attachPromotionGate } from '../registry/promotion-gate.js';
 import { registryRoutes } from '../registry/registry-routes.js';
 import { initTfBackend } from '../tf/backend.js';
+import { ServedTransforms } from './transforms.js';
 import { BatchJobs } from './batch-jobs.js';
 import type { ServingContext } from './context.js';
 import { installErrorHandling } from './http-errors.js';
@@ -134,6 +135,7 @@ export async function servingPlugin(app: FastifyInstance, options: ServingOption
     registry,
     cache,
     inference,
+    transforms: new ServedTransforms(options.store),
     drift,
     metrics,
     maxBodyBytes: options.maxBodyBytes ?? SERVING_DEFAULTS.maxBodyBytes,
