@@ -327,7 +327,7 @@ export class SecAggClient {
         if (pins && !pins.set && pinned === undefined) throw bad('device is not in the pinned list');
         const key = await importDeviceKey({ algorithm, spki });
         const signature = n.signature ?? new Uint8Array();
-        const data = advertisementSigningInput({ runId, round, ...n });
+        const data = advertisementSigningInput({ ...n, runId, round });
         if (
           !key ||
           signature.length > MAX_SIGNATURE_BYTES ||
