@@ -74,7 +74,7 @@ export function toProtoJson(type, message) {
 /** The listed goldens, each checked; returns the failures (empty when all pass). */
 export function check(dir = DEFAULT_DIR) {
   const envelope = loadSchema(resolve(dir, '..')).lookupType('federa.v1.Envelope');
-  const { frames } = JSON.parse(readFileSync(join(dir, 'goldens.json'), 'utf8'));
+  const { frames, streams } = JSON.parse(readFileSync(join(dir, 'goldens.json'), 'utf8'));
   const failures = [];
   for (const golden of frames) {
     const bin = readFileSync(join(dir, golden.file));
@@ -86,12 +86,32 @@ export function check(dir = DEFAULT_DIR) {
     if (JSON.stringify(toProtoJson(envelope, envelope.decode(again))) !== JSON.stringify(golden.json))
       fail('the JSON does not re-encode to the same message');
   }
-  return { count: frames.length, failures };
+  for (const stream of streams) failures.push(...checkStream(dir, envelope, stream));
+  return { count: frames.length + streams.length, failures };
+}
+
+const sha256 = (bytes) => createHash('sha256').update(bytes).digest();
+
+/** A Chunk stream: pieces in order, each chunk_sha256 right, and together exactly the payload frame. */
+function checkStream(dir, envelope, stream) {
+  const payload = readFileSync(join(dir, stream.payload));
+  const chunks = stream.chunks.map((file) => envelope.decode(readFileSync(join(dir, file))).chunk);
+  const failures = [];
+  const fail = (why) => failures.push(`stream of ${stream.payload}: ${why}`);
+  chunks.forEach((c, i) => {
+    if (c.index !== i || c.total !== chunks.length || Number(c.total_bytes) !== payload.length)
+      fail(`chunk ${i} bounds`);
+    if (!sha256(c.data).equals(Buffer.from(c.chunk_sha256))) fail(`chunk ${i} chunk_sha256`);
+    if (!sha256(payload).equals(Buffer.from(c.payload_sha256))) fail(`chunk ${i} payload_sha256`);
+  });
+  if (!Buffer.concat(chunks.map((c) => c.data)).equals(payload))
+    fail('the pieces do not join to the payload');
+  return failures;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   const { count, failures } = check(process.argv[2] ? resolve(process.argv[2]) : DEFAULT_DIR);
   for (const f of failures) console.error(`FAIL ${f}`);
-  console.log(`${count - failures.length}/${count} golden frames ok`);
+  console.log(`${count - failures.length}/${count} golden frames and streams ok`);
   process.exit(failures.length === 0 ? 0 : 1);
 }

@@ -2,7 +2,8 @@
 """Standalone checker for proto/testdata, using only the standard library and protobuf
 (apt-get install python3-protobuf, or pip install protobuf). For every golden frame: the .bin has the
 listed sha256, parses as federa.v1.Envelope (schema from federa.v1.desc) to the listed proto3 JSON, and
-that JSON parses back to the same message. Exit 0 when all hold.
+that JSON parses back to the same message; each listed Chunk stream has the right indices and hashes
+and joins to its payload frame. Exit 0 when all hold.
 
 Usage: python3 proto/testdata/check.py [testdata dir]
 """
@@ -30,7 +31,8 @@ def envelope_class(testdata):
 def check(testdata):
     envelope = envelope_class(testdata)
     with open(os.path.join(testdata, "goldens.json"), encoding="utf-8") as f:
-        frames = json.load(f)["frames"]
+        goldens = json.load(f)
+    frames, streams = goldens["frames"], goldens["streams"]
     failures = []
     for golden in frames:
         with open(os.path.join(testdata, golden["file"]), "rb") as f:
@@ -44,7 +46,32 @@ def check(testdata):
             failures.append(f"{golden['file']}: decodes to {json.dumps(decoded)}")
         if json_format.ParseDict(golden["json"], envelope()) != message:
             failures.append(f"{golden['file']}: the JSON does not parse to the same message")
-    return len(frames), failures
+    for stream in streams:
+        failures += check_stream(testdata, envelope, stream)
+    return len(frames) + len(streams), failures
+
+
+def check_stream(testdata, envelope, stream):
+    """A Chunk stream: pieces in order, each chunk_sha256 right, and together exactly the payload frame."""
+    with open(os.path.join(testdata, stream["payload"]), "rb") as f:
+        payload = f.read()
+    chunks = []
+    for file in stream["chunks"]:
+        message = envelope()
+        with open(os.path.join(testdata, file), "rb") as f:
+            message.ParseFromString(f.read())
+        chunks.append(message.chunk)
+    failures = []
+    for i, c in enumerate(chunks):
+        if c.index != i or c.total != len(chunks) or c.total_bytes != len(payload):
+            failures.append(f"stream of {stream['payload']}: chunk {i} bounds")
+        if hashlib.sha256(c.data).digest() != c.chunk_sha256:
+            failures.append(f"stream of {stream['payload']}: chunk {i} chunk_sha256")
+        if hashlib.sha256(payload).digest() != c.payload_sha256:
+            failures.append(f"stream of {stream['payload']}: chunk {i} payload_sha256")
+    if b"".join(c.data for c in chunks) != payload:
+        failures.append(f"stream of {stream['payload']}: the pieces do not join to the payload")
+    return failures
 
 
 if __name__ == "__main__":
@@ -52,5 +79,5 @@ if __name__ == "__main__":
     count, failures = check(sys.argv[1] if len(sys.argv) > 1 else here)
     for failure in failures:
         print(f"FAIL {failure}", file=sys.stderr)
-    print(f"{count - len(failures)}/{count} golden frames ok")
+    print(f"{count - len(failures)}/{count} golden frames and streams ok")
     sys.exit(0 if not failures else 1)

@@ -13,10 +13,11 @@ describe.skipIf(skipWithout(SYSTEM_TOOLS.pythonProtobuf, 'the Python golden-fram
   'proto/testdata/check.py (protobuf + stdlib only)',
   () => {
     it('passes on the committed goldens and fails on a frame that decodes differently', () => {
-      const { frames } = JSON.parse(readFileSync(join(TESTDATA, 'goldens.json'), 'utf8'));
+      const { frames, streams } = JSON.parse(readFileSync(join(TESTDATA, 'goldens.json'), 'utf8'));
+      const all = frames.length + streams.length;
       const ok = python(TESTDATA);
       expect(ok.status, ok.stderr).toBe(0);
-      expect(ok.stdout.trim()).toBe(`${frames.length}/${frames.length} golden frames ok`);
+      expect(ok.stdout.trim()).toBe(`${all}/${all} golden frames and streams ok`);
       const copy = mkdtempSync(join(tmpdir(), 'federa-goldens-py-'));
       try {
         cpSync(TESTDATA, copy, { recursive: true });

@@ -42,8 +42,9 @@ export function descriptorSet() {
 /**
  * Every file of proto/testdata/ that is generated, by relative path.
  * @param {Array<{ name: string; bytes: Uint8Array }>} frames
+ * @param {Array<{ payload: string; chunks: string[] }>} streams frame names: a payload and its Chunk frames
  */
-export function renderGoldens(frames) {
+export function renderGoldens(frames, streams) {
   const envelope = loadSchema(resolve(testdataDir, '..')).lookupType('federa.v1.Envelope');
   const files = new Map();
   const listed = frames.map(({ name, bytes }) => {
@@ -56,6 +57,10 @@ export function renderGoldens(frames) {
     about:
       'Envelopes as the reference encoder (@federa/protocol) writes them; see README.md. Generated: do not edit.',
     frames: listed,
+    streams: streams.map((s) => ({
+      payload: `frames/${s.payload}.bin`,
+      chunks: s.chunks.map((c) => `frames/${c}.bin`),
+    })),
   };
   files.set('goldens.json', `${JSON.stringify(goldens, null, 2)}\n`);
   files.set('federa.v1.desc', Buffer.from(descriptorSet()));

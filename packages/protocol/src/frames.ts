@@ -38,16 +38,20 @@ export async function toFrames(
 
 /**
  * Split any byte string into a Chunk stream (what toFrames does for a large envelope). Exposed for tests
- * and tools; a FrameReader only accepts streams whose payload is itself a non-Chunk Envelope.
+ * and tools (a fixed `streamId` makes the frames reproducible, as proto/testdata's are; senders must use
+ * a fresh random one); a FrameReader only accepts streams whose payload is itself a non-Chunk Envelope.
  *
  * @example
  * const frames = await chunkPayload(encodeEnvelope(env), 64 * 1024);
  */
-export async function chunkPayload(payload: Uint8Array, chunkBytes: number): Promise<Uint8Array[]> {
+export async function chunkPayload(
+  payload: Uint8Array,
+  chunkBytes: number,
+  streamId: string = newStreamId(),
+): Promise<Uint8Array[]> {
   if (!Number.isInteger(chunkBytes) || chunkBytes < 1)
     throw new TypeError('chunkBytes must be a positive integer');
   if (payload.byteLength === 0) throw new TypeError('cannot chunk an empty payload');
-  const streamId = newStreamId();
   const total = Math.ceil(payload.byteLength / chunkBytes);
   const payloadSha256 = await sha256(payload);
   const frames: Uint8Array[] = [];

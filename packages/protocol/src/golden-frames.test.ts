@@ -14,6 +14,8 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderGoldens, testdataDir } from '../scripts/golden-frames.mjs';
 import { decodeEnvelope, encodeEnvelope, envelope } from './envelope.js';
+import { FrameReader } from './frame-reader.js';
+import { chunkPayload } from './frames.js';
 import type { EnvelopeBody } from './messages.js';
 import { protoFieldName } from './message-rules.js';
 import { EnvelopeType } from './schema.js';
@@ -25,11 +27,20 @@ function frameName(body: EnvelopeBody, suffix = ''): string {
   return `${id}-${protoFieldName(body.kind)}${suffix}`;
 }
 
+const model = exampleBodies.find((b) => b.kind === 'model')!;
+// The model envelope again, as a 40-byte Chunk stream with a fixed id (senders use random ones).
+const modelChunks = await chunkPayload(
+  encodeEnvelope(envelope(model)),
+  40,
+  '00112233445566778899aabbccddeeff',
+);
 const frames = [
   ...exampleBodies.map((body) => ({ name: frameName(body), bytes: encodeEnvelope(envelope(body)) })),
   { name: frameName(exampleSecAggTask, '-secagg'), bytes: encodeEnvelope(envelope(exampleSecAggTask)) },
+  ...modelChunks.map((bytes, i) => ({ name: `19-chunk-stream-${i}`, bytes })),
 ];
-const rendered = renderGoldens(frames);
+const streams = [{ payload: frameName(model), chunks: modelChunks.map((_, i) => `19-chunk-stream-${i}`) }];
+const rendered = renderGoldens(frames, streams);
 
 // FEDERA_UPDATE_GOLDENS=1 (what `npm run gen -w @federa/protocol` sets) rewrites proto/testdata first.
 if (process.env['FEDERA_UPDATE_GOLDENS'] === '1') {
@@ -56,8 +67,17 @@ describe('proto/testdata golden frames', () => {
   });
 
   it('cover every Envelope body kind', () => {
-    const kinds = new Set(frames.map((f) => f.name.replace(/^\d+-/, '').replace(/-secagg$/, '')));
+    const kinds = new Set(frames.map((f) => f.name.replace(/^\d+-/, '').split('-')[0]));
     expect([...kinds].sort()).toEqual(EnvelopeType.oneofs['body']!.oneof.map(protoFieldName).sort());
+  });
+
+  it('include a chunk stream that a FrameReader reassembles into its payload frame', async () => {
+    const reader = new FrameReader({ maxChunkBytes: 40, maxMessageBytes: 1 << 20, maxOpenStreams: 1 });
+    const done = [];
+    for (const chunk of modelChunks) done.push(await reader.push(chunk));
+    expect(done.slice(0, -1)).toEqual(modelChunks.slice(0, -1).map(() => undefined));
+    expect(modelChunks.length).toBeGreaterThan(2);
+    expect(done.at(-1)).toEqual(envelope(model));
   });
 
   it('decode with @federa/protocol and encode back to the same bytes', () => {
@@ -69,7 +89,8 @@ describe('proto/testdata golden frames', () => {
   it('pass the standalone Node checker, which fails on a changed byte', () => {
     const ok = checker(testdataDir);
     expect(ok.status, ok.stderr).toBe(0);
-    expect(ok.stdout).toMatch(new RegExp(`^${frames.length}/${frames.length} golden frames ok`));
+    const all = frames.length + streams.length;
+    expect(ok.stdout).toMatch(new RegExp(`^${all}/${all} golden frames and streams ok`));
     const copy = mkdtempSync(join(tmpdir(), 'federa-goldens-'));
     try {
       cpSync(dirname(testdataDir), copy, { recursive: true });
