@@ -17,6 +17,8 @@ export interface AttackTarget {
   tokens?: Readonly<Record<Role, string>>;
   /** The test CA of the production coordinator's certificate. */
   ca?: string;
+  /** Enrol a device key for `clientId` (production only). */
+  enrol?: (clientId: string) => Promise<DeviceKey>;
   /** The coordinator itself, for assertions on what it stored (attacks go through `call` and clients). */
   server: FederaServer;
   /** REST call as `role` (the default coordinator ignores roles: it has no tokens). */
@@ -46,6 +48,7 @@ async function productionTarget(): Promise<AttackTarget> {
     url: prod.url,
     tokens: prod.tokens,
     ca: prod.ca,
+    enrol: (clientId) => prod.enrol(clientId),
     server: prod.server,
     call: prod.call,
     async client(clientId, data, extra = {}) {
