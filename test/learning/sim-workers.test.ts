@@ -22,9 +22,12 @@ describe('federa sim --workers', () => {
     expect(two).toEqual(one);
   }, 180_000);
 
-  it('refuses a negative worker count with exit code 2', async () => {
+  it('refuses a negative worker count and a zero round timeout with exit code 2', async () => {
     const r = await federa(['sim', '--workers=-1']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--workers must be an integer ≥ 0, got -1/);
+    const timeout = await federa(['sim', '--round-timeout', '0']);
+    expect(timeout.code).toBe(2);
+    expect(timeout.stderr).toMatch(/--round-timeout must be a positive number, got 0/);
   });
 });

@@ -33,6 +33,7 @@ Simulate a federation on bundled data: a coordinator and N clients on this machi
   --rounds N         training rounds (default ${DEMO.rounds})
   --partition KIND   iid | shards | dirichlet (default dirichlet)
   --alpha A          Dirichlet concentration; smaller is more skewed (default ${DEMO.alpha})
+  --round-timeout MS how long a round waits for its clients (default 120000)
   --epochs E         local epochs per round (default ${DEMO.epochs})
   --batch B          local batch size (default ${DEMO.batch})
   --lr LR            local learning rate (default ${DEMO.lr})
@@ -76,6 +77,7 @@ export async function simCommand(argv: string[]): Promise<number> {
       partition: { type: 'string', default: 'dirichlet' },
       alpha: { type: 'string' },
       epochs: { type: 'string' },
+      'round-timeout': { type: 'string' },
       batch: { type: 'string' },
       lr: { type: 'string' },
       seed: { type: 'string', default: '1' },
@@ -126,6 +128,9 @@ export async function simCommand(argv: string[]): Promise<number> {
       learningRate: num(values.lr, DEMO.lr, 'lr'),
       seed: values.seed,
       strategy: strategyConfig(values.strategy, values['strategy-param']),
+      ...(values['round-timeout']
+        ? { roundTimeoutMs: num(values['round-timeout'], 1, 'round-timeout') }
+        : {}),
       ...(values['min-clients'] ? { minClients: num(values['min-clients'], 1, 'min-clients') } : {}),
       ...secure,
     },
