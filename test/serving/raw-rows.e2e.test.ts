@@ -206,6 +206,34 @@ describe('a tabular run serves raw rows with the transform it trained with', () 
       .map((l) => JSON.parse(l));
     expect(predicted).toEqual(before.body.predictions);
 
+    // Drift needs no posted baseline: it comes from the federated statistics. Rows like the training
+    // data score low; the same rows with age + 40 and every patient a current smoker score high.
+    const psi = async () => {
+      const text = await (await fetch(`${url}/metrics`)).text();
+      return Number(/federa_serving_input_drift_psi\{model="hospitals"\} ([0-9.e+-]+)/.exec(text)?.[1]);
+    };
+    const calmRows = ['a', 'b', 'c'].flatMap((h) => {
+      const t = parseCsv(readFileSync(join(dir.path, `hospital-${h}`, 'train.csv'), 'utf8'));
+      return t.rows.map((row) =>
+        Object.fromEntries(t.columns.map((c, i) => [c, numeric.has(c) ? Number(row[i]) : row[i]])),
+      );
+    });
+    const predictAll = async (all: typeof calmRows) => {
+      for (let i = 0; i < all.length; i += 200) {
+        const sent = await call(url, 'POST', '/v1/models/hospitals:predict', {
+          instances: all.slice(i, i + 200),
+        });
+        expect(sent.status).toBe(200);
+      }
+    };
+    await predictAll(calmRows);
+    const calm = await psi();
+    const shifted = calmRows.map((r) => ({ ...r, age: Number(r['age']) + 40, smoking: 'current' }));
+    await predictAll(shifted);
+    const drifted = await psi();
+    expect(calm).toBeLessThan(0.1);
+    expect(drifted).toBeGreaterThan(0.25);
+
     // A raw row that does not fit the transform is a typed 400.
     const { age: _age, ...missingAge } = raw[0]!;
     expect(

@@ -23,7 +23,7 @@ interface Baseline {
 }
 
 // Inner edges of 10 equal-probability bins of the standard normal: Φ⁻¹(k/10), k = 1..9.
-const NORMAL_DECILES = [-1.2816, -0.8416, -0.5244, -0.2533, 0, 0.2533, 0.5244, 0.8416, 1.2816];
+export const NORMAL_DECILES = [-1.2816, -0.8416, -0.5244, -0.2533, 0, 0.2533, 0.5244, 0.8416, 1.2816];
 const EPSILON = 1e-4;
 
 function binIndex(edges: Float64Array, x: number): number {

@@ -7,6 +7,7 @@ import { ModelRegistry } from '../registry/model-registry.js';
 import { attachPromotionGate } from '../registry/promotion-gate.js';
 import { registryRoutes } from '../registry/registry-routes.js';
 import { initTfBackend } from '../tf/backend.js';
+import { tabularDriftBaseline } from './tabular-drift.js';
 import { ServedTransforms } from './transforms.js';
 import { BatchJobs } from './batch-jobs.js';
 import type { ServingContext } from './context.js';
@@ -135,7 +136,11 @@ export async function servingPlugin(app: FastifyInstance, options: ServingOption
     registry,
     cache,
     inference,
-    transforms: new ServedTransforms(options.store),
+    // A tabular model's drift baseline comes from its feature statistics unless one was posted.
+    transforms: new ServedTransforms(options.store, (model, features) => {
+      if (drift.features(model) === undefined)
+        drift.recordTrainingStats(model, 0, tabularDriftBaseline(features));
+    }),
     drift,
     metrics,
     maxBodyBytes: options.maxBodyBytes ?? SERVING_DEFAULTS.maxBodyBytes,

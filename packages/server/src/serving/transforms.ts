@@ -1,5 +1,5 @@
 import { type TabularEncoder, parseTabularTransform, tabularEncoder } from '@federa/core';
-import type { FederaStore } from '../store/store.js';
+import type { FederaStore, RunFeatures } from '../store/store.js';
 import { servingErrors } from './errors.js';
 
 const badRow = (detail: string) => servingErrors.create('FEDERA_ERR_SERVING_BAD_ROW', detail);
@@ -15,7 +15,11 @@ const badRow = (detail: string) => servingErrors.create('FEDERA_ERR_SERVING_BAD_
 export class ServedTransforms {
   private readonly encoders = new Map<string, TabularEncoder>();
 
-  constructor(private readonly store: FederaStore) {}
+  constructor(
+    private readonly store: FederaStore,
+    /** Called once per model when its transform is first found (sets its drift baseline). */
+    private readonly onFound: (model: string, features: RunFeatures) => void = () => {},
+  ) {}
 
   async encoder(model: string): Promise<TabularEncoder | undefined> {
     const known = this.encoders.get(model);
@@ -24,6 +28,7 @@ export class ServedTransforms {
     if (!features) return undefined;
     const encoder = tabularEncoder(parseTabularTransform(features.transform, badRow), badRow);
     this.encoders.set(model, encoder);
+    this.onFound(model, features);
     return encoder;
   }
 }
