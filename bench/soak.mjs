@@ -53,7 +53,7 @@ export async function run() {
   });
   const specs = [{ name: 'w', shape: [PARAMS / 100, 100], dtype: 'float32' }];
   const t0 = Date.now();
-  const fleet = await startFleet({ url, count: CLIENTS, specs });
+  const fleet = await startFleet({ url, count: CLIENTS, specs, runs: ['soak'] });
   const connectMs = Date.now() - t0;
   const t1 = Date.now();
   child.send({ type: 'start' });

@@ -1,5 +1,12 @@
 import type { FederaClient } from '@federa/client';
-import { type WeightUpdate, type WireTensor, encodeEnvelope, envelope, toFrames } from '@federa/protocol';
+import {
+  PROTOCOL_VERSION,
+  type WeightUpdate,
+  type WireTensor,
+  encodeEnvelope,
+  envelope,
+  toFrames,
+} from '@federa/protocol';
 import protobuf from 'protobufjs/light.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startClient, startServer, tinyData, tinyTopology } from './helpers/federation.js';
@@ -19,9 +26,10 @@ describe('hostile and broken input from a client', () => {
 
   beforeAll(async () => {
     ctx = await startServer({ streamIdleMs: 300, maxMessageBytes: 8 * 1024 });
-    raw = await RawClient.connect(ctx.url, 'raw');
-    raw2 = await RawClient.connect(ctx.url, 'raw2');
+    raw = await RawClient.connect(ctx.url, 'raw', ['bad']);
+    raw2 = await RawClient.connect(ctx.url, 'raw2', ['bad']);
     const started = await startClient(ctx.url, 'good', tinyData(15), {
+      runs: ['bad'],
       trainer: async (job) => {
         const { trainLocally } = await import('@federa/client');
         const r = await trainLocally(job);
@@ -110,7 +118,12 @@ describe('hostile and broken input from a client', () => {
     const u = protobuf.Writer.create();
     u.uint32(10).string(valid.taskId).uint32(18).string(valid.runId).uint32(24).uint32(valid.round);
     u.uint32(40).int64(-1);
-    const env = protobuf.Writer.create().uint32(8).uint32(1).uint32(130).bytes(u.finish()).finish();
+    const env = protobuf.Writer.create()
+      .uint32(8)
+      .uint32(PROTOCOL_VERSION)
+      .uint32(130)
+      .bytes(u.finish())
+      .finish();
     raw.sendFrame(env);
     expect(await raw.nextErrorCode()).toMatch(/^FEDERA_ERR_PROTO_(FIELD_RANGE|DECODE)$/);
   });
@@ -126,7 +139,12 @@ describe('hostile and broken input from a client', () => {
   ])('answers %s with FIELD_RANGE naming the proto field, ref = the task id', async (_name, field, path) => {
     // Hand-written: our encoder refuses these values, another implementation might not.
     const u = protobuf.Writer.create().uint32(10).string(valid.taskId).uint32(18).string(valid.runId);
-    const env = protobuf.Writer.create().uint32(8).uint32(1).uint32(130).bytes(field(u).finish()).finish();
+    const env = protobuf.Writer.create()
+      .uint32(8)
+      .uint32(PROTOCOL_VERSION)
+      .uint32(130)
+      .bytes(field(u).finish())
+      .finish();
     raw.sendFrame(env);
     const { error } = await raw.next('error');
     expect(error).toMatchObject({ code: 'FEDERA_ERR_PROTO_FIELD_RANGE', ref: valid.taskId });

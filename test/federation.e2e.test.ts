@@ -51,7 +51,10 @@ describe('federation end to end', () => {
     const sizes = [12, 30, 21];
     const clients = await Promise.all(
       sizes.map((n, i) =>
-        startClient(url, `c${i}`, tinyData(n, i), { trainer: recordingTrainer(() => currentRound) }),
+        startClient(url, `c${i}`, tinyData(n, i), {
+          runs: ['tiny'],
+          trainer: recordingTrainer(() => currentRound),
+        }),
       ),
     );
     track(
@@ -93,7 +96,9 @@ describe('federation end to end', () => {
 describe('run lifecycle', () => {
   it('starting a run twice at once drives it with one scheduler', async () => {
     const { server, url } = await startServer({ serving: false });
-    const clients = await Promise.all(['a', 'b'].map((id, i) => startClient(url, id, tinyData(10, i))));
+    const clients = await Promise.all(
+      ['a', 'b'].map((id, i) => startClient(url, id, tinyData(10, i), { runs: ['twice'] })),
+    );
     track(
       server,
       clients.map((c) => c.client),

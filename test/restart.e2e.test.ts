@@ -19,7 +19,7 @@ describe('coordinator restart', () => {
       await Promise.all(clients.map((c) => c.stop()));
     });
     for (const [i, id] of ['a', 'b', 'c'].entries()) {
-      clients.push((await startClient(first.url, id, tinyData(12 + i, i))).client);
+      clients.push((await startClient(first.url, id, tinyData(12 + i, i), { runs: ['long'] })).client);
     }
     await first.server.coordinator.createRun({
       settings: {

@@ -36,10 +36,13 @@ describe('stragglers and dropouts', () => {
       return r;
     };
     const normal = await Promise.all(
-      ['a', 'b', 'c'].map((id, i) => startClient(url, id, tinyData(10 + 5 * i, i), { trainer: record(id) })),
+      ['a', 'b', 'c'].map((id, i) =>
+        startClient(url, id, tinyData(10 + 5 * i, i), { runs: ['r'], trainer: record(id) }),
+      ),
     );
-    const late = await startClient(url, 'late', tinyData(9), { trainer: lateTrainer });
+    const late = await startClient(url, 'late', tinyData(9), { runs: ['r'], trainer: lateTrainer });
     const killed = await startClient(url, 'killed', tinyData(9), {
+      runs: ['r'],
       onEvent: (e) => {
         // Dies as soon as it is sampled, mid-round.
         if (e.type === 'task') void killed.client.stop();
@@ -87,8 +90,9 @@ describe('stragglers and dropouts', () => {
     const { server, url } = await startServer();
     const failed: number[] = [];
     server.events.on('round-failed', ({ attempt }) => failed.push(attempt));
-    const a = await startClient(url, 'a', tinyData(10));
+    const a = await startClient(url, 'a', tinyData(10), { runs: ['retry'] });
     const dying = await startClient(url, 'dying', tinyData(10), {
+      runs: ['retry'],
       onEvent: (e) => {
         if (e.type === 'task') void dying.client.stop();
       },
@@ -110,7 +114,7 @@ describe('stragglers and dropouts', () => {
     await waitFor(() => failed.length === 1);
     expect((await server.store.listVersions('retry')).map((v) => v.version)).toEqual([0]);
     // A replacement joins; attempt 2 succeeds.
-    const b = await startClient(url, 'b', tinyData(12, 1));
+    const b = await startClient(url, 'b', tinyData(12, 1), { runs: ['retry'] });
     clients.push(b.client);
     await server.coordinator.whenIdle('retry');
     const [round] = await server.store.listRounds('retry');

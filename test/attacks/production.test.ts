@@ -31,6 +31,7 @@ describe('the production fixture of the attack tests', () => {
     const client = new FederaClient({
       url: prod.url,
       clientId: 'site-a',
+      runs: ['prod'],
       identity: key,
       ca: prod.ca,
       token: prod.tokens.client,

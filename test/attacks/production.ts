@@ -27,8 +27,8 @@ export interface ProductionCoordinator {
   tokens: Readonly<Record<Role, string>>;
   /** REST call as `role` (anonymous when undefined), trusting the test CA. */
   call(role: Role | undefined, method: string, path: string, body?: unknown): Promise<Reply>;
-  /** Issue an enrolment token as admin and enrol a fresh device key for `clientId`. */
-  enrol(clientId: string, algorithm?: DeviceKey['algorithm']): Promise<DeviceKey>;
+  /** Issue an enrolment token as admin (scoped to `runs` when given) and enrol a fresh device key for `clientId`. */
+  enrol(clientId: string, algorithm?: DeviceKey['algorithm'], runs?: string[]): Promise<DeviceKey>;
   close(): Promise<void>;
 }
 
@@ -62,8 +62,11 @@ export async function startProductionCoordinator(
     ca: pki.caCert,
     tokens,
     call,
-    async enrol(clientId, algorithm = 'Ed25519') {
-      const issued = await call('admin', 'POST', '/api/enrolment-tokens', { clientId });
+    async enrol(clientId, algorithm = 'Ed25519', runs) {
+      const issued = await call('admin', 'POST', '/api/enrolment-tokens', {
+        clientId,
+        ...(runs ? { runs } : {}),
+      });
       if (issued.status !== 201) throw new Error(`enrolment token: HTTP ${issued.status} ${issued.text}`);
       const key = await loadOrCreateDeviceKey(new MemoryKeyStore(), clientId, algorithm);
       await enrolDevice({ url, token: issued.body.token, clientId, key, fetch: caFetch(pki.caCert) });

@@ -100,6 +100,7 @@ describe('issue 11 row 1: prototype-named feature statistics', () => {
         const client = new FederaClient({
           url: p.url,
           clientId: 'site-c',
+          runs: ['after'],
           identity: fresh,
           ca: p.ca,
           token: p.tokens.client,
@@ -130,6 +131,7 @@ describe('issue 11 row 1: prototype-named feature statistics', () => {
       const client = new FederaClient({
         url: started.url,
         clientId: 'fresh',
+        runs: ['after'],
         data: tinyData(6),
         backend: 'cpu',
       });

@@ -21,9 +21,11 @@ describe.each(ATTACK_TARGETS)('row 5: a malicious participant (%s configuration)
   let target: AttackTarget;
   beforeAll(async () => {
     target = await start();
-    await target.client('site-a', tinyData(12, 0));
-    await target.client('site-b', tinyData(12, 1));
+    const runs = ['takeover', 'non-finite'];
+    await target.client('site-a', tinyData(12, 0), { runs });
+    await target.client('site-b', tinyData(12, 1), { runs });
     await target.client('mallory', tinyData(12, 2), {
+      runs,
       trainer: attacker,
       onEvent: (e) => {
         if (e.type === 'rejected') rejections.push(e.error.code);

@@ -28,9 +28,11 @@ describe.each(ATTACK_TARGETS)('row 12: metric names in updates (%s configuration
     round = 0;
     rejections.length = 0;
     target = await start();
-    await target.client('site-a', tinyData(12, 0));
-    await target.client('site-b', tinyData(12, 1));
+    const runs = ['metrics', 'after'];
+    await target.client('site-a', tinyData(12, 0), { runs });
+    await target.client('site-b', tinyData(12, 1), { runs });
     await target.client('mallory', tinyData(12, 2), {
+      runs,
       trainer: chatty,
       onEvent: (e) => {
         if (e.type === 'rejected') rejections.push(e.error.code);

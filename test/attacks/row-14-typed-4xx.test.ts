@@ -66,7 +66,7 @@ describe.each(ATTACK_TARGETS)(
       });
       expect(infer.status, infer.text).toBe(200);
       expect(infer.body.predictions[0]).toHaveLength(3);
-      await target.client('fresh', tinyData(6));
+      await target.client('fresh', tinyData(6), { runs: ['after'] });
     });
   },
 );

@@ -23,13 +23,14 @@ export interface AttackTarget {
   server: FederaServer;
   /** REST call as `role` (the default coordinator ignores roles: it has no tokens). */
   call(role: Role | undefined, method: string, path: string, body?: unknown): Promise<Reply>;
-  /** A started FederaClient for `clientId`, enrolled first in the production configuration. */
-  client(clientId: string, data: LocalDataset, extra?: ClientExtra): Promise<FederaClient>;
+  /** A started FederaClient for `clientId` joined to `extra.runs`, enrolled first in the production configuration. */
+  client(clientId: string, data: LocalDataset, extra: ClientExtra): Promise<FederaClient>;
   close(): Promise<void>;
 }
 
-/** What an attack test replaces in a client: its training, and where its events go. */
+/** The runs a client joins, and what an attack test replaces in it: its training, and where its events go. */
 export interface ClientExtra {
+  runs: string[];
   trainer?: Trainer;
   onEvent?: (event: ClientEvent) => void;
 }
@@ -51,7 +52,7 @@ async function productionTarget(): Promise<AttackTarget> {
     enrol: (clientId) => prod.enrol(clientId),
     server: prod.server,
     call: prod.call,
-    async client(clientId, data, extra = {}) {
+    async client(clientId, data, extra) {
       const identity: DeviceKey = await prod.enrol(clientId);
       const options = { url: prod.url, clientId, identity, ca: prod.ca, token: prod.tokens.client, data };
       return started(clients, new FederaClient({ ...options, backend: 'cpu', ...extra }));
@@ -90,7 +91,7 @@ async function defaultTarget(): Promise<AttackTarget> {
       }
       return { status: res.status, body: parsed, text };
     },
-    async client(clientId, data, extra = {}) {
+    async client(clientId, data, extra) {
       return started(clients, new FederaClient({ url, clientId, data, backend: 'cpu', ...extra }));
     },
     async close() {

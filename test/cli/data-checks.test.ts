@@ -130,6 +130,7 @@ describe('a run whose clients all refuse says so', () => {
         new FederaClient({
           url: server.url,
           clientId: `refuser-${i}`,
+          runs: ['refused'],
           token: ADMIN,
           data: tinyData(12, i),
           onEvent: (e) => events.push(e),

@@ -28,7 +28,7 @@ beforeAll(async () => {
     },
     topology: tinyTopology(),
   });
-  const clients = await startEvaluatingClients(server.url, 'm', ADMIN);
+  const clients = await startEvaluatingClients(server.url, 'm', ['exported'], ADMIN);
   await server.coordinator.startRun('exported');
   await server.coordinator.whenIdle('exported');
   await Promise.all(clients.map((c) => c.stop()));

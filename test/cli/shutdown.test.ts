@@ -38,6 +38,7 @@ async function runThenSigterm(name: string, settings: Record<string, unknown>) {
       new FederaClient({
         url: server.url,
         clientId: `${name}-${i}`,
+        runs: [name],
         data: tinyData(12, i),
         testData: tinyData(6, i + 3),
       }),

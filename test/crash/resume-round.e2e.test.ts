@@ -39,9 +39,9 @@ describe('a round interrupted by a coordinator restart', () => {
     cleanup.push(dir.remove);
     const first = await startServer({ storePath: dir.path, serving: false });
     const port = Number(new URL(first.url).port);
-    const fleet = await startFleet({ url: first.url, count: FLEET, specs });
+    const fleet = await startFleet({ url: first.url, count: FLEET, specs, runs: ['resume'] });
     cleanup.push(() => fleet.stop());
-    let last = await RawClient.connect(first.url, LAST);
+    let last = await RawClient.connect(first.url, LAST, ['resume']);
     await first.server.coordinator.createRun({
       settings: {
         id: 'resume',
@@ -63,7 +63,7 @@ describe('a round interrupted by a coordinator restart', () => {
     const second = await startServer({ storePath: dir.path, serving: false }, port);
     cleanup.push(() => second.server.close());
     // Reconnected by hand: the same task comes back on hello.
-    last = await RawClient.connect(second.url, LAST);
+    last = await RawClient.connect(second.url, LAST, ['resume']);
     cleanup.push(() => last.close());
     const again = await last.next('task');
     expect(again.task.taskId).toBe(task.taskId);
@@ -90,8 +90,8 @@ describe('a round interrupted by a coordinator restart', () => {
 describe('a client that reconnects mid-round', () => {
   it('gets its open task again, with the same id, and its upload counts', async () => {
     const { server, url } = await startServer({ serving: false });
-    const a = await RawClient.connect(url, 'syn-0');
-    const b = await RawClient.connect(url, 'syn-1');
+    const a = await RawClient.connect(url, 'syn-0', ['rejoin']);
+    const b = await RawClient.connect(url, 'syn-1', ['rejoin']);
     try {
       await server.coordinator.createRun({
         settings: { id: 'rejoin', rounds: 1, clientsPerRound: 2, minClients: 2, roundTimeoutMs: 60_000 },
@@ -101,7 +101,7 @@ describe('a client that reconnects mid-round', () => {
       await server.coordinator.startRun('rejoin');
       const { task } = await a.next('task');
       a.close();
-      const a2 = await RawClient.connect(url, 'syn-0');
+      const a2 = await RawClient.connect(url, 'syn-0', ['rejoin']);
       const again = await a2.next('task');
       expect(again.task.taskId).toBe(task.taskId);
       await a2.send(syntheticUpdate(0, again.task));

@@ -37,6 +37,7 @@ describe('coordinator killed with SIGKILL in the middle of secure aggregation', 
           new FederaClient({
             url,
             clientId: `sa-${i}`,
+            runs: [settings.id],
             data: tinyData(12 + 3 * i, i),
             reconnectDelayMs: 100,
             reconnectDelayMaxMs: 500,

@@ -40,7 +40,14 @@ const heldOut = tinyData(90, 5);
 function startClients(url: string): FederaClient[] {
   const clients = clientData.map(
     (data, i) =>
-      new FederaClient({ url, clientId: `site-${i}`, data, reconnectDelayMs: 100, reconnectDelayMaxMs: 500 }),
+      new FederaClient({
+        url,
+        clientId: `site-${i}`,
+        runs: [settings.id],
+        data,
+        reconnectDelayMs: 100,
+        reconnectDelayMaxMs: 500,
+      }),
   );
   for (const c of clients) void c.start().catch(() => undefined);
   return clients;

@@ -27,7 +27,7 @@ describe.skipIf(SKIP)('dashboard: federated test accuracy and downloadable curve
       },
       topology: tinyTopology(),
     });
-    const clients = await startEvaluatingClients(server.url, 'd', ADMIN);
+    const clients = await startEvaluatingClients(server.url, 'd', ['curves'], ADMIN);
     await server.coordinator.startRun('curves');
     await server.coordinator.whenIdle('curves');
     await Promise.all(clients.map((c) => c.stop()));

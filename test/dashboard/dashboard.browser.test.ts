@@ -72,7 +72,10 @@ describe.skipIf(SKIP)('dashboard in a real browser', () => {
         await permits.take();
         return trainLocally(job);
       };
-      clients.push((await startClient(server.url, `hospital-${i + 1}`, tinyData(n, i), { trainer })).client);
+      clients.push(
+        (await startClient(server.url, `hospital-${i + 1}`, tinyData(n, i), { runs: ['live'], trainer }))
+          .client,
+      );
     }
     browser = await launchChromium();
   });

@@ -17,6 +17,7 @@ async function federation(evaluator?: Evaluator) {
       const client = new FederaClient({
         url,
         clientId: `c${i}`,
+        runs: ['ev', 'slow'],
         data: tinyData(12, i),
         ...(testData ? { testData } : {}),
         ...(evaluator && i === 0 ? { evaluator } : {}),

@@ -60,8 +60,13 @@ export class FuzzSocket {
     });
   }
 
-  /** Connect; with `clientId`, say hello and wait for the welcome. */
-  static async open(url: string, clientId: string | undefined, tally: ReplyTally): Promise<FuzzSocket> {
+  /** Connect; with `clientId`, say hello (joining `runIds`) and wait for the welcome. */
+  static async open(
+    url: string,
+    clientId: string | undefined,
+    tally: ReplyTally,
+    runIds: string[] = [],
+  ): Promise<FuzzSocket> {
     const socket = io(url, { transports: ['websocket'], reconnection: false, forceNew: true });
     const s = new FuzzSocket(socket, tally);
     await new Promise<void>((resolve, reject) => {
@@ -75,7 +80,7 @@ export class FuzzSocket {
         const poll = () => (check() ? resolve() : setTimeout(poll, 5));
         poll();
       });
-      socket.emit(FEDERA_EVENT, encodeEnvelope(envelope(helloOf(clientId))));
+      socket.emit(FEDERA_EVENT, encodeEnvelope(envelope(helloOf(clientId, runIds))));
       await welcomed;
     }
     return s;
@@ -106,7 +111,7 @@ export class FuzzSocket {
   }
 }
 
-export function helloOf(clientId: string): EnvelopeBody {
+export function helloOf(clientId: string, runIds: string[]): EnvelopeBody {
   return {
     kind: 'hello',
     hello: {
@@ -115,6 +120,7 @@ export function helloOf(clientId: string): EnvelopeBody {
       protocolVersion: PROTOCOL_VERSION,
       capabilities: { backend: 'fuzz', maxMessageBytes: 0, secureAggregation: false, features: [] },
       sdkVersion: 'fuzz',
+      runIds,
     },
   };
 }

@@ -5,6 +5,7 @@ import {
   encodeEnvelope,
   envelope,
   toFrames,
+  PROTOCOL_VERSION,
 } from '@federa/protocol';
 import type { TensorSpec } from '@federa/core';
 import { initTfBackend, initialWeightsFor } from '@federa/server';
@@ -66,7 +67,7 @@ describe(`fuzzing every socket event and REST route during a run (FUZZ_SEED=${SE
       ...({ rateLimit: false } as object),
     });
     cleanup.push(() => server.close());
-    const fleet = await startFleet({ url, count: 3, specs: initial.specs, prefix: 'syn' });
+    const fleet = await startFleet({ url, count: 3, specs: initial.specs, prefix: 'syn', runs: ['fuzzrun'] });
     cleanup.push(() => fleet.stop());
     await server.coordinator.createRun({
       // Fuzz sockets are sampled too and never answer: each round lasts its deadline, keeping the run live.
@@ -119,7 +120,7 @@ describe(`fuzzing every socket event and REST route during a run (FUZZ_SEED=${SE
     expect(tally.codes.size).toBeGreaterThanOrEqual(10);
     // Anything not an error is a message the protocol allows the server to send.
     for (const kind of tally.kinds.keys())
-      expect(['challenge', 'welcome', 'task', 'model', 'ack']).toContain(kind);
+      expect(['challenge', 'welcome', 'task', 'model', 'ack', 'runEnded']).toContain(kind);
     expect(
       rest.stats.badReplies.map((b) => `${b.req.method} ${b.req.url.slice(0, 60)} → ${b.status} ${b.body}`),
     ).toEqual([]);
@@ -157,7 +158,7 @@ async function seedEncodings(specs: readonly TensorSpec[]): Promise<Uint8Array[]
     modelRequest: { runId: 'fuzzrun', modelVersion: 0 },
   };
   const bodies = [...exampleBodies, update, modelRequest];
-  const whole = bodies.map((b) => encodeEnvelope({ protocolVersion: 1, body: b } as Envelope));
+  const whole = bodies.map((b) => encodeEnvelope({ protocolVersion: PROTOCOL_VERSION, body: b } as Envelope));
   return [...whole, ...(await toFrames(envelope(update), 96))];
 }
 
@@ -171,7 +172,7 @@ async function fuzzSocketJob(
 ): Promise<void> {
   // Sockets 0-3 say hello first (reach round logic); 4-5 never do (pre-hello paths).
   const clientId = k < 4 ? `fuzz-${k}` : undefined;
-  let socket = await FuzzSocket.open(url, clientId, tally);
+  let socket = await FuzzSocket.open(url, clientId, tally, ['fuzzrun']);
   for (let batch = 0, sent = 0; sent < quota; batch++) {
     const values = fc.sample(frames, { numRuns: BATCH, seed: SEED + k * 100_003 + batch });
     const others = fc.sample(fc.tuple(fc.string({ maxLength: 12 }), wrongTypes), {
@@ -188,7 +189,7 @@ async function fuzzSocketJob(
     if (!answered || socket.isClosed) {
       // Hung up on (a forged duplicate hello, an oversize frame): come back like any client would.
       socket.close();
-      socket = await FuzzSocket.open(url, clientId, tally);
+      socket = await FuzzSocket.open(url, clientId, tally, ['fuzzrun']);
       stats.reconnects++;
     }
   }

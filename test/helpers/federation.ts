@@ -47,17 +47,18 @@ export function tinyData(n: number, offset = 0): LocalDataset {
   return { x, y, n, featureShape: [8], numClasses: 3 };
 }
 
-/** Start a client and collect its events. */
+/** Start a client joined to `extra.runs` and collect its events. */
 export async function startClient(
   url: string,
   clientId: string,
   data: LocalDataset,
-  extra: { trainer?: Trainer; onEvent?: (e: ClientEvent) => void } = {},
+  extra: { runs: string[]; trainer?: Trainer; onEvent?: (e: ClientEvent) => void },
 ): Promise<{ client: FederaClient; events: ClientEvent[] }> {
   const events: ClientEvent[] = [];
   const client = new FederaClient({
     url,
     clientId,
+    runs: extra.runs,
     data,
     ...(extra.trainer ? { trainer: extra.trainer } : {}),
     onEvent: (e) => {
@@ -81,10 +82,11 @@ export async function waitFor(
   }
 }
 
-/** Three started clients `${prefix}0..2`, each with a training and a test split (federated evaluation). */
+/** Three started clients `${prefix}0..2` joined to `runs`, each with a training and a test split (federated evaluation). */
 export async function startEvaluatingClients(
   url: string,
   prefix: string,
+  runs: string[],
   token?: string,
 ): Promise<FederaClient[]> {
   const clients = [0, 1, 2].map(
@@ -92,6 +94,7 @@ export async function startEvaluatingClients(
       new FederaClient({
         url,
         clientId: `${prefix}${i}`,
+        runs,
         ...(token ? { token } : {}),
         data: tinyData(10 + i, i),
         testData: tinyData(5 + i, i + 3),

@@ -49,8 +49,13 @@ export class RawClient {
     return { raw, nonce: challenge.challenge.nonce };
   }
 
-  /** A hello for `clientId`, signed over `nonce` when a device key is given. */
-  static async hello(clientId: string, nonce: Uint8Array, key?: DeviceKey): Promise<ClientHello> {
+  /** A hello for `clientId` joining `runIds`, signed over `nonce` when a device key is given. */
+  static async hello(
+    clientId: string,
+    nonce: Uint8Array,
+    key?: DeviceKey,
+    runIds: string[] = [],
+  ): Promise<ClientHello> {
     const credentials = key
       ? await helloCredentials(key, nonce, clientId)
       : { token: '', publicKey: new Uint8Array(), signature: new Uint8Array(), keyAlgorithm: '' };
@@ -60,13 +65,19 @@ export class RawClient {
       protocolVersion: PROTOCOL_VERSION,
       capabilities: { backend: 'none', maxMessageBytes: 0, secureAggregation: false, features: [] },
       sdkVersion: 'raw',
+      runIds,
     };
   }
 
-  /** Connect, say an unsigned hello as `clientId` and wait to be welcomed. */
-  static async connect(url: string, clientId: string, opts: RawClientOptions = {}): Promise<RawClient> {
+  /** Connect, say an unsigned hello as `clientId` joining `runIds` and wait to be welcomed. */
+  static async connect(
+    url: string,
+    clientId: string,
+    runIds: string[] = [],
+    opts: RawClientOptions = {},
+  ): Promise<RawClient> {
     const { raw, nonce } = await RawClient.open(url, opts);
-    await raw.send({ kind: 'hello', hello: await RawClient.hello(clientId, nonce) });
+    await raw.send({ kind: 'hello', hello: await RawClient.hello(clientId, nonce, undefined, runIds) });
     await raw.next('welcome');
     return raw;
   }
@@ -80,17 +91,8 @@ export class RawClient {
   }
 
   /** The next received message of `kind` (consumed), waiting up to `timeoutMs`. */
-  async next<K extends EnvelopeKind>(
-    kind: K,
-    timeoutMs = 15_000,
-  ): Promise<Extract<EnvelopeBody, { kind: K }>> {
-    const end = Date.now() + timeoutMs;
-    for (;;) {
-      const i = this.received.findIndex((b) => b.kind === kind);
-      if (i >= 0) return this.received.splice(i, 1)[0] as Extract<EnvelopeBody, { kind: K }>;
-      if (Date.now() > end) throw new Error(`no ${kind} within ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
+  next<K extends EnvelopeKind>(kind: K, timeoutMs = 15_000): Promise<Extract<EnvelopeBody, { kind: K }>> {
+    return takeNext(this.received, kind, timeoutMs);
   }
 
   /** The code of the next Error envelope. */
@@ -100,5 +102,20 @@ export class RawClient {
 
   close(): void {
     this.socket.disconnect();
+  }
+}
+
+/** Remove and return the first message of `kind` in `received`, waiting for it up to `timeoutMs`. */
+export async function takeNext<K extends EnvelopeKind>(
+  received: EnvelopeBody[],
+  kind: K,
+  timeoutMs: number,
+): Promise<Extract<EnvelopeBody, { kind: K }>> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const i = received.findIndex((b) => b.kind === kind);
+    if (i >= 0) return received.splice(i, 1)[0] as Extract<EnvelopeBody, { kind: K }>;
+    if (Date.now() > end) throw new Error(`no ${kind} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 10));
   }
 }

@@ -34,7 +34,7 @@ async function federate(localBatchNorm: boolean) {
     jobs.push({ job, result: { ...result, delta: result.delta.map((d) => d.slice()) } });
     return result;
   };
-  const { client } = await startClient(url, 'c0', tinyData(24), { trainer: recording });
+  const { client } = await startClient(url, 'c0', tinyData(24), { runs: ['bn'], trainer: recording });
   cleanup.push(async () => {
     await client.stop();
     await server.close();

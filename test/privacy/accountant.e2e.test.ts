@@ -30,7 +30,9 @@ function epsilonAfter(steps: number): number {
 async function dpRun(rounds: number, epsilonBudget: number | undefined, trainer?: Trainer) {
   const { server, url } = await startServer();
   const clients = await Promise.all(
-    [0, 1, 2].map((i) => startClient(url, `c${i}`, tinyData(10 + i, i), trainer ? { trainer } : {})),
+    [0, 1, 2].map((i) =>
+      startClient(url, `c${i}`, tinyData(10 + i, i), { runs: ['dp'], ...(trainer ? { trainer } : {}) }),
+    ),
   );
   cleanup.push(async () => {
     await Promise.all(clients.map((c) => c.client.stop()));
@@ -130,7 +132,9 @@ describe('privacy accounting in the running federation', () => {
 
   it('client-clipping mode: clients clip to clip_norm and report dp_unclipped without secure aggregation', async () => {
     const { server, url } = await startServer();
-    const clients = await Promise.all([0, 1, 2].map((i) => startClient(url, `k${i}`, tinyData(10, i))));
+    const clients = await Promise.all(
+      [0, 1, 2].map((i) => startClient(url, `k${i}`, tinyData(10, i), { runs: ['cc'] })),
+    );
     cleanup.push(async () => {
       await Promise.all(clients.map((c) => c.client.stop()));
       await server.close();

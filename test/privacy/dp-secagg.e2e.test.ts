@@ -25,7 +25,7 @@ async function runDpUnderSecAgg(
     await server.close();
   });
   for (const i of [0, 1, 2, 3])
-    clients.push((await startClient(url, `${id}${i}`, tinyData(12, i), { onEvent })).client);
+    clients.push((await startClient(url, `${id}${i}`, tinyData(12, i), { runs: [id], onEvent })).client);
   await server.coordinator.createRun({
     settings: {
       id,

@@ -57,7 +57,7 @@ describe('model, training and metric semantics (docs/protocol.md)', () => {
     await tf.ready();
     const raw = await RawClient.open(ctx.url);
     raws.push(raw.raw);
-    const hello = await RawClient.hello('reader', raw.nonce);
+    const hello = await RawClient.hello('reader', raw.nonce, undefined, ['sem']);
     // A client that declares a 64-byte limit still gets full frames: v1 sizes frames by Welcome.chunk_bytes only.
     hello.capabilities.maxMessageBytes = 64;
     await raw.raw.send({ kind: 'hello', hello });
@@ -109,7 +109,10 @@ describe('model, training and metric semantics (docs/protocol.md)', () => {
   });
 
   it('a round metric is the examples-weighted mean over the clients that reported that name only', async () => {
-    const [a, b] = await Promise.all([RawClient.connect(ctx.url, 'ma'), RawClient.connect(ctx.url, 'mb')]);
+    const [a, b] = await Promise.all([
+      RawClient.connect(ctx.url, 'ma', ['means']),
+      RawClient.connect(ctx.url, 'mb', ['means']),
+    ]);
     raws.push(a, b);
     await ctx.server.coordinator.createRun({
       settings: { id: 'means', rounds: 1, clientsPerRound: 2, minClients: 2, roundTimeoutMs: 30_000 },

@@ -16,7 +16,7 @@ const KIND = { advertised: 'secaggAdvertise', shared: 'secaggShareKeys', masked:
 /** Stop clients c0..c{count-1} as soon as the coordinator accepted their `stage` message in attempt 1. */
 async function federationDroppingAt(stage: keyof typeof KIND, count: number): Promise<SecAggFederation> {
   const dropping = new Set(Array.from({ length: count }, (_, i) => `c${i}`));
-  const f = await startSecAggFederation(10);
+  const f = await startSecAggFederation(10, 'drops');
   untap = SecAggRound.tapAccepted(({ sessionId, clientId, kind }) => {
     if (kind === KIND[stage] && sessionId.startsWith('drops#1.') && dropping.has(clientId)) {
       void f.clients.get(clientId)!.stop();

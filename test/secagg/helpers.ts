@@ -49,9 +49,10 @@ export interface FederationSetup {
   beforeClients?: (server: FederaServer) => void;
 }
 
-/** Start a coordinator and `count` clients; `onEvent` may stop a client at a chosen SecAgg+ stage. */
+/** Start a coordinator and `count` clients joined to `runId`; `onEvent` may stop a client at a chosen SecAgg+ stage. */
 export async function startSecAggFederation(
   count: number,
+  runId: string,
   onEvent?: (clientId: string, e: ClientEvent, client: () => FederaClient) => void,
   setup: FederationSetup = {},
 ): Promise<SecAggFederation> {
@@ -78,6 +79,7 @@ export async function startSecAggFederation(
       const client = new FederaClient({
         url,
         clientId,
+        runs: [runId],
         data: tinyData(9 + 3 * i, i),
         ...(key && prod ? { identity: key, ca: prod.ca } : {}),
         ...(policy ? { secureAggregation: policy } : {}),

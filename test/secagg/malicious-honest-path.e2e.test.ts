@@ -15,7 +15,7 @@ describe('SecAgg+ against a malicious coordinator: the honest path (production c
     const untap = SecAggRound.tapAccepted((m) => kinds.push(m.kind));
     try {
       // Ed25519 and P-256 device keys side by side; every client demands the mode itself.
-      fed = await startSecAggFederation(6, undefined, {
+      fed = await startSecAggFederation(6, 'signed', undefined, {
         production: true,
         algorithm: (i) => (i % 2 === 0 ? 'Ed25519' : 'ECDSA-P256'),
         policy: () => ({ requireMaliciousServerMode: true }),
@@ -38,7 +38,9 @@ describe('SecAgg+ against a malicious coordinator: the honest path (production c
 
   it('a client that requires the mode refuses a weaker round, and the coordinator is told why', async () => {
     // Default configuration: no device identity, so runs are honest-but-curious.
-    fed = await startSecAggFederation(3, undefined, { policy: () => ({ requireMaliciousServerMode: true }) });
+    fed = await startSecAggFederation(3, 'downgraded', undefined, {
+      policy: () => ({ requireMaliciousServerMode: true }),
+    });
     const run = await runSecAgg(fed, 'downgraded', { maxRoundAttempts: 1 });
     expect(run.settings.secureAggregation?.threat).toBe('honest-but-curious');
     expect(run.completedRounds).toBe(0);

@@ -58,7 +58,7 @@ describe('a coordinator that substitutes keys (malicious-server mode, production
   it("swapping a client's X25519 keys under its signature: every neighbour refuses to share, nothing is revealed", async () => {
     const seen = watchAccepted();
     const forged = await attackerKey();
-    fed = await startSecAggFederation(5, undefined, {
+    fed = await startSecAggFederation(5, 'swap', undefined, {
       production: true,
       beforeClients: (server) => {
         const rewrite = substitute('c1', async (n) => ({
@@ -89,7 +89,7 @@ describe('a coordinator that substitutes keys (malicious-server mode, production
     const seen = watchAccepted();
     const forgedKey = await attackerKey();
     const forgedDevice = await generateDeviceKey('Ed25519');
-    fed = await startSecAggFederation(5, undefined, {
+    fed = await startSecAggFederation(5, 'swap-device', undefined, {
       production: true,
       beforeClients: (server) => {
         const rewrite = substitute('c1', async (n, roster) => {

@@ -18,8 +18,9 @@ const SETTINGS = {
   secureAggregation: { stageTimeoutMs: 2_000 },
 };
 
-/** Start `n` clients behind a coordinator that relays through `rewrite`; count accepted reveals. */
+/** Start `n` clients of run `runId` behind a coordinator that relays through `rewrite`; count accepted reveals. */
 async function federation(
+  runId: string,
   n: number,
   rewrite: (relay: () => MaliciousRelay) => Rewrite,
   setup: FederationSetup = { production: true },
@@ -29,7 +30,7 @@ async function federation(
     if (m.kind === 'secaggUnmaskResponse') revealedBy.push(m.clientId);
   });
   let relay: MaliciousRelay | undefined;
-  fed = await startSecAggFederation(n, undefined, {
+  fed = await startSecAggFederation(n, runId, undefined, {
     ...setup,
     beforeClients: (server) => {
       relay = misbehave(
@@ -60,7 +61,7 @@ describe('a coordinator that lies about who survived (production configuration)'
   it('telling two clients that c4 dropped while the others hear the truth: all five refuse to unmask', async () => {
     const liars = new Set(['c0', 'c1']);
     const forged = new Set<string>();
-    const { fed, revealedBy } = await federation(5, (relay) => (body) => {
+    const { fed, revealedBy } = await federation('split', 5, (relay) => (body) => {
       if (body.kind === 'secaggSurvivorSet' && liars.has(body.secaggSurvivorSet.recipientId)) {
         const set = body.secaggSurvivorSet;
         return [
@@ -89,7 +90,7 @@ describe('a coordinator that lies about who survived (production configuration)'
   });
 
   it('claiming all but two clients dropped: no client signs a survivor set below the floor', async () => {
-    const { fed, revealedBy } = await federation(5, () => (body) => {
+    const { fed, revealedBy } = await federation('two-left', 5, () => (body) => {
       if (body.kind !== 'secaggSurvivorSet') return undefined;
       const set = body.secaggSurvivorSet;
       const me = set.recipientId;
@@ -108,6 +109,7 @@ describe('the floor also holds without device identity (honest-but-curious mode,
   it('clients that demand 5 inputs refuse an unmask request that leaves them 4', async () => {
     const lost = new Set(['c4', 'c5']);
     const { fed, revealedBy } = await federation(
+      'floor',
       6,
       () => (body) => {
         // c0..c3 are told that c4 and c5 dropped (so they would reveal c4's and c5's masking keys).

@@ -27,6 +27,7 @@ export class RawParticipant {
   private socket: Socket | undefined;
   private queue: Promise<void> = Promise.resolve();
   private welcomed!: () => void;
+  private runIds: string[] = [];
 
   constructor(
     readonly clientId: string,
@@ -34,7 +35,9 @@ export class RawParticipant {
     private readonly tamper: Tamper = (b) => [b],
   ) {}
 
-  async connect(url: string): Promise<void> {
+  /** Connect and say hello, joining `runIds`. */
+  async connect(url: string, runIds: string[] = []): Promise<void> {
+    this.runIds = runIds;
     const welcomed = new Promise<void>((resolve) => {
       this.welcomed = resolve;
     });
@@ -72,6 +75,7 @@ export class RawParticipant {
           protocolVersion: PROTOCOL_VERSION,
           capabilities: { backend: 'raw', maxMessageBytes: 0, secureAggregation: true, features: [] },
           sdkVersion: 'raw',
+          runIds: this.runIds,
         },
       });
     } else if (body.kind === 'welcome') this.welcomed();

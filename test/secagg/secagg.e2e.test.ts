@@ -14,7 +14,7 @@ describe('SecAgg+ end to end (10 real clients, socket.io, TF.js)', () => {
     const seen: Array<{ clientId: string; words: Uint8Array }> = [];
     const untap = SecAggRound.tapMaskedInputs((m) => seen.push(m));
     try {
-      fed = await startSecAggFederation(10);
+      fed = await startSecAggFederation(10, 'secure');
       const run = await runSecAgg(fed, 'secure', { rounds: 2 });
       expect(run.status).toBe('completed');
       await expectCorrectAggregate(fed, 'secure', 1);

@@ -20,7 +20,7 @@ const rogueDelta = [48, 6, 18, 3].map((n, t) =>
 
 describe('SecAgg+ under tampered and replayed messages', () => {
   it('rejects each with a typed error over the wire and still commits the exact aggregate', async () => {
-    fed = await startSecAggFederation(9);
+    fed = await startSecAggFederation(9, 'tamper');
     const heldMasked: EnvelopeBody[] = [];
     // c9 runs the real session code but flips a bit in c0's share, replays its MaskedInput and
     // first asks the coordinator to take both shares of one owner.
@@ -46,7 +46,7 @@ describe('SecAgg+ under tampered and replayed messages', () => {
       return [body];
     });
     raws.push(rogue);
-    await rogue.connect(fed.url);
+    await rogue.connect(fed.url, ['tamper']);
     const finished = runSecAgg(fed, 'tamper', {
       clientsPerRound: 10,
       secureAggregation: { stageTimeoutMs: 3_000 },

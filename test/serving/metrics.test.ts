@@ -43,8 +43,8 @@ describe('metrics', () => {
     const run = (await fx.store.getRun('tiny'))!;
     const round = (await fx.store.listRounds('tiny')).at(-1)!;
     const version = (await fx.store.getVersion('tiny', 1))!;
-    events.emit('client-connected', { clientId: 'a' });
-    events.emit('client-connected', { clientId: 'b' });
+    events.emit('client-connected', { clientId: 'a', runs: ['tiny'] });
+    events.emit('client-connected', { clientId: 'b', runs: ['tiny'] });
     events.emit('client-disconnected', { clientId: 'a' });
     events.emit('update-accepted', { runId: 'tiny', round: 1, clientId: 'b' });
     events.emit('update-rejected', { clientId: 'a', code: 'FEDERA_ERR_ROUND_WRONG_VERSION' });

@@ -19,7 +19,7 @@ describe(`small soak: ${CLIENTS} synthetic clients × ${ROUNDS} rounds`, () => {
   it('counts every acknowledged update exactly once in an aggregate equal to the expected weighted mean', async () => {
     const { server, url } = await startServer({ serving: false });
     cleanup.push(() => server.close());
-    const fleet = await startFleet({ url, count: CLIENTS, specs });
+    const fleet = await startFleet({ url, count: CLIENTS, specs, runs: ['soak'] });
     cleanup.push(() => fleet.stop());
     await server.coordinator.createRun({
       settings: {

@@ -18,6 +18,8 @@ function maybeByzantine(clientId: string): Trainer {
   };
 }
 
+/** The six runs `accuracyWith` creates (byz-1 .. byz-6); the clients join them all. */
+const RUNS = Array.from({ length: 6 }, (_, i) => `byz-${i + 1}`);
 let server: FederaServer;
 let clients: FederaClient[] = [];
 let initial: Awaited<ReturnType<typeof initialWeightsFor>>;
@@ -29,7 +31,8 @@ beforeAll(async () => {
   clients = await Promise.all(
     Array.from({ length: 10 }, async (_, i) => {
       const id = `c${i}`;
-      return (await startClient(url, id, tinyData(15, i), { trainer: maybeByzantine(id) })).client;
+      return (await startClient(url, id, tinyData(15, i), { runs: RUNS, trainer: maybeByzantine(id) }))
+        .client;
     }),
   );
 });

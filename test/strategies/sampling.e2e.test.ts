@@ -3,13 +3,18 @@ import type { FederaClient } from '@federa/client';
 import type { FederaServer } from '@federa/server';
 import { startClient, startServer, tinyData, tinyTopology } from '../helpers/federation.js';
 
+/** Every run this file creates; the clients join them all. */
+const RUNS = ['frac-a', 'frac-b', 'frac-cap', 'seed-a', 'seed-c'];
 let server: FederaServer;
 let clients: FederaClient[] = [];
 beforeAll(async () => {
   let url: string;
   ({ server, url } = await startServer());
   clients = await Promise.all(
-    Array.from({ length: 6 }, async (_, i) => (await startClient(url, `c${i}`, tinyData(6, i))).client),
+    Array.from(
+      { length: 6 },
+      async (_, i) => (await startClient(url, `c${i}`, tinyData(6, i), { runs: RUNS })).client,
+    ),
   );
 });
 afterAll(async () => {

@@ -38,7 +38,9 @@ async function federate(strategy: StrategyConfig) {
   };
   const sizes = [9, 15, 21, 12];
   const clients = await Promise.all(
-    sizes.map((n, i) => startClient(url, `c${i}`, tinyData(n, i), { trainer: recording(`c${i}`) })),
+    sizes.map((n, i) =>
+      startClient(url, `c${i}`, tinyData(n, i), { runs: ['strat'], trainer: recording(`c${i}`) }),
+    ),
   );
   cleanup.push(async () => {
     await Promise.all(clients.map((c) => c.client.stop()));

@@ -33,7 +33,7 @@ describe('HTTP long polling (docs/protocol.md "Transports and limits")', () => {
   });
 
   it('a polling-only client uploads a full-size update in full chunks and the round commits', async () => {
-    const raw = await RawClient.connect(ctx.url, 'poller', { transports: ['polling'] });
+    const raw = await RawClient.connect(ctx.url, 'poller', ['poll'], { transports: ['polling'] });
     try {
       expect(raw.socket.io.engine.transport.name).toBe('polling');
       await ctx.server.coordinator.createRun({
@@ -72,14 +72,15 @@ describe('HTTP long polling (docs/protocol.md "Transports and limits")', () => {
   it.each(['polling', 'websocket'] as const)(
     'over %s, a frame above chunk_bytes + 256 gets a CHUNK_TOO_LARGE Error and the session goes on',
     async (transport) => {
-      const raw = await RawClient.connect(ctx.url, `big-${transport}`, { transports: [transport] });
+      const raw = await RawClient.connect(ctx.url, `big-${transport}`, [], { transports: [transport] });
       try {
         // Twice the chunk size in one frame: a sender that ignored Welcome.chunk_bytes.
         raw.sendFrame(oneFrameOf(2 * DEFAULT_CHUNK_BYTES));
         const error = (await raw.next('error')).error;
         expect([error.code, error.httpStatus]).toEqual(['FEDERA_ERR_PROTO_CHUNK_TOO_LARGE', 413]);
+        // Still answered: a model of a run it did not join is refused, typed (protocol revision 2).
         await raw.send({ kind: 'modelRequest', modelRequest: { runId: 'no-such-run', modelVersion: 0 } });
-        expect(await raw.nextErrorCode()).toBe('FEDERA_ERR_RUN_NOT_FOUND');
+        expect(await raw.nextErrorCode()).toBe('FEDERA_ERR_MEMBERSHIP_NOT_MEMBER');
         expect(raw.disconnected).toBe(false);
       } finally {
         raw.close();
@@ -88,7 +89,7 @@ describe('HTTP long polling (docs/protocol.md "Transports and limits")', () => {
   );
 
   it('answers a frame that is not binary with SESSION_UNEXPECTED', async () => {
-    const raw = await RawClient.connect(ctx.url, 'texter', { transports: ['polling'] });
+    const raw = await RawClient.connect(ctx.url, 'texter', [], { transports: ['polling'] });
     try {
       raw.socket.emit('federa', 'not a frame' as unknown as Uint8Array);
       expect(await raw.nextErrorCode()).toBe('FEDERA_ERR_SESSION_UNEXPECTED');

@@ -45,7 +45,14 @@ async function startEnrolledClient(
   algorithm?: DeviceKey['algorithm'],
 ) {
   const key = await enrolled(url, clientId, algorithm);
-  const client = new FederaClient({ url, clientId, identity: key, data: tinyData(12, i), backend: 'cpu' });
+  const client = new FederaClient({
+    url,
+    clientId,
+    runs: ['secure', 'r'],
+    identity: key,
+    data: tinyData(12, i),
+    backend: 'cpu',
+  });
   cleanup.push(() => client.stop());
   await client.start();
   return client;
@@ -54,7 +61,7 @@ async function startEnrolledClient(
 async function signedHelloClient(url: string, clientId: string, key: DeviceKey): Promise<RawClient> {
   const { raw, nonce } = await RawClient.open(url);
   cleanup.push(() => raw.close());
-  await raw.send({ kind: 'hello', hello: await RawClient.hello(clientId, nonce, key) });
+  await raw.send({ kind: 'hello', hello: await RawClient.hello(clientId, nonce, key, ['r']) });
   await raw.next('welcome');
   return raw;
 }
@@ -71,7 +78,13 @@ describe('client identity at the gateway', () => {
     expect(await raw.nextErrorCode()).toBe('FEDERA_ERR_SESSION_UNAUTHENTICATED');
     await waitFor(() => raw.disconnected);
 
-    const client = new FederaClient({ url, clientId: 'stranger-sdk', data: tinyData(6), backend: 'cpu' });
+    const client = new FederaClient({
+      url,
+      clientId: 'stranger-sdk',
+      runs: ['r'],
+      data: tinyData(6),
+      backend: 'cpu',
+    });
     cleanup.push(() => client.stop());
     await expect(client.start()).rejects.toMatchObject({ code: 'FEDERA_ERR_SESSION_UNAUTHENTICATED' });
   });
@@ -106,8 +119,9 @@ describe('client identity at the gateway', () => {
     const { url } = await secureServer();
     const key = await enrolled(url, 'site-r');
     const raw = await signedHelloClient(url, 'site-r', key);
+    // Admitted: its requests are answered (here refused: it is no member of that run).
     await raw.send({ kind: 'modelRequest', modelRequest: { runId: 'none', modelVersion: 0 } });
-    expect(await raw.nextErrorCode()).toBe('FEDERA_ERR_RUN_NOT_FOUND');
+    expect(await raw.nextErrorCode()).toBe('FEDERA_ERR_MEMBERSHIP_NOT_MEMBER');
 
     // The client stays silent: the revocation itself ends its session.
     const revoke = await api(url, TOKENS.admin)('POST', '/api/clients/site-r/revoke');
@@ -129,6 +143,7 @@ describe('client identity at the gateway', () => {
     const client = new FederaClient({
       url,
       clientId: 'site-s',
+      runs: ['r'],
       identity: key,
       data: tinyData(6),
       backend: 'cpu',

@@ -52,6 +52,7 @@ describe.runIf(hasOpenssl())('TLS with a private CA (hospital PKI)', () => {
       const client = new FederaClient({
         url,
         clientId: `tls-${i}`,
+        runs: ['over-tls'],
         data: tinyData(12, i),
         backend: 'cpu',
         ca: pki.caCert,

@@ -111,6 +111,7 @@ async function join(): Promise<void> {
   const client = new FederaClient({
     url,
     clientId,
+    runs: [runId],
     data: encoded,
     ...(token ? { token } : {}),
     ...(identity ? { identity } : {}),

@@ -1,6 +1,7 @@
 import type { ErrorSpec } from '@federa/core';
 import { backendErrors } from './backend-errors.js';
 import { dataErrors } from './data/errors.js';
+import { membershipErrors } from './membership-errors.js';
 
 /**
  * Every error code `@federa/client` throws locally, with retryability.
@@ -9,4 +10,5 @@ import { dataErrors } from './data/errors.js';
 export const clientErrorCodes: Readonly<Record<string, ErrorSpec>> = {
   ...dataErrors.table,
   ...backendErrors.table,
+  ...membershipErrors.table,
 };

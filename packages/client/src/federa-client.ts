@@ -18,6 +18,7 @@ import {
   type ModelWeights,
   PROTOCOL_VERSION,
   type RoundTask,
+  type RunEnded,
   type ServerToClientEvents,
   envelope,
   errorBody,
@@ -40,19 +41,31 @@ import {
 } from './secagg/index.js';
 import { type Evaluator, evaluateLocally } from './evaluation/index.js';
 import { LocalBatchNorm } from './local-batch-norm.js';
+import { gaveUpError, membershipErrors } from './membership-errors.js';
+import { DEFAULT_RECONNECT_POLICY } from './reconnect-policy.js';
 import { type Trainer, type TrainingJob, type TrainingResult, trainLocally } from './trainer.js';
 
 /** What the client reports as it works; for logs and progress displays. */
 export type ClientEvent =
   | { type: 'connected'; sessionId: string }
   | { type: 'disconnected'; reason: string }
+  /** First retry after a disconnect (once per outage, not per attempt). */
+  | { type: 'retrying' }
+  /** The coordinator stayed unreachable past `giveUpAfterMs`; the client stopped. */
+  | { type: 'give-up'; url: string; triedMs: number; error: FederaError }
+  /** One of the joined runs ended; the client is no longer its member. */
+  | ({ type: 'run-ended' } & RunEnded)
   | { type: 'task'; task: RoundTask }
   | { type: 'trained'; task: RoundTask; numExamples: number; metrics: Record<string, number> }
   | { type: 'evaluated'; task: EvaluateTask; numExamples: number; metrics: Record<string, number> }
   | { type: 'secagg'; stage: SecAggStage; task: RoundTask }
   | { type: 'accepted'; taskId: string }
   | { type: 'rejected'; error: FederaError }
-  /** This client refused a task: its data does not fit the run's model, or a SecAgg+ round broke its policy or the protocol (the coordinator is told why). */
+  /**
+   * This client refused a task (its data does not fit the run's model, or a SecAgg+ round broke its
+   * policy or the protocol), or anything of a run it did not join (`taskId` is then the task id, or
+   * the run id for a model); the coordinator is told why.
+   */
   | { type: 'refused'; taskId: string; error: FederaError }
   | { type: 'backend'; backend: BackendInfo }
   | { type: 'warning'; code: 'FEDERA_WARN_BACKEND_FALLBACK'; message: string };
@@ -62,6 +75,11 @@ export interface FederaClientOptions {
   /** Coordinator base URL, e.g. `http://127.0.0.1:8080`. */
   url: string;
   clientId: string;
+  /**
+   * The runs this client joins (protocol 2): declared in every hello; tasks, models and
+   * evaluations of any other run are refused. At least one.
+   */
+  runs: readonly string[];
   /** Bearer credential presented in the hello. */
   token?: string;
   /** Enrolled device key that signs each session's challenge (see `enrolDevice`) and, under SecAgg+, the round keys. */
@@ -81,17 +99,27 @@ export interface FederaClientOptions {
   backend?: string;
   /** Where a page serves the TF.js wasm binaries (docs/browser.md); see `initBackend`. */
   wasmPaths?: BackendOptions['wasmPaths'];
-  /** Reconnect backoff, ms. Defaults 250 .. 10,000 with jitter. */
+  /** Reconnect backoff, ms: capped exponential with ±50 % jitter. Defaults 250 .. 10,000 (`DEFAULT_RECONNECT_POLICY`). */
   reconnectDelayMs?: number;
   reconnectDelayMaxMs?: number;
+  /** Stop (event `give-up`, `start()` rejects) once the coordinator was unreachable this long; default 10 min, 0 never. */
+  giveUpAfterMs?: number;
   onEvent?: (event: ClientEvent) => void;
   /** Extra socket.io-client options (e.g. a custom CA in Node). */
   socket?: Partial<ManagerOptions & SocketOptions>;
 }
 
 const SDK_VERSION = '0.1.0';
-/** Refusals of this client's identity: retrying cannot succeed. */
-const REFUSED = new Set(['FEDERA_ERR_SESSION_UNAUTHENTICATED', 'FEDERA_ERR_IDENTITY_REVOKED']);
+/** Refusals of this client's hello (identity, membership, protocol version): retrying cannot succeed. */
+const REFUSED = new Set([
+  'FEDERA_ERR_SESSION_UNAUTHENTICATED',
+  'FEDERA_ERR_IDENTITY_REVOKED',
+  'FEDERA_ERR_MEMBERSHIP_NOT_PERMITTED',
+  'FEDERA_ERR_MEMBERSHIP_BAD_RUN_IDS',
+  'FEDERA_ERR_PROTO_VERSION_UNSUPPORTED',
+  'FEDERA_ERR_CLIENT_GAVE_UP',
+]);
+const END_STATUSES = new Set(['completed', 'stopped', 'failed']);
 
 interface CachedModel {
   version: number;
@@ -102,12 +130,13 @@ interface CachedModel {
 }
 
 /**
- * A federation participant: connects (reconnecting with backoff), answers the
- * challenge with its hello, fetches each global version once, trains locally
- * and uploads the delta. Runs in Node and in browsers.
+ * A federation participant: connects (reconnecting with backoff, giving up after
+ * `giveUpAfterMs`), answers the challenge with a hello that declares the runs it
+ * joins, fetches each global version once, trains locally and uploads the delta.
+ * Anything of a run it did not join is refused. Runs in Node and in browsers.
  *
  * @example
- * const client = new FederaClient({ url, clientId: 'hospital-1', data });
+ * const client = new FederaClient({ url, clientId: 'hospital-1', runs: ['sepsis'], data });
  * await client.start();
  */
 export class FederaClient {
@@ -116,7 +145,11 @@ export class FederaClient {
   /** FedBN runs: this client's own BatchNormalization tensors, per run. */
   private readonly localBatchNorm = new LocalBatchNorm();
   private queue: Promise<void> = Promise.resolve();
-  private model: CachedModel | undefined;
+  /** Joined runs still going; a run leaves on its RunEnded. */
+  private readonly joined: Set<string>;
+  /** The latest global model fetched, per run. */
+  private readonly models = new Map<string, CachedModel>();
+  private giveUpTimer: ReturnType<typeof setTimeout> | undefined;
   private pendingTask: RoundTask | undefined;
   /** The secure-aggregation session of the current task, if its round runs SecAgg+. */
   private secagg: SecAggTaskSession | undefined;
@@ -139,17 +172,25 @@ export class FederaClient {
     this.pins = opts.secureAggregation?.pins ?? new Map<string, string>();
     checkDataset(opts.data);
     if (opts.testData) checkDataset(opts.testData);
+    if (opts.runs.length === 0) throw membershipErrors.create('FEDERA_ERR_CLIENT_NO_RUNS');
+    this.joined = new Set(opts.runs);
+  }
+
+  /** The joined runs that have not ended yet (empty once every run sent RunEnded). */
+  get runs(): string[] {
+    return [...this.joined];
   }
 
   /** Connect; resolves once the coordinator welcomed this client. */
   async start(): Promise<void> {
     await this.startBackend();
     this.stopped = false;
+    const policy = DEFAULT_RECONNECT_POLICY;
     const socket = io(this.opts.url, {
       transports: ['websocket'],
-      reconnectionDelay: this.opts.reconnectDelayMs ?? 250,
-      reconnectionDelayMax: this.opts.reconnectDelayMaxMs ?? 10_000,
-      randomizationFactor: 0.5,
+      reconnectionDelay: this.opts.reconnectDelayMs ?? policy.delayMs,
+      reconnectionDelayMax: this.opts.reconnectDelayMaxMs ?? policy.delayMaxMs,
+      randomizationFactor: policy.jitter,
       ...(this.opts.ca !== undefined ? { ca: this.opts.ca } : {}),
       ...this.opts.socket,
     });
@@ -159,14 +200,26 @@ export class FederaClient {
       this.opts.onEvent = (e) => {
         if (e.type === 'connected') resolve();
         if (e.type === 'rejected' && REFUSED.has(e.error.code)) reject(e.error);
+        if (e.type === 'give-up') reject(e.error);
         onEvent?.(e);
       };
+    });
+    this.armGiveUp();
+    // Once per outage: the first attempt after a disconnect (socket.io emits one per attempt).
+    let retrying = false;
+    socket.io.on('reconnect_attempt', () => {
+      if (!retrying && !this.stopped) this.emit({ type: 'retrying' });
+      retrying = true;
+    });
+    socket.on('connect', () => {
+      retrying = false;
     });
     socket.on(FEDERA_EVENT, (frame: unknown) => {
       this.queue = this.queue.then(() => this.onFrame(frame as Uint8Array));
     });
     socket.on('disconnect', (reason) => {
       this.welcomed = false;
+      if (!this.stopped) this.armGiveUp();
       this.emit({ type: 'disconnected', reason });
       // socket.io does not retry after a server-side disconnect; a restarting coordinator should not strand us.
       if (reason === 'io server disconnect' && !this.stopped) {
@@ -176,12 +229,32 @@ export class FederaClient {
     await welcomed;
   }
 
-  /** Disconnect and stop reconnecting. */
+  /**
+   * Disconnect and stop reconnecting. A task in progress is abandoned: its training
+   * may finish locally but nothing more is sent, so the coordinator counts this
+   * client as a dropout of that round (its deadline, or SecAgg+'s dropout path).
+   */
   async stop(): Promise<void> {
     this.stopped = true;
+    clearTimeout(this.giveUpTimer);
     this.socket?.disconnect();
     this.socket = undefined;
     await this.queue;
+  }
+
+  /** (Re)start the give-up clock: unless a welcome comes within `giveUpAfterMs`, stop. */
+  private armGiveUp(): void {
+    clearTimeout(this.giveUpTimer);
+    const ms = this.opts.giveUpAfterMs ?? DEFAULT_RECONNECT_POLICY.giveUpAfterMs;
+    if (ms <= 0) return;
+    const since = Date.now();
+    this.giveUpTimer = setTimeout(() => {
+      if (this.welcomed || this.stopped) return;
+      const triedMs = Date.now() - since;
+      const error = gaveUpError(this.opts.url, triedMs);
+      void this.stop();
+      this.emit({ type: 'give-up', url: this.opts.url, triedMs, error });
+    }, ms);
   }
 
   /** Start TF.js once; the first start reports the backend, and a cpu fallback as a warning. */
@@ -243,10 +316,12 @@ export class FederaClient {
               features: [],
             },
             sdkVersion: SDK_VERSION,
+            runIds: [...this.joined],
           },
         });
       case 'welcome':
         this.welcomed = true;
+        clearTimeout(this.giveUpTimer);
         this.chunkBytes = body.welcome.chunkBytes || this.chunkBytes;
         this.reader.limits.maxChunkBytes = Math.max(this.reader.limits.maxChunkBytes, this.chunkBytes);
         return this.emit({ type: 'connected', sessionId: body.welcome.sessionId });
@@ -258,6 +333,8 @@ export class FederaClient {
         return this.onEvaluateTask(body.evaluateTask);
       case 'ack':
         return this.emit({ type: 'accepted', taskId: body.ack.ref });
+      case 'runEnded':
+        return this.onRunEnded(body.runEnded);
       case 'error': {
         const error = errorFromWire(body.error);
         // Refused, or superseded by a newer session of this id: reconnecting would only fight it.
@@ -272,13 +349,22 @@ export class FederaClient {
     }
   }
 
+  /** A joined run ended: forget its model and any task of it, and leave it. */
+  private onRunEnded(ended: RunEnded): void {
+    if (!this.joined.delete(ended.runId) || !END_STATUSES.has(ended.status)) return;
+    this.models.delete(ended.runId);
+    if (this.pendingTask?.runId === ended.runId) this.pendingTask = undefined;
+    if (this.pendingEvaluation?.runId === ended.runId) this.pendingEvaluation = undefined;
+    this.emit({ type: 'run-ended', ...ended });
+  }
+
   private async onTask(task: RoundTask): Promise<void> {
+    if (!this.joined.has(task.runId)) return this.refuse(task.taskId, notMember(task.runId));
     this.emit({ type: 'task', task });
     // The coordinator re-sends a task it has no update for: answer with the one already trained.
     if (this.lastUpdate?.taskId === task.taskId) return this.send(this.lastUpdate.body);
     if (task.secagg) await this.startSecAgg({ ...task, secagg: task.secagg });
-    if (this.model?.version === task.modelVersion && this.model.hash === task.modelHash)
-      return this.trainInTurn(task);
+    if (this.hasModel(task.runId, task.modelVersion, task.modelHash)) return this.trainInTurn(task);
     this.pendingTask = task;
     await this.send({
       kind: 'modelRequest',
@@ -286,26 +372,42 @@ export class FederaClient {
     });
   }
 
+  private hasModel(runId: string, version: number, hash: string): boolean {
+    const model = this.models.get(runId);
+    return model?.version === version && model.hash === hash;
+  }
+
   private async onModel(m: ModelWeights): Promise<void> {
+    if (!this.joined.has(m.runId)) return this.refuse(m.runId, notMember(m.runId));
     const { specs, weights } = weightsFromTensors(m.tensors);
     // Never train on weights that do not match the announced hash.
     if ((await hashWeights(specs, weights)) !== m.hash) return;
-    this.model = { version: m.version, hash: m.hash, topologyJson: m.topologyJson, specs, weights };
+    this.models.set(m.runId, {
+      version: m.version,
+      hash: m.hash,
+      topologyJson: m.topologyJson,
+      specs,
+      weights,
+    });
     const task = this.pendingTask;
-    if (task && task.modelVersion === m.version && task.modelHash === m.hash) {
+    if (task && task.runId === m.runId && task.modelVersion === m.version && task.modelHash === m.hash) {
       this.pendingTask = undefined;
       await this.trainInTurn(task);
     }
     const evaluation = this.pendingEvaluation;
-    if (evaluation && evaluation.modelVersion === m.version && evaluation.modelHash === m.hash) {
+    if (
+      evaluation?.runId === m.runId &&
+      evaluation.modelVersion === m.version &&
+      evaluation.modelHash === m.hash
+    ) {
       this.pendingEvaluation = undefined;
       await this.evaluate(evaluation);
     }
   }
 
   private async onEvaluateTask(task: EvaluateTask): Promise<void> {
-    if (this.model?.version === task.modelVersion && this.model.hash === task.modelHash)
-      return this.evaluate(task);
+    if (!this.joined.has(task.runId)) return this.refuse(task.taskId, notMember(task.runId));
+    if (this.hasModel(task.runId, task.modelVersion, task.modelHash)) return this.evaluate(task);
     this.pendingEvaluation = task;
     await this.send({
       kind: 'modelRequest',
@@ -337,7 +439,7 @@ export class FederaClient {
 
   /** Federated evaluation: score the global model on the local test split, send only the numbers. */
   private async evaluate(task: EvaluateTask): Promise<void> {
-    const model = this.model!;
+    const model = this.models.get(task.runId)!;
     const fit = await this.fitTo(model);
     if (fit.error) this.emit({ type: 'refused', taskId: task.taskId, error: fit.error });
     // A test split that does not fit the model answers like none: 0 examples, no weight.
@@ -366,7 +468,7 @@ export class FederaClient {
   }
 
   private async train(task: RoundTask): Promise<void> {
-    const model = this.model!;
+    const model = this.models.get(task.runId)!;
     const fit = await this.fitTo(model);
     if (!fit.data) return this.refuse(task.taskId, fit.error!);
     const h = task.hyperparameters;
@@ -497,4 +599,9 @@ function clipForPrivacy(result: TrainingResult, clipNorm: number | undefined): v
   const { clipped, wasClipped } = clipToNorm(result.delta, clipNorm);
   result.delta = clipped;
   result.metrics = { ...result.metrics, [DP_UNCLIPPED_METRIC]: wasClipped ? 0 : 1 };
+}
+
+/** Defence in depth: a task, evaluation or model of a run this client did not join (the coordinator should never send one). */
+function notMember(runId: string): FederaError {
+  return membershipErrors.create('FEDERA_ERR_CLIENT_NOT_MEMBER', runId);
 }

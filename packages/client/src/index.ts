@@ -18,6 +18,8 @@ export {
 } from './backend.js';
 export * from './data/index.js';
 export { clientErrorCodes } from './error-codes.js';
+export { gaveUpError, membershipErrors } from './membership-errors.js';
+export { DEFAULT_RECONNECT_POLICY, type ReconnectPolicy } from './reconnect-policy.js';
 export * from './evaluation/index.js';
 export * from './secagg/index.js';
 export { type LoadServedModelOptions, type ServedModel, loadServedModel } from './serving/served-model.js';

@@ -1,5 +1,8 @@
-/** Wire protocol version this package speaks; decode rejects any other `Envelope.protocol_version`. */
-export const PROTOCOL_VERSION = 1;
+/**
+ * Wire protocol version this package speaks; decode rejects any other `Envelope.protocol_version`.
+ * 2 added run membership (`ClientHello.run_ids`, `Welcome.run_ids`, `RunEnded`); docs/protocol.md.
+ */
+export const PROTOCOL_VERSION = 2;
 
 /** The single socket.io event name, used in both directions; each event carries one encoded Envelope. */
 export const FEDERA_EVENT = 'federa';

@@ -1,5 +1,6 @@
 import { isFederaError } from '@federa/core';
 import { describe, expect, it } from 'vitest';
+import { PROTOCOL_VERSION } from './constants.js';
 import { decodeEnvelope, encodeEnvelope, envelope } from './envelope.js';
 import type { Envelope, EnvelopeBody } from './messages.js';
 import { EnvelopeType } from './schema.js';
@@ -25,7 +26,7 @@ function codeOf(fn: () => unknown): string {
 describe('envelope round trip', () => {
   it.each(exampleBodies.map((b) => [b.kind, b] as const))('%s', (_kind, body) => {
     const env = envelope(body);
-    expect(env.protocolVersion).toBe(1);
+    expect(env.protocolVersion).toBe(PROTOCOL_VERSION);
     expect(decodeEnvelope(encodeEnvelope(env))).toEqual(env);
   });
 
@@ -49,7 +50,7 @@ describe('envelope round trip', () => {
   });
 
   it('fills absent optional sub-messages with proto3 defaults', () => {
-    const env = decodeEnvelope(raw({ protocolVersion: 1, hello: { clientId: 'c' } }));
+    const env = decodeEnvelope(raw({ protocolVersion: PROTOCOL_VERSION, hello: { clientId: 'c' } }));
     expect(env.body).toEqual({
       kind: 'hello',
       hello: {
@@ -63,6 +64,7 @@ describe('envelope round trip', () => {
         protocolVersion: 0,
         capabilities: { backend: '', maxMessageBytes: 0, secureAggregation: false, features: [] },
         sdkVersion: '',
+        runIds: [],
       },
     });
   });
@@ -73,13 +75,16 @@ describe('decodeEnvelope rejects', () => {
     expect(codeOf(() => decodeEnvelope(new Uint8Array([0x0a, 0xff, 0xff])))).toBe('FEDERA_ERR_PROTO_DECODE');
   });
 
-  it.each([0, 2, 99])('protocol_version %i', (v) => {
+  // 1 is the protocol before run membership (ClientHello.run_ids): refused, typed.
+  it.each([0, 1, 3, 99])('protocol_version %i', (v) => {
     const bytes = raw({ protocolVersion: v, ack: { ref: 'r' } });
     expect(codeOf(() => decodeEnvelope(bytes))).toBe('FEDERA_ERR_PROTO_VERSION_UNSUPPORTED');
   });
 
   it('an envelope without body', () => {
-    expect(codeOf(() => decodeEnvelope(raw({ protocolVersion: 1 })))).toBe('FEDERA_ERR_PROTO_MISSING_FIELD');
+    expect(codeOf(() => decodeEnvelope(raw({ protocolVersion: PROTOCOL_VERSION })))).toBe(
+      'FEDERA_ERR_PROTO_MISSING_FIELD',
+    );
   });
 
   it.each([
@@ -87,7 +92,7 @@ describe('decodeEnvelope rejects', () => {
     ['task.run_id', { task: { taskId: 't', modelHash: 'h', hyperparameters: hp } }],
     ['task.hyperparameters', { task: { taskId: 't', runId: 'r', modelHash: 'h' } }],
     ['task.model_hash', { task: { taskId: 't', runId: 'r', hyperparameters: hp } }],
-    ['challenge.nonce', { challenge: { protocolVersion: 1 } }],
+    ['challenge.nonce', { challenge: { protocolVersion: PROTOCOL_VERSION } }],
     ['update.task_id', { update: { runId: 'r' } }],
     [
       'chunk.data',
@@ -102,7 +107,7 @@ describe('decodeEnvelope rejects', () => {
     ],
     ['error.code', { error: { message: 'm' } }],
   ])('missing %s', (path, body) => {
-    expect(() => decodeEnvelope(raw({ protocolVersion: 1, ...body }))).toThrow(
+    expect(() => decodeEnvelope(raw({ protocolVersion: PROTOCOL_VERSION, ...body }))).toThrow(
       expect.objectContaining({
         code: 'FEDERA_ERR_PROTO_MISSING_FIELD',
         message: expect.stringContaining(path),
@@ -138,7 +143,7 @@ describe('decodeEnvelope rejects', () => {
       { task: { taskId: 't', runId: 'r', modelHash: 'h', hyperparameters: { ...hp, learningRate: 1 / 0 } } },
     ],
   ])('%s', (_name, body) => {
-    expect(codeOf(() => decodeEnvelope(raw({ protocolVersion: 1, ...body })))).toBe(
+    expect(codeOf(() => decodeEnvelope(raw({ protocolVersion: PROTOCOL_VERSION, ...body })))).toBe(
       'FEDERA_ERR_PROTO_FIELD_RANGE',
     );
   });
@@ -156,7 +161,7 @@ describe('decodeEnvelope rejects', () => {
   ])('names the proto field %s and refers to the message (details.ref)', (path, body, ref) => {
     let thrown: unknown;
     try {
-      decodeEnvelope(raw({ protocolVersion: 1, ...body }));
+      decodeEnvelope(raw({ protocolVersion: PROTOCOL_VERSION, ...body }));
     } catch (err) {
       thrown = err;
     }
@@ -174,10 +179,10 @@ describe('decodeEnvelope rejects', () => {
       chunkSha256: new Uint8Array(32),
       data: new Uint8Array(1),
     };
-    const ok = raw({ protocolVersion: 1, chunk });
+    const ok = raw({ protocolVersion: PROTOCOL_VERSION, chunk });
     expect(decodeEnvelope(ok).body.kind).toBe('chunk');
     for (const bad of [{ index: 1 }, { chunkSha256: new Uint8Array(31) }, { streamId: 'x'.repeat(65) }]) {
-      const bytes = raw({ protocolVersion: 1, chunk: { ...chunk, ...bad } });
+      const bytes = raw({ protocolVersion: PROTOCOL_VERSION, chunk: { ...chunk, ...bad } });
       expect(codeOf(() => decodeEnvelope(bytes))).toBe('FEDERA_ERR_PROTO_FIELD_RANGE');
     }
   });
@@ -185,14 +190,14 @@ describe('decodeEnvelope rejects', () => {
   it('an unspecified or unknown tensor dtype', () => {
     for (const dtype of [0, 7]) {
       const tensors = [{ name: 'w', shape: [1], dtype, data: new Uint8Array(4) }];
-      const bytes = raw({ protocolVersion: 1, update: { taskId: 't', runId: 'r', tensors } });
+      const bytes = raw({ protocolVersion: PROTOCOL_VERSION, update: { taskId: 't', runId: 'r', tensors } });
       expect(codeOf(() => decodeEnvelope(bytes))).toBe('FEDERA_ERR_PROTO_TENSOR_DTYPE');
     }
   });
 
   it('keeps the largest safe uint64 exact', () => {
     const bytes = raw({
-      protocolVersion: 1,
+      protocolVersion: PROTOCOL_VERSION,
       update: { taskId: 't', runId: 'r', numExamples: '9007199254740991' },
     });
     const env = decodeEnvelope(bytes);
@@ -220,7 +225,10 @@ describe('encodeEnvelope rejects values the schema cannot carry', () => {
 
   it('unknown body kind and unknown dtype', () => {
     expect(() =>
-      encodeEnvelope({ protocolVersion: 1, body: { kind: 'nope' } as unknown as EnvelopeBody }),
+      encodeEnvelope({
+        protocolVersion: PROTOCOL_VERSION,
+        body: { kind: 'nope' } as unknown as EnvelopeBody,
+      }),
     ).toThrow(TypeError);
     const tensors = [{ name: 'w', shape: [1], dtype: 'float64', data: new Uint8Array(8) }];
     const update = {

@@ -53,7 +53,7 @@ function asBytes(input: Uint8Array | ArrayBuffer): Uint8Array {
 
 /**
  * Parse and validate one Envelope. Throws FederaError: FEDERA_ERR_PROTO_DECODE (not protobuf),
- * VERSION_UNSUPPORTED (protocol_version !== 1), MISSING_FIELD (no body, or a required field empty),
+ * VERSION_UNSUPPORTED (protocol_version !== PROTOCOL_VERSION), MISSING_FIELD (no body, or a required field empty),
  * FIELD_RANGE (uint64 above 2^53-1, non-finite double, bad Chunk bounds), TENSOR_DTYPE (unknown dtype).
  * Bytes fields are fresh copies, never views into `bytes`.
  *

@@ -23,6 +23,8 @@ export type {
   ModelRequest,
   ModelWeights,
   RoundTask,
+  RunEndStatus,
+  RunEnded,
   SecAggBody,
   SecAggSetup,
   Welcome,

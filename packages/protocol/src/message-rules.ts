@@ -32,6 +32,8 @@ export const REQUIRED_FIELDS: Readonly<Record<string, readonly string[]>> = {
   // Federated evaluation (evaluation.proto): a result must name the task it answers.
   '.federa.v1.EvaluateTask': ['taskId', 'runId', 'modelHash'],
   '.federa.v1.EvaluateResult': ['taskId', 'runId'],
+  // Run membership (protocol 2): an end-of-run message must name the run and how it ended.
+  '.federa.v1.RunEnded': ['runId', 'status'],
 };
 
 /**

@@ -54,6 +54,8 @@ export interface ClientHello {
   protocolVersion: number;
   capabilities: Capabilities;
   sdkVersion: string;
+  /** Protocol 2: the runs this client joins; it is sent tasks, models and evaluations of these only. */
+  runIds: string[];
 }
 
 /** `federa.v1.Welcome`: server -> client, accepts the hello. `sessionId` is required. */
@@ -62,6 +64,8 @@ export interface Welcome {
   protocolVersion: number;
   chunkBytes: number;
   maxMessageBytes: number;
+  /** The runs the client is a member of for this session. */
+  runIds: string[];
 }
 
 /** `federa.v1.Hyperparameters`: local training settings for one round. */
@@ -180,6 +184,19 @@ export interface EvaluateResult {
   metrics: Record<string, number>;
 }
 
+/** How a run ended, as `RunEnded.status` carries it. */
+export type RunEndStatus = 'completed' | 'stopped' | 'failed';
+
+/** `federa.v1.RunEnded`: server -> member, one of its runs ended. `runId`, `status` are required. */
+export interface RunEnded {
+  runId: string;
+  /** `completed`, `stopped` or `failed` (other strings are refused by the client). */
+  status: string;
+  finalVersion: number;
+  completedRounds: number;
+  reason: string;
+}
+
 /** The `body` oneof of `federa.v1.Envelope`; `kind` is the oneof field name. */
 export type EnvelopeBody =
   | { kind: 'challenge'; challenge: Challenge }
@@ -202,7 +219,8 @@ export type EnvelopeBody =
   | { kind: 'secaggSurvivorSet'; secaggSurvivorSet: SurvivorSet }
   | { kind: 'secaggSurvivorSignature'; secaggSurvivorSignature: SurvivorSetSignature }
   | { kind: 'evaluateTask'; evaluateTask: EvaluateTask }
-  | { kind: 'evaluateResult'; evaluateResult: EvaluateResult };
+  | { kind: 'evaluateResult'; evaluateResult: EvaluateResult }
+  | { kind: 'runEnded'; runEnded: RunEnded };
 
 /** The SecAgg+ stage kinds (proto/federa/v1/secagg.proto, Envelope fields 20-28). */
 export type SecAggBody = Extract<EnvelopeBody, { kind: `secagg${string}` }>;

@@ -105,6 +105,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<FederaServe
   const identity = opts.identity ? await ClientRegistry.open(store, events) : undefined;
   const isRevoked = identity ? (clientId: string) => identity.isRevoked(clientId) : undefined;
   const devices = identity && registryDirectory(identity, opts.identity?.required ?? true);
+  const runScope = identity ? (clientId: string) => identity.runScope(clientId) : undefined;
   const coordinator = new Coordinator({
     store,
     events,
@@ -113,6 +114,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<FederaServe
     evaluate: opts.evaluate,
     isRevoked,
     devices,
+    runScope,
   });
   // An https fastify is typed apart from the http one; routes and hooks are the same.
   const app = (Fastify as (o: object) => FastifyInstance)({

@@ -22,6 +22,7 @@ import { serverErrors } from './errors.js';
 import { EvaluationStore, checkEvaluationSettings, evaluationErrors } from './evaluation/index.js';
 import type { FederationEvents } from './events.js';
 import { ClientPool } from './gateway/client-pool.js';
+import { RunMembership, type RunMembershipDeps } from './membership/index.js';
 import type { Participation } from './runs/run-types.js';
 import { checkPrivacySettings } from './privacy/index.js';
 import { ClosedTasks } from './rounds/closed-tasks.js';
@@ -64,6 +65,8 @@ export interface CoordinatorOptions {
   isRevoked?: ((clientId: string) => boolean) | undefined;
   /** Enrolled device keys, for secure aggregation against a malicious server (absent without identity). */
   devices?: DeviceDirectory | undefined;
+  /** The runs an enrolled client's enrolment covers (undefined: any run). */
+  runScope?: RunMembershipDeps['runScope'];
 }
 
 /** 10 M float32 parameters: 40 MB per version, far above the bundled models (the MNIST 2NN has 199 210). */
@@ -76,6 +79,8 @@ export const DEFAULT_MAX_MODEL_PARAMS = 10_000_000;
  */
 export class Coordinator {
   readonly pool: ClientPool;
+  /** Which runs each client joined; RunEnded to members when a run ends. */
+  readonly membership: RunMembership;
   private readonly closedTasks = new ClosedTasks();
   private readonly schedulers = new Map<string, RunScheduler>();
   /** Wire frames and envelopes of model versions, encoded once each (issue 11 row 9). */
@@ -89,6 +94,12 @@ export class Coordinator {
 
   constructor(private readonly opts: CoordinatorOptions) {
     this.pool = new ClientPool(opts.isRevoked);
+    this.membership = new RunMembership({
+      store: opts.store,
+      events: opts.events,
+      pool: this.pool,
+      runScope: opts.runScope,
+    });
     this.evaluations = new EvaluationStore(opts.store);
     // A disconnected client will not answer the SecAgg+ stage it is in: stop waiting for it.
     opts.events.on('client-disconnected', ({ clientId }) => clientGone(clientId));

@@ -4,6 +4,7 @@ import { serverErrors } from './errors.js';
 import { evaluationErrors } from './evaluation/evaluation-errors.js';
 import { featureErrors } from './features/errors.js';
 import { identityErrors } from './identity/errors.js';
+import { membershipErrors } from './membership/membership-errors.js';
 import { recoveryErrors } from './recovery/recovery-errors.js';
 import { secaggRoundErrors } from './secagg/errors.js';
 import { authErrors, servingErrors } from './serving/errors.js';
@@ -18,6 +19,7 @@ export const serverErrorCodes: Readonly<Record<string, ErrorSpec>> = {
   ...authErrors.table,
   ...evaluationErrors.table,
   ...identityErrors.table,
+  ...membershipErrors.table,
   ...recoveryErrors.table,
   ...secaggRoundErrors.table,
   ...auditErrors.table,

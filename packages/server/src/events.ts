@@ -9,12 +9,14 @@ export interface FederationEventMap {
   ];
   'round-committed': [info: { round: RoundRecord; version: VersionRecord; durationMs: number }];
   'round-failed': [info: { runId: string; round: number; attempt: number; code: string }];
-  'client-connected': [info: { clientId: string }];
+  'client-connected': [info: { clientId: string; runs: string[] }];
   'client-disconnected': [info: { clientId: string }];
   /** An enrolled client was revoked: the gateway closes its live session. */
   'client-revoked': [info: { clientId: string }];
   'update-accepted': [info: { runId: string; round: number; clientId: string }];
   'update-rejected': [info: { clientId: string | undefined; code: string }];
+  /** A hello declared runs its enrolment does not cover (audited). */
+  'membership-refused': [info: { clientId: string; runIds: string[]; code: string }];
 }
 
 /**

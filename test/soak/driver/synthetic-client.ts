@@ -20,6 +20,8 @@ export interface SyntheticClientOptions {
   index: number;
   /** Layout of the run's model (no model download is needed to answer). */
   specs: readonly TensorSpec[];
+  /** The runs it joins (its hello's run_ids). */
+  runs: readonly string[];
   /** Reconnect backoff, ms. Default 100 .. 2,000. */
   reconnectDelayMs?: number;
 }
@@ -31,7 +33,7 @@ export interface SyntheticClientOptions {
  * update again (recomputed, never stored). Thousands fit in one process.
  *
  * @example
- * const c = new SyntheticClient({ url, prefix: 'syn', index: 3, specs });
+ * const c = new SyntheticClient({ url, prefix: 'syn', index: 3, specs, runs: ['soak'] });
  * await c.connect();
  */
 export class SyntheticClient {
@@ -90,7 +92,7 @@ export class SyntheticClient {
     const body = env.body;
     switch (body.kind) {
       case 'challenge':
-        return this.send(helloOf(this.clientId), true);
+        return this.send(helloOf(this.clientId, this.opts.runs), true);
       case 'welcome':
         this.welcomed = true;
         this.chunkBytes = body.welcome.chunkBytes || this.chunkBytes;
@@ -132,7 +134,7 @@ export class SyntheticClient {
   }
 }
 
-function helloOf(clientId: string): EnvelopeBody {
+function helloOf(clientId: string, runIds: readonly string[]): EnvelopeBody {
   return {
     kind: 'hello',
     hello: {
@@ -141,6 +143,7 @@ function helloOf(clientId: string): EnvelopeBody {
       protocolVersion: PROTOCOL_VERSION,
       capabilities: { backend: 'synthetic', maxMessageBytes: 0, secureAggregation: false, features: [] },
       sdkVersion: 'synthetic',
+      runIds: [...runIds],
     },
   };
 }

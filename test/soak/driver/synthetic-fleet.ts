@@ -6,6 +6,8 @@ export interface FleetOptions {
   url: string;
   count: number;
   specs: readonly TensorSpec[];
+  /** The runs every client joins. */
+  runs: readonly string[];
   /** Client ids are `${prefix}-0` .. `${prefix}-${count - 1}`. Default 'syn'. */
   prefix?: string;
   /** Connections opened at once while starting (keeps the accept queue short). Default 100. */
@@ -27,7 +29,7 @@ export interface Fleet {
  * Connect `count` synthetic clients to a coordinator, in waves.
  *
  * @example
- * const fleet = await startFleet({ url, count: 1000, specs });
+ * const fleet = await startFleet({ url, count: 1000, specs, runs: ['soak'] });
  * // ... run rounds ...
  * fleet.stop();
  */
@@ -35,7 +37,7 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
   const prefix = opts.prefix ?? 'syn';
   const clients = Array.from(
     { length: opts.count },
-    (_, index) => new SyntheticClient({ url: opts.url, prefix, index, specs: opts.specs }),
+    (_, index) => new SyntheticClient({ url: opts.url, prefix, index, specs: opts.specs, runs: opts.runs }),
   );
   const wave = opts.connectConcurrency ?? 100;
   for (let i = 0; i < clients.length; i += wave) {

@@ -7,6 +7,7 @@ export const SETTINGS = {
   server: { env: 'FEDERA_URL', fallback: 'http://127.0.0.1:8080' },
   token: { env: 'FEDERA_TOKEN', fallback: undefined },
   run: { env: 'FEDERA_RUN', fallback: undefined },
+  giveUpAfter: { env: 'FEDERA_GIVE_UP_AFTER', fallback: '600' },
   host: { env: 'FEDERA_HOST', fallback: '127.0.0.1' },
   port: { env: 'FEDERA_PORT', fallback: '8080' },
   store: { env: 'FEDERA_STORE', fallback: '.federa/store' },

@@ -1,4 +1,5 @@
-import { CliError } from './errors.js';
+import { CliError, UnreachableError } from './errors.js';
+import { RESTARTING } from './transient.js';
 
 /** Error body of every Federa REST failure. */
 interface ErrorBody {
@@ -51,11 +52,13 @@ export class Api {
     } catch (err) {
       const why = (err as { cause?: { code?: string; message?: string } }).cause;
       const cause = why?.code ?? why?.message ?? (err as Error).message;
-      throw new CliError(
+      throw new UnreachableError(
         `cannot reach the coordinator at ${this.baseUrl} (${cause}); is 'federa server start' running? Set --server or FEDERA_URL`,
       );
     }
     if (res.ok || (allow404 && res.status === 404)) return res;
+    if (RESTARTING.has(res.status))
+      throw new UnreachableError(`the coordinator at ${this.baseUrl} answered HTTP ${res.status}`);
     const err = (await res.json().catch(() => ({}))) as ErrorBody;
     const what = `${method} ${url.pathname}`;
     if (res.status === 401) {

@@ -1,5 +1,4 @@
 import { hostname } from 'node:os';
-import { setTimeout as delay } from 'node:timers/promises';
 import {
   type ClientEvent,
   FederaClient,
@@ -13,11 +12,13 @@ import {
 import { COMMON_HELP, COMMON_OPTIONS, connect, integer, parse, positive } from '../cli/common.js';
 import { CliError, UsageError } from '../cli/errors.js';
 import { type RunView, TERMINAL } from '../cli/round-table.js';
+import { type ReachState, reachableFetch, untilReachable } from '../cli/transient.js';
 import { formatOf, readIdx, readTable } from '../data/read-data.js';
 
 export const clientHelp = `federa client join --server URL --run ID --data PATH [options]
-Join a run as one data holder (a hospital): your rows never leave this process.
-  --run ID             run to join (env FEDERA_RUN, config "run")
+Join a run as one data holder (a hospital): your rows never leave this process, and they
+train only the runs named here. Exits 0 once every joined run ended (or on SIGTERM/SIGINT).
+  --run ID[,ID..]      run(s) to join; repeatable (env FEDERA_RUN, config "run")
   --data PATH          CSV, NDJSON (.ndjson/.jsonl) or IDX images
   --format F           csv | ndjson | idx (default: from the extension)
   --label COL          label column (CSV/NDJSON; default "label")
@@ -31,6 +32,10 @@ Join a run as one data holder (a hospital): your rows never leave this process.
   --test-labels PATH   IDX label file of --test-data
   --id NAME            client id (default <hostname>-<pid>)
   --stats-timeout S    seconds to wait for the federated feature statistics (default 300)
+  --give-up-after S    stop (exit 1) once the coordinator was unreachable this long
+                       (env FEDERA_GIVE_UP_AFTER, config "giveUpAfter"; default 600; 0 never)
+An unreachable or restarting coordinator is retried with capped exponential backoff and
+jitter; each change (disconnected, retrying, reconnected) is printed once.
 For CSV/NDJSON, standardisation and category order come from federated statistics:
 each client sends per-feature counts, sums and sums of squares (and category and label
 counts) to the coordinator, which returns only their sum once the run's minClients reported.
@@ -48,7 +53,7 @@ export async function clientCommand(argv: string[]): Promise<number> {
     rest,
     {
       ...COMMON_OPTIONS,
-      run: { type: 'string' },
+      run: { type: 'string', multiple: true },
       data: { type: 'string' },
       format: { type: 'string' },
       label: { type: 'string', default: 'label' },
@@ -60,6 +65,7 @@ export async function clientCommand(argv: string[]): Promise<number> {
       'test-labels': { type: 'string' },
       id: { type: 'string' },
       'stats-timeout': { type: 'string' },
+      'give-up-after': { type: 'string' },
     },
     'client join',
   );
@@ -69,17 +75,34 @@ export async function clientCommand(argv: string[]): Promise<number> {
   }
   if (!values.data) throw new UsageError("client join needs --data PATH. See 'federa client join --help'");
   const { api, config } = connect(values);
-  const runId = config.require('run', values.run, 'run id: --run ID');
+  const runIds = [...new Set(list(config.require('run', values.run?.join(','), 'run id: --run ID')))];
   const token = config.get('token', values.token);
   const clientId = values.id ?? `${hostname()}-${process.pid}`;
+  const giveUpAfterMs = seconds(config.get('giveUpAfter', values['give-up-after'])!, 'give-up-after') * 1000;
   const json = values.json ?? false;
   let finished = false;
   const log = (event: Record<string, unknown>, text: string) => {
     if (!finished) console.log(json ? JSON.stringify({ clientId, ...event }) : `[${clientId}] ${text}`);
   };
+  // Every REST call rides out a restarting coordinator like the socket does (issue 17).
+  const fetch = reachableFetch({
+    url: api.baseUrl,
+    giveUpAfterMs,
+    onState: (state) => logReach(state, log),
+  });
+  const reachable = <T>(call: () => Promise<T>) =>
+    untilReachable(call, { url: api.baseUrl, giveUpAfterMs, onState: (state) => logReach(state, log) });
+  const runs = await Promise.all(
+    runIds.map((id) => reachable(() => api.json<RunView>('GET', `/api/runs/${encodeURIComponent(id)}`))),
+  );
+  for (const r of runs)
+    if (TERMINAL.has(r.status))
+      throw new CliError(`run ${r.settings.id} is already ${r.status}; nothing to join`);
+  // One data set for every joined run: they must expect the same model input.
+  const run = runs[0]!;
+  if (runs.some((r) => JSON.stringify(r.modelShape) !== JSON.stringify(run.modelShape)))
+    throw new UsageError('the joined runs have different model shapes; join them from separate processes');
 
-  const run = await api.json<RunView>('GET', `/api/runs/${encodeURIComponent(runId)}`);
-  if (TERMINAL.has(run.status)) throw new CliError(`run ${runId} is already ${run.status}; nothing to join`);
   const format = formatOf(values.data, values.format);
   const testPath = values['test-data'];
   if (testPath && formatOf(testPath, values.format) !== format)
@@ -93,6 +116,9 @@ export async function clientCommand(argv: string[]): Promise<number> {
     data = fit(readIdx(values.data, values.labels, integer(values.classes, undefined, 'classes')));
     if (testPath) testData = fit(readIdx(testPath, values['test-labels'], data.numClasses));
   } else {
+    const [runId] = runIds as [string];
+    if (runIds.length > 1)
+      throw new UsageError('CSV/NDJSON data is standardised per run: join one run per process');
     const table = readTable(values.data, format);
     const schema: TableSchema = {
       label: values.label,
@@ -109,6 +135,7 @@ export async function clientCommand(argv: string[]): Promise<number> {
       runId,
       clientId,
       timeoutMs,
+      fetch,
       ...(token ? { token } : {}),
     });
     const { transform } = prepared;
@@ -120,31 +147,58 @@ export async function clientCommand(argv: string[]): Promise<number> {
       `encoded ${data.n} rows as ${data.featureShape[0]} inputs (${prepared.inputNames.join(', ')}); classes ${transform.classes.join(', ')}`,
     );
   }
-  const client = new FederaClient({
+  // The end comes over the socket (RunEnded), never by polling: exit 0 once every joined run ended.
+  let finish!: (code: number) => void;
+  let fail!: (err: unknown) => void;
+  const done = new Promise<number>((resolve, reject) => {
+    finish = resolve;
+    fail = reject;
+  });
+  let welcomedBefore = false;
+  const client: FederaClient = new FederaClient({
     url: api.baseUrl,
     clientId,
+    runs: runIds,
     data,
     ...(testData ? { testData } : {}),
+    giveUpAfterMs,
     ...(token ? { token } : {}),
-    onEvent: (e) => describe(e, log),
+    onEvent: (e) => {
+      if (e.type === 'connected' && welcomedBefore) log({ event: 'reconnected' }, 'reconnected');
+      else describe(e, log);
+      welcomedBefore ||= e.type === 'connected';
+      if (e.type === 'run-ended' && client.runs.length === 0) finish(0);
+      if (e.type === 'give-up') fail(e.error);
+    },
   });
-  await client.start();
+  // SIGTERM/SIGINT: stop cleanly; a task in progress is abandoned (the round counts a dropout).
+  const onSignal = (signal: NodeJS.Signals) => {
+    log({ event: 'stopping', signal }, `${signal}: stopping; a task in progress is abandoned`);
+    finish(0);
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
   try {
-    for (;;) {
-      const now = await api.json<RunView>('GET', `/api/runs/${encodeURIComponent(runId)}`);
-      if (TERMINAL.has(now.status)) {
-        log(
-          { event: 'finished', status: now.status, rounds: now.completedRounds },
-          `run ${runId} ${now.status} after ${now.completedRounds} rounds`,
-        );
-        finished = true;
-        return now.status === 'completed' ? 0 : 1;
-      }
-      await delay(500);
-    }
+    await Promise.race([client.start(), done]);
+    return await done;
   } finally {
+    finished = true;
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
     await client.stop();
   }
+}
+
+/** A non-negative number of seconds (0 allowed: never give up). */
+function seconds(value: string, name: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new UsageError(`--${name} must be seconds >= 0, got '${value}'`);
+  return n;
+}
+
+function logReach(state: ReachState, log: (event: Record<string, unknown>, text: string) => void): void {
+  if (state === 'retrying') log({ event: 'retrying' }, 'coordinator unreachable; retrying');
+  else log({ event: 'reconnected' }, 'coordinator reachable again');
 }
 
 const list = (s: string) =>
@@ -165,7 +219,22 @@ function eventLine(e: ClientEvent): [Record<string, unknown>, string] {
     case 'connected':
       return [{ event: 'connected' }, 'connected to the coordinator'];
     case 'disconnected':
-      return [{ event: 'disconnected', reason: e.reason }, `disconnected (${e.reason}); reconnecting`];
+      return [{ event: 'disconnected', reason: e.reason }, `disconnected (${e.reason})`];
+    case 'retrying':
+      return [{ event: 'retrying' }, 'coordinator unreachable; retrying'];
+    case 'give-up':
+      return [{ event: 'give-up', triedMs: e.triedMs }, `giving up on ${e.url}`];
+    case 'run-ended':
+      return [
+        {
+          event: 'finished',
+          runId: e.runId,
+          status: e.status,
+          rounds: e.completedRounds,
+          version: e.finalVersion,
+        },
+        `run ${e.runId} ${e.status} after ${e.completedRounds} rounds (final version ${e.finalVersion})`,
+      ];
     case 'task':
       return [{ event: 'task', round: e.task.round }, `round ${e.task.round}: training`];
     case 'trained': {

@@ -112,7 +112,7 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
     const attacker = i < (opts.byzantine?.count ?? 0);
     const clientId = `hospital-${String(i + 1).padStart(2, '0')}`;
     const trainer = attacker ? signFlipTrainer(10, honest) : honest;
-    return new FederaClient({ url, clientId, data, trainer });
+    return new FederaClient({ url, clientId, runs: [runId], data, trainer });
   });
   await Promise.all(clients.map((c) => c.start()));
   const rounds: RoundRecord[] = [];

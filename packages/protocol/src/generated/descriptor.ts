@@ -134,6 +134,11 @@ export const descriptor = {
                 "sdkVersion": {
                   "type": "string",
                   "id": 5
+                },
+                "runIds": {
+                  "rule": "repeated",
+                  "type": "string",
+                  "id": 6
                 }
               }
             },
@@ -154,6 +159,11 @@ export const descriptor = {
                 "maxMessageBytes": {
                   "type": "uint32",
                   "id": 4
+                },
+                "runIds": {
+                  "rule": "repeated",
+                  "type": "string",
+                  "id": 5
                 }
               }
             },
@@ -311,6 +321,30 @@ export const descriptor = {
                 }
               }
             },
+            "RunEnded": {
+              "fields": {
+                "runId": {
+                  "type": "string",
+                  "id": 1
+                },
+                "status": {
+                  "type": "string",
+                  "id": 2
+                },
+                "finalVersion": {
+                  "type": "uint32",
+                  "id": 3
+                },
+                "completedRounds": {
+                  "type": "uint32",
+                  "id": 4
+                },
+                "reason": {
+                  "type": "string",
+                  "id": 5
+                }
+              }
+            },
             "Error": {
               "fields": {
                 "code": {
@@ -391,7 +425,8 @@ export const descriptor = {
                     "secaggSurvivorSet",
                     "secaggSurvivorSignature",
                     "evaluateTask",
-                    "evaluateResult"
+                    "evaluateResult",
+                    "runEnded"
                   ]
                 }
               },
@@ -483,6 +518,10 @@ export const descriptor = {
                 "evaluateResult": {
                   "type": "EvaluateResult",
                   "id": 41
+                },
+                "runEnded": {
+                  "type": "RunEnded",
+                  "id": 60
                 }
               }
             },

@@ -1,5 +1,6 @@
 // fast-check generators of valid messages, shared by the protocol tests (excluded from the build).
 import fc from 'fast-check';
+import { PROTOCOL_VERSION } from '../constants.js';
 import type {
   Ack,
   Capabilities,
@@ -13,6 +14,7 @@ import type {
   ModelRequest,
   ModelWeights,
   RoundTask,
+  RunEnded,
   WeightUpdate,
   Welcome,
   WireError,
@@ -61,12 +63,21 @@ const hello: fc.Arbitrary<ClientHello> = fc.record({
   protocolVersion: u32,
   capabilities,
   sdkVersion: text,
+  runIds: fc.array(id, { maxLength: 3 }),
 });
 const welcome: fc.Arbitrary<Welcome> = fc.record({
   sessionId: id,
   protocolVersion: u32,
   chunkBytes: u32,
   maxMessageBytes: u32,
+  runIds: fc.array(id, { maxLength: 3 }),
+});
+const runEnded: fc.Arbitrary<RunEnded> = fc.record({
+  runId: id,
+  status: fc.constantFrom('completed', 'stopped', 'failed'),
+  finalVersion: u32,
+  completedRounds: u32,
+  reason: text,
 });
 const hyperparameters: fc.Arbitrary<Hyperparameters> = fc.record({
   localEpochs: fc.integer({ min: 1, max: 0xffff_ffff }),
@@ -133,7 +144,11 @@ export const envelopeBody: fc.Arbitrary<EnvelopeBody> = fc.oneof(
   ack.map((ack) => ({ kind: 'ack' as const, ack })),
   error.map((error) => ({ kind: 'error' as const, error })),
   chunk.map((chunk) => ({ kind: 'chunk' as const, chunk })),
+  runEnded.map((runEnded) => ({ kind: 'runEnded' as const, runEnded })),
 );
 
-/** Any valid v1 Envelope. */
-export const anyEnvelope: fc.Arbitrary<Envelope> = envelopeBody.map((body) => ({ protocolVersion: 1, body }));
+/** Any valid Envelope of this protocol version. */
+export const anyEnvelope: fc.Arbitrary<Envelope> = envelopeBody.map((body) => ({
+  protocolVersion: PROTOCOL_VERSION,
+  body,
+}));

@@ -15,7 +15,7 @@ function key(fill: number): Uint8Array {
 const share = { senderId: 'c-1', recipientId: 'c-2', ciphertext: new Uint8Array(94).fill(3) };
 
 export const exampleBodies: readonly EnvelopeBody[] = [
-  { kind: 'challenge', challenge: { nonce: new Uint8Array([1, 2, 3]), protocolVersion: 1 } },
+  { kind: 'challenge', challenge: { nonce: new Uint8Array([1, 2, 3]), protocolVersion: 2 } },
   {
     kind: 'hello',
     hello: {
@@ -26,7 +26,7 @@ export const exampleBodies: readonly EnvelopeBody[] = [
         signature: new Uint8Array(0),
         keyAlgorithm: '',
       },
-      protocolVersion: 1,
+      protocolVersion: 2,
       capabilities: {
         backend: 'wasm',
         maxMessageBytes: 1 << 20,
@@ -34,11 +34,18 @@ export const exampleBodies: readonly EnvelopeBody[] = [
         features: ['fedprox'],
       },
       sdkVersion: '0.1.0',
+      runIds: ['run', 'other-run'],
     },
   },
   {
     kind: 'welcome',
-    welcome: { sessionId: 's-1', protocolVersion: 1, chunkBytes: 262144, maxMessageBytes: 1 << 26 },
+    welcome: {
+      sessionId: 's-1',
+      protocolVersion: 2,
+      chunkBytes: 262144,
+      maxMessageBytes: 1 << 26,
+      runIds: ['run'],
+    },
   },
   {
     kind: 'task',
@@ -183,6 +190,10 @@ export const exampleBodies: readonly EnvelopeBody[] = [
       numExamples: 120,
       metrics: { loss: 0.4, accuracy: 0.875 },
     },
+  },
+  {
+    kind: 'runEnded',
+    runEnded: { runId: 'run', status: 'completed', finalVersion: 12, completedRounds: 12, reason: '' },
   },
 ];
 

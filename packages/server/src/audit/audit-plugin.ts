@@ -90,11 +90,20 @@ export async function auditPlugin(app: FastifyInstance, opts: AuditPluginOptions
     const detail = { round, attempt, code };
     void audit.append({ type: 'round.failed', actor: system, target: runId, detail }).catch(() => undefined);
   };
+  // A hello for runs outside the client's enrolment: the client stops on the typed refusal, so one entry.
+  const onMembershipRefused = (...[{ clientId, runIds, code }]: FederationEventMap['membership-refused']) => {
+    const detail = { runs: runIds, code };
+    void audit
+      .append({ type: 'client.membership-refused', actor: { clientId }, target: clientId, detail })
+      .catch(() => undefined);
+  };
   events.on('round-committed', onCommitted);
   events.on('round-failed', onFailed);
+  events.on('membership-refused', onMembershipRefused);
   app.addHook('onClose', async () => {
     events.off('round-committed', onCommitted);
     events.off('round-failed', onFailed);
+    events.off('membership-refused', onMembershipRefused);
   });
 
   app.get(

@@ -46,7 +46,7 @@ export class FederatedEvaluator {
     const settings = run.settings.evaluation;
     if (!evaluatesAfter(settings, version.round) || this.deps.signal.aborted) return undefined;
     const { pool } = this.deps;
-    const idle = pool.idle();
+    const idle = pool.idle(run.settings.id);
     if (idle.length < settings!.minClients) return undefined;
     const sampled = sampleClients(idle, {
       fraction: settings!.fraction,

@@ -27,28 +27,33 @@ async function registryWith(ids: string[]): Promise<ClientRegistry> {
   return registry;
 }
 
-/** A registered session; the pool only reads its id. */
-const session = (clientId: string): ConnectedClient => ({ clientId, send: async () => {}, close() {} });
+/** A registered session of run `r` (and `runs`); the pool only reads its id and runs. */
+const session = (clientId: string, runs = ['r']): ConnectedClient => ({
+  clientId,
+  runs: new Set(runs),
+  send: async () => {},
+  close() {},
+});
 
 describe('ClientPool', () => {
   it('never offers a revoked client for sampling, even while its session is still registered', async () => {
     const registry = await registryWith(['a', 'b', 'c']);
     const pool = new ClientPool((id) => registry.isRevoked(id));
     for (const id of ['a', 'b', 'c']) pool.add(session(id));
-    expect(pool.idle().sort()).toEqual(['a', 'b', 'c']);
+    expect(pool.idle('r').sort()).toEqual(['a', 'b', 'c']);
 
     await registry.revoke('b', 'test');
     expect(pool.get('b')).toBeDefined();
     expect(pool.connectedCount).toBe(3);
-    expect(pool.idle().sort()).toEqual(['a', 'c']);
+    expect(pool.idle('r').sort()).toEqual(['a', 'c']);
     pool.markBusy(['a']);
     pool.markIdle(['a', 'b']);
-    expect(pool.idle().sort()).toEqual(['a', 'c']);
+    expect(pool.idle('r').sort()).toEqual(['a', 'c']);
 
     // waitForIdle counts only sampleable clients: three connected are not three idle.
     const abort = new AbortController();
     let settled = false;
-    const waiting = pool.waitForIdle(3, abort.signal).then(() => {
+    const waiting = pool.waitForIdle('r', 3, abort.signal).then(() => {
       settled = true;
     });
     pool.markIdle([]);
@@ -56,5 +61,23 @@ describe('ClientPool', () => {
     expect(settled).toBe(false);
     abort.abort();
     await waiting;
+  });
+
+  it('offers a run only its own members', () => {
+    const pool = new ClientPool();
+    pool.add(session('a', ['ja']));
+    pool.add(session('b', ['jb']));
+    pool.add(session('both', ['ja', 'jb']));
+    pool.add(session('none', []));
+    expect(pool.idle('ja').sort()).toEqual(['a', 'both']);
+    expect(pool.idle('jb').sort()).toEqual(['b', 'both']);
+    pool.markBusy(['both']);
+    expect(pool.idle('jb')).toEqual(['b']);
+    expect(
+      pool
+        .members('jb')
+        .map((c) => c.clientId)
+        .sort(),
+    ).toEqual(['b', 'both']);
   });
 });

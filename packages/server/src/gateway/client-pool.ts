@@ -3,6 +3,8 @@ import type { EnvelopeBody } from '@federa/protocol';
 /** A connected, authenticated client as the scheduler sees it. */
 export interface ConnectedClient {
   readonly clientId: string;
+  /** The runs this session joined (its hello's `run_ids`); a run that ends leaves the set. */
+  readonly runs: Set<string>;
   /** Send one message (chunked as needed). Resolves when handed to the socket. */
   send(body: EnvelopeBody): Promise<void>;
   /** Close the connection (e.g. a newer session took the id). */
@@ -10,8 +12,9 @@ export interface ConnectedClient {
 }
 
 /**
- * Who is connected and who is free to take a task. The scheduler samples
- * from the idle clients and waits on {@link ClientPool.waitForIdle}.
+ * Who is connected, which runs each joined, and who is free to take a task.
+ * A run's scheduler samples from its idle members and waits on
+ * {@link ClientPool.waitForIdle}; a client is busy for every run at once.
  */
 export class ClientPool {
   private readonly clients = new Map<string, ConnectedClient>();
@@ -46,9 +49,20 @@ export class ClientPool {
     return this.clients.get(clientId);
   }
 
-  /** Connected, not busy and not revoked: the clients a round or an evaluation may sample. */
-  idle(): string[] {
-    return [...this.clients.keys()].filter((id) => !this.busy.has(id) && !this.isRevoked(id));
+  /** The connected clients that joined `runId`. */
+  members(runId: string): ConnectedClient[] {
+    return [...this.clients.values()].filter((c) => c.runs.has(runId));
+  }
+
+  isBusy(clientId: string): boolean {
+    return this.busy.has(clientId);
+  }
+
+  /** Members of `runId` that are not busy and not revoked: the clients its round or evaluation may sample. */
+  idle(runId: string): string[] {
+    return this.members(runId)
+      .map((c) => c.clientId)
+      .filter((id) => !this.busy.has(id) && !this.isRevoked(id));
   }
 
   markBusy(clientIds: readonly string[]): void {
@@ -60,9 +74,9 @@ export class ClientPool {
     this.wake();
   }
 
-  /** Resolve once at least `count` clients are idle, or when `signal` aborts. */
-  async waitForIdle(count: number, signal: AbortSignal): Promise<void> {
-    while (this.idle().length < count && !signal.aborted) {
+  /** Resolve once at least `count` members of `runId` are idle, or when `signal` aborts. */
+  async waitForIdle(runId: string, count: number, signal: AbortSignal): Promise<void> {
+    while (this.idle(runId).length < count && !signal.aborted) {
       await new Promise<void>((resolve) => {
         const onAbort = () => resolve();
         signal.addEventListener('abort', onAbort, { once: true });

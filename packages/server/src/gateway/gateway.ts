@@ -21,6 +21,7 @@ import type { FederationEvents } from '../events.js';
 import { identityErrors } from '../identity/errors.js';
 import { KeyedRateLimiter, type RateLimitOptions, type RateVerdict } from '../identity/rate-limit.js';
 import { randomId } from '../rounds/random-id.js';
+import type { AdmittedRuns } from '../membership/index.js';
 import type { ConnectedClient } from './client-pool.js';
 
 /** Limits and hooks of the socket.io gateway. */
@@ -147,6 +148,8 @@ class Session {
       const code = isFederaError(err) ? err.code : 'FEDERA_ERR_PROTO_INTERNAL';
       this.opts.events.emit('update-rejected', { clientId: this.client?.clientId, code });
       await this.send(errorBody(err, ref)).catch(() => undefined);
+      // Before a hello, a peer speaking another protocol version cannot go on: told why, then hung up on.
+      if (code === 'FEDERA_ERR_PROTO_VERSION_UNSUPPORTED' && !this.client) this.socket.disconnect(true);
     }
   }
 
@@ -159,6 +162,8 @@ class Session {
     if (this.opts.isRevoked?.(client.clientId)) return closeRevoked(this.coordinator, client);
     switch (body.kind) {
       case 'modelRequest': {
+        // Per-run authorisation: a run's weights go to its members only.
+        this.coordinator.membership.requireMember(client.clientId, body.modelRequest.runId);
         const frames = await this.coordinator.modelFrames(
           body.modelRequest.runId,
           body.modelRequest.modelVersion,
@@ -192,15 +197,24 @@ class Session {
 
   private async onHello(hello: ClientHello): Promise<void> {
     if (this.client) throw serverErrors.create('FEDERA_ERR_SESSION_UNEXPECTED', 'second hello');
+    if (hello.protocolVersion !== PROTOCOL_VERSION) {
+      const detail = `hello speaks ${hello.protocolVersion}, this coordinator speaks ${PROTOCOL_VERSION}`;
+      return this.refuseHello(protocolErrors.create('FEDERA_ERR_PROTO_VERSION_UNSUPPORTED', detail));
+    }
     const admitted = await this.opts.authenticate(hello, this.nonce);
     // Re-checked after the await: a revocation during an async authenticate must not slip in.
     if (!admitted || this.opts.isRevoked?.(hello.clientId)) {
-      await this.send(errorBody(serverErrors.create('FEDERA_ERR_SESSION_UNAUTHENTICATED')));
-      this.socket.disconnect(true);
-      return;
+      return this.refuseHello(serverErrors.create('FEDERA_ERR_SESSION_UNAUTHENTICATED'));
+    }
+    let joined: AdmittedRuns;
+    try {
+      joined = await this.coordinator.membership.admit(hello.clientId, hello.runIds);
+    } catch (err) {
+      return this.refuseHello(err);
     }
     const client: ConnectedClient = {
       clientId: hello.clientId,
+      runs: joined.runs,
       send: (b) => this.send(b),
       close: () => this.socket.disconnect(true),
     };
@@ -212,16 +226,25 @@ class Session {
         .catch(() => undefined);
       previous.close();
     }
-    this.opts.events.emit('client-connected', { clientId: hello.clientId });
+    this.opts.events.emit('client-connected', { clientId: hello.clientId, runs: [...joined.runs] });
     const welcome = {
       sessionId: randomId(),
       protocolVersion: PROTOCOL_VERSION,
       chunkBytes: this.opts.chunkBytes,
       maxMessageBytes: this.opts.maxMessageBytes,
+      runIds: [...joined.runs],
     };
     await this.send({ kind: 'welcome', welcome });
+    // A declared run that already ended is announced at once, so the client need not wait for it.
+    for (const ended of joined.ended) await this.send(ended);
     // After the welcome, so the client knows its session before its open task comes back.
     this.coordinator.clientReady(hello.clientId);
+  }
+
+  /** A hello that cannot be admitted: a typed error, then the socket closed. */
+  private async refuseHello(err: unknown): Promise<void> {
+    await this.send(errorBody(err));
+    this.socket.disconnect(true);
   }
 
   private async send(body: EnvelopeBody): Promise<void> {

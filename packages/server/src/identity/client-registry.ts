@@ -17,6 +17,8 @@ export interface ClientRecord {
   enrolledAt: string;
   /** Token id of the enrolment token used. */
   enrolmentTokenId: string;
+  /** The runs its enrolment token was scoped to; absent: any run. */
+  runs?: string[];
   revokedAt?: string;
   revokedBy?: string;
 }
@@ -84,6 +86,11 @@ export class ClientRegistry {
   }
 
   /** O(1); called by the gateway for every message of an admitted client. */
+  /** The runs this enrolled client may join, if its enrolment token was scoped to runs. */
+  runScope(clientId: string): readonly string[] | undefined {
+    return this.records.get(clientId)?.record.runs;
+  }
+
   isRevoked(clientId: string): boolean {
     return this.revoked.has(clientId);
   }
@@ -105,6 +112,7 @@ export class ClientRegistry {
         fingerprint: key.fingerprint,
         enrolledAt: new Date(now).toISOString(),
         enrolmentTokenId: token.tokenId,
+        ...(token.runs !== undefined ? { runs: token.runs } : {}),
       };
       await this.store.db.batch([
         this.tokens.consumeOp(req.token, token, req.clientId, now),

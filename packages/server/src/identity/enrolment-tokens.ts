@@ -11,6 +11,8 @@ export interface EnrolmentTokenRecord {
   createdBy: string;
   /** When set, only this client id may enrol with it (and may re-enrol). */
   clientId?: string;
+  /** When set, a client enrolled with it may join only these runs (issue 12). */
+  runs?: string[];
   expiresAt?: string;
   usedAt?: string;
   usedBy?: string;
@@ -48,6 +50,7 @@ export class EnrolmentTokens {
   async issue(opts: {
     createdBy: string;
     clientId?: string;
+    runs?: string[];
     ttlMs?: number;
     now?: number;
   }): Promise<IssuedEnrolmentToken> {
@@ -59,6 +62,7 @@ export class EnrolmentTokens {
       createdAt: new Date(now).toISOString(),
       createdBy: opts.createdBy,
       ...(opts.clientId !== undefined ? { clientId: opts.clientId } : {}),
+      ...(opts.runs !== undefined ? { runs: opts.runs } : {}),
       ...(opts.ttlMs !== undefined ? { expiresAt: new Date(now + opts.ttlMs).toISOString() } : {}),
     };
     await this.sub.put(hash, record);

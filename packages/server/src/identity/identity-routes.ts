@@ -45,19 +45,34 @@ export async function identityRoutes(app: FastifyInstance, opts: IdentityRoutesO
         body: {
           type: 'object',
           additionalProperties: false,
-          properties: { clientId, ttlSeconds: { type: 'integer', minimum: 1, maximum: 31_536_000 } },
+          properties: {
+            clientId,
+            // Scope: a client enrolled with this token may join only these runs.
+            runs: {
+              type: 'array',
+              minItems: 1,
+              maxItems: 64,
+              uniqueItems: true,
+              items: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' },
+            },
+            ttlSeconds: { type: 'integer', minimum: 1, maximum: 31_536_000 },
+          },
         },
         response: { 201: clientReply, '4xx': errorReply },
       },
     },
     async (request, reply) => {
-      const body = (request.body ?? {}) as { clientId?: string; ttlSeconds?: number };
+      const body = (request.body ?? {}) as { clientId?: string; runs?: string[]; ttlSeconds?: number };
       const issued = await registry.tokens.issue({
         createdBy: principalId(request.principal),
         ...(body.clientId !== undefined ? { clientId: body.clientId } : {}),
+        ...(body.runs !== undefined ? { runs: body.runs } : {}),
         ...(body.ttlSeconds !== undefined ? { ttlMs: body.ttlSeconds * 1000 } : {}),
       });
-      request.auditDetail = { target: issued.tokenId, detail: { clientId: issued.clientId ?? null } };
+      request.auditDetail = {
+        target: issued.tokenId,
+        detail: { clientId: issued.clientId ?? null, runs: issued.runs ?? null },
+      };
       return reply.status(201).send(issued);
     },
   );

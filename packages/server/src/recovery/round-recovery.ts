@@ -87,10 +87,10 @@ export class RoundRecovery {
     const task = this.tasks.get(clientId);
     if (!(open instanceof OpenRound) || open.isClosed || !task) return;
     if (open.participants.some((p) => p.clientId === clientId)) return;
+    // A session that no longer declares this run gets none of its tasks (consent is per session).
+    const client = this.pool.get(clientId);
+    if (!client?.runs.has(this.runId)) return;
     this.pool.markBusy([clientId]);
-    void this.pool
-      .get(clientId)
-      ?.send({ kind: 'task', task })
-      .catch(() => undefined);
+    void client.send({ kind: 'task', task }).catch(() => undefined);
   }
 }

@@ -221,6 +221,16 @@ export async function runsRoutes(app: FastifyInstance, opts: { coordinator: Coor
   );
 
   app.get(
+    '/api/runs/:id/clients',
+    { schema: { summary: 'Connected members of a run (clients whose hello joined it)', params: idParams } },
+    async (request) => {
+      const { id } = request.params as { id: string };
+      await coordinator.getRun(id);
+      return coordinator.membership.members(id);
+    },
+  );
+
+  app.get(
     '/api/runs/:id/rounds',
     { schema: { summary: 'Committed rounds with metrics', params: idParams } },
     async (request) => {

@@ -186,16 +186,18 @@ export class RunScheduler {
     const s = run.settings;
     // An attempt interrupted by a restart continues with its own clients, task ids and deadline.
     const resumed = this.recovery.takeResume(round, attempt);
-    if (!resumed) await pool.waitForIdle(s.minClients, this.abort.signal);
+    if (!resumed) await pool.waitForIdle(s.id, s.minClients, this.abort.signal);
     if (this.abort.signal.aborted) return undefined;
     const sampled = resumed
       ? resumed.tasks.map(([, id]) => id)
-      : sampleClients(pool.idle(), {
+      : sampleClients(pool.idle(s.id), {
           ...(s.clientFraction === undefined ? { count: s.clientsPerRound } : { fraction: s.clientFraction }),
           minClients: s.minClients,
           round,
           ...(s.samplingSeed ? { seed: `${s.samplingSeed}:${attempt}` } : {}),
         }).slice(0, s.clientsPerRound); // a prefix of a uniform shuffle is a uniform sample
+    // Busy before the first await: another run's scheduler must not sample the same client meanwhile.
+    pool.markBusy(sampled);
     const tasks = new Map(
       resumed?.tasks ?? sampled.map((id) => [`${s.id}.${round}.${attempt}.${randomId()}`, id] as const),
     );
@@ -216,7 +218,6 @@ export class RunScheduler {
     const open = collectorFor(run, init, strategy, this.deps.devices);
     // Write-ahead: the attempt is on disk before any task leaves.
     await this.recovery.opened(open);
-    pool.markBusy(sampled);
     this.open = open;
     events.emit('round-started', { runId: s.id, round, attempt, sampled, deadline });
     const version = (await this.deps.store.getVersion(s.id, run.currentVersion))!;

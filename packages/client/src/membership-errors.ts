@@ -1,0 +1,30 @@
+import { defineErrors } from '@federa/core';
+
+/** Error table of a client's run membership and its connection to the coordinator. */
+export const membershipErrors = defineErrors({
+  FEDERA_ERR_CLIENT_NOT_MEMBER: {
+    message: 'refused: this client did not join the run this task, model or evaluation is for',
+    status: 403,
+    retryable: false,
+  },
+  FEDERA_ERR_CLIENT_NO_RUNS: {
+    message: 'a client must join at least one run (FederaClientOptions.runs)',
+    status: 400,
+    retryable: false,
+  },
+  FEDERA_ERR_CLIENT_GAVE_UP: {
+    message: 'the coordinator stayed unreachable past the give-up time',
+    status: 503,
+    retryable: false,
+  },
+});
+
+export type MembershipErrorCode = keyof typeof membershipErrors.table;
+
+/** FEDERA_ERR_CLIENT_GAVE_UP naming the coordinator and how long it was tried (one line). */
+export function gaveUpError(url: string, triedMs: number) {
+  return membershipErrors.create(
+    'FEDERA_ERR_CLIENT_GAVE_UP',
+    `${url}, tried for ${Math.round(triedMs / 1000)} s`,
+  );
+}
