@@ -1,7 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type TabularTransform, encodeTable, loadServedModel, parseCsv } from '@federa/client';
+import {
+  type TabularTransform,
+  encodeTable,
+  loadServedModel,
+  parseCsv,
+  tabularEncoder,
+} from '@federa/client';
 import type { FederaServer } from '@federa/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { federa } from '../cli/run-cli.js';
@@ -129,6 +135,8 @@ describe('a tabular run serves raw rows with the transform it trained with', () 
         .map((l) => JSON.parse(l))
         .find((e) => e.event === 'encoded');
       expect(encoded).toMatchObject({ inputs: width, classes: ['0', '1'], rows: transform.rows });
+      // The CLI ran prepareTabularData, the Node/browser API: the same inputs in the same order.
+      expect(encoded.inputNames).toEqual(tabularEncoder(transform, (d) => new Error(d)).inputNames);
     }
 
     const test = parseCsv(readFileSync(join(dir.path, 'hospital-a', 'test.csv'), 'utf8'));

@@ -143,7 +143,13 @@ export async function clientCommand(argv: string[]): Promise<number> {
     // The test split is encoded with the same federated transform and never summarised.
     if (testPath) testData = fit(encodeTable(readTable(testPath, format), transform));
     log(
-      { event: 'encoded', inputs: data.featureShape[0], classes: transform.classes, rows: transform.rows },
+      {
+        event: 'encoded',
+        inputs: data.featureShape[0],
+        inputNames: prepared.inputNames,
+        classes: transform.classes,
+        rows: transform.rows,
+      },
       `encoded ${data.n} rows as ${data.featureShape[0]} inputs (${prepared.inputNames.join(', ')}); classes ${transform.classes.join(', ')}`,
     );
   }
