@@ -63,7 +63,7 @@ describe.skipIf(SKIP)('examples/browser-client in Chromium beside `federa client
         { env },
       ),
     );
-    const { page, errors } = await joinFromPage(browser, {
+    const { page, errors, requests } = await joinFromPage(browser, {
       site: site.origin,
       server: coordinator.url,
       run: runId,
@@ -74,7 +74,7 @@ describe.skipIf(SKIP)('examples/browser-client in Chromium beside `federa client
     expect(started.code, started.stderr).toBe(0);
     await untilStatus(page, 'finished-or-error');
     const results = await Promise.all(cli);
-    return { page, errors, results, env };
+    return { page, errors, requests, results, env };
   }
 
   async function rounds(runId: string) {
@@ -88,7 +88,7 @@ describe.skipIf(SKIP)('examples/browser-client in Chromium beside `federa client
   ] as const) {
     it(`trains every round of a ${name} run on wasm, after reporting its own feature statistics`, async () => {
       const runId = `browser-${name === 'plain' ? 'plain' : 'secagg'}`;
-      const { page, errors, results } = await federate(runId, [...extra]);
+      const { page, errors, requests, results } = await federate(runId, [...extra]);
       const s = await pageStatus(page);
       expect(s.error).toBeUndefined();
       expect(s.backendName).toBe('wasm');
@@ -102,6 +102,9 @@ describe.skipIf(SKIP)('examples/browser-client in Chromium beside `federa client
       };
       expect(stats.reporters).toBe(3);
       expect(s.runStatus).toBe(`completed, ${ROUNDS} rounds done`);
+      // The run's end came over the socket (RunEnded), not from polling the run's REST resource.
+      expect(s.events).toContain('run-ended');
+      expect(requests.filter((u) => u.pathname === `/api/runs/${runId}`)).toEqual([]);
       expect(s.rounds.map((r) => r.round)).toEqual(Array.from({ length: ROUNDS }, (_, i) => i + 1));
       for (const r of s.rounds) {
         expect(r.examples).toBe(250);

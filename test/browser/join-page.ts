@@ -45,10 +45,12 @@ export interface JoinSettings {
 export async function joinFromPage(
   browser: Browser | BrowserContext,
   s: JoinSettings,
-): Promise<{ page: Page; errors: string[] }> {
+): Promise<{ page: Page; errors: string[]; requests: URL[] }> {
   const page = await browser.newPage();
   const errors: string[] = [];
+  const requests: URL[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  page.on('request', (r) => requests.push(new URL(r.url())));
   const query = new URLSearchParams({
     server: s.server,
     run: s.run,
@@ -62,5 +64,5 @@ export async function joinFromPage(
   if (s.enrolmentToken) await page.fill('#enrolment-token', s.enrolmentToken);
   await page.setInputFiles('#data', s.csv);
   await page.click('#join-button');
-  return { page, errors };
+  return { page, errors, requests };
 }

@@ -16,7 +16,6 @@ import {
 import { storeCsv, storedCsv } from './local-data.js';
 import { StatusPanel } from './status.js';
 
-const TERMINAL = new Set(['completed', 'failed', 'stopped']);
 const panel = new StatusPanel();
 const input = (id: string) => document.getElementById(id) as HTMLInputElement;
 const value = (id: string) => input(id).value.trim();
@@ -74,7 +73,6 @@ async function join(): Promise<void> {
   const runId = value('run');
   const clientId = value('client-id');
   const token = value('token') || undefined;
-  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
 
   // An enrolled browser signs every hello with a non-extractable key kept in IndexedDB; enrol
   // before reporting statistics, which a coordinator requiring identity accepts only from enrolled ids.
@@ -108,6 +106,13 @@ async function join(): Promise<void> {
     features: `${encoded.n} rows as ${names.length} inputs (${names.join(', ')}); classes ${prepared.transform.classes.join(', ')}`,
   });
 
+  // The coordinator tells a member when its run ends (RunEnded, also right after the welcome if the
+  // run ended already): the page waits for that event, nothing polls. A give-up ends the wait too.
+  let settle!: { resolve: () => void; reject: (error: unknown) => void };
+  const ended = new Promise<void>((resolve, reject) => {
+    settle = { resolve, reject };
+  });
+  ended.catch(() => undefined); // a give-up before the welcome is start()'s rejection
   const client = new FederaClient({
     url,
     clientId,
@@ -117,7 +122,11 @@ async function join(): Promise<void> {
     ...(identity ? { identity } : {}),
     wasmPaths,
     ...(backend ? { backend } : {}),
-    onEvent: (e) => panel.onEvent(e),
+    onEvent: (e) => {
+      panel.onEvent(e);
+      if (e.type === 'run-ended' && e.runId === runId) settle.resolve();
+      if (e.type === 'give-up') settle.reject(e.error);
+    },
   });
   panel.set({ state: 'connecting' });
   await client.start();
@@ -125,13 +134,7 @@ async function join(): Promise<void> {
     `/models/${encodeURIComponent(runId)}/labels/latest/model.json`,
     url,
   ).href;
-  for (;;) {
-    const res = await fetch(new URL(`/api/runs/${encodeURIComponent(runId)}`, url), { headers });
-    const run = (await res.json()) as { status: string; completedRounds: number };
-    panel.set({ runStatus: `${run.status}, ${run.completedRounds} rounds done` });
-    if (TERMINAL.has(run.status)) break;
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
+  await ended;
   await client.stop();
   panel.set({ state: 'finished' });
 }

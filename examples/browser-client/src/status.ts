@@ -61,6 +61,7 @@ export class StatusPanel {
         break;
       case 'task':
         s.state = `round ${e.task.round}: training`;
+        s.runStatus = `running, round ${e.task.round}`;
         this.round(e.task.round);
         break;
       case 'secagg':
@@ -73,6 +74,9 @@ export class StatusPanel {
         s.state = `round ${e.task.round}: update sent`;
         break;
       }
+      case 'run-ended':
+        s.runStatus = `${e.status}, ${e.completedRounds} rounds done${e.reason ? ` (${e.reason})` : ''}`;
+        break;
       case 'rejected':
         s.warnings.push(`${e.error.code}: ${e.error.message}`);
         break;
