@@ -14,9 +14,9 @@ import { federa } from '../cli/run-cli.js';
 import { startServer, tempDir, waitFor } from '../helpers/federation.js';
 
 // Issue 14, "the preprocessing is part of the model" and "tabular runs without counting widths", and
-// done-when 2's serving part: three `federa client join` processes with CSVs, a run created with
-// `--inputs auto`, and after a coordinator restart `:predict` on raw rows by column name answers what
-// the encoded rows answered before it.
+// done-when 2 whole: three `federa client join` processes with CSVs and `--test-data`, a run created
+// with `--inputs auto`, `run status` showing federated test accuracy, and after a coordinator restart
+// `:predict` on raw rows by column name answers what the encoded rows answered before it.
 const LABEL = 'diabetes';
 // biome-ignore lint/suspicious/noExplicitAny: REST replies are read as JSON.
 type Json = any;
@@ -77,6 +77,8 @@ describe('a tabular run serves raw rows with the transform it trained with', () 
         '16',
         '--lr',
         '0.1',
+        '--eval-every',
+        '1',
       ],
       { env },
     );
@@ -99,6 +101,8 @@ describe('a tabular run serves raw rows with the transform it trained with', () 
           `hospital-${h}`,
           '--data',
           join(dir.path, `hospital-${h}`, 'train.csv'),
+          '--test-data',
+          join(dir.path, `hospital-${h}`, 'test.csv'),
           '--label',
           LABEL,
           '--categorical',
@@ -138,6 +142,20 @@ describe('a tabular run serves raw rows with the transform it trained with', () 
       // The CLI ran prepareTabularData, the Node/browser API: the same inputs in the same order.
       expect(encoded.inputNames).toEqual(tabularEncoder(transform, (d) => new Error(d)).inputNames);
     }
+
+    // Federated test accuracy: every site scored every version on its own held-out rows.
+    const status = await federa(['run', 'status', 'hospitals', '--json'], { env });
+    const evaluations = (JSON.parse(status.stdout) as Json).evaluations as Array<{
+      round: number;
+      numExamples: number;
+      metrics: Record<string, number>;
+    }>;
+    expect(evaluations.map((e) => e.round)).toEqual([1, 2, 3]);
+    for (const e of evaluations) {
+      expect(e.numExamples).toBeGreaterThan(0);
+      expect(e.metrics['fed_eval_accuracy']).toBeGreaterThan(0.5);
+    }
+    expect((await federa(['run', 'status', 'hospitals'], { env })).stdout).toMatch(/fed_test_acc/);
 
     const test = parseCsv(readFileSync(join(dir.path, 'hospital-a', 'test.csv'), 'utf8'));
     const rows = test.rows.slice(0, 20);
