@@ -1,6 +1,7 @@
 import { type ClientEvent, FederaClient } from '@federa/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startProductionCoordinator } from '../attacks/production.js';
+import { federa } from '../cli/run-cli.js';
 import { startClient, startServer, tinyData, tinyTopology, waitFor } from '../helpers/federation.js';
 import { HandWrittenCoordinator } from './wrong-run-server.js';
 
@@ -41,6 +42,19 @@ describe('two runs on one coordinator, clients joined to each', () => {
     );
     expect(ja.map((m) => m.clientId)).toEqual(members.ja);
     expect(ja.find((m) => m.clientId === 'both')?.runs.sort()).toEqual(['ja', 'jb']);
+    // `federa run status` lists them too (text and --json).
+    const env = { FEDERA_URL: url };
+    const status = await federa(['run', 'status', 'jb'], { env });
+    expect(
+      status.stdout
+        .split('\n')
+        .find((l) => l.startsWith('members: '))
+        ?.slice(9)
+        .split(', ')
+        .sort(),
+    ).toEqual(members.jb);
+    const asJson = JSON.parse((await federa(['run', 'status', 'jb', '--json'], { env })).stdout);
+    expect(asJson.members.map((m: { clientId: string }) => m.clientId).sort()).toEqual(members.jb);
     const unknown = await server.app.inject('/api/runs/nope/clients');
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().code).toBe('FEDERA_ERR_RUN_NOT_FOUND');

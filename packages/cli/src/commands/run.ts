@@ -16,7 +16,7 @@ export const runHelp = `federa run <create|start|stop|status|watch|list> [option
              (all idle clients asked, at least --min-clients answers; shown as fed_test_acc)
   run start ID        start or continue a run
   run stop ID         stop a running run
-  run status ID       status and per-round metrics
+  run status ID       status, per-round metrics and connected members
   run watch ID        live round table until the run ends (--interval SECONDS, default 1)
   run list            all runs
   run metrics ID      every round's metrics as --format csv|json (default csv), to stdout or --out FILE
@@ -124,8 +124,16 @@ export async function runCommand(argv: string[]): Promise<number> {
       return 0;
     }
     case 'status': {
-      const run = await api.json<RunView>('GET', `/api/runs/${encodeURIComponent(idArg())}`);
-      emit(json, run, () => roundTable(run));
+      const path = `/api/runs/${encodeURIComponent(idArg())}`;
+      const run = await api.json<RunView>('GET', path);
+      // Connected members (clients whose hello joined the run); absent on coordinators without the route.
+      const res = await api.request('GET', `${path}/clients`, undefined, true);
+      const members = res.ok ? ((await res.json()) as Array<{ clientId: string; busy: boolean }>) : [];
+      const memberLine = members.map((m) => `${m.clientId}${m.busy ? ' (busy)' : ''}`).join(', ');
+      emit(json, { ...run, members }, () => [
+        ...roundTable(run),
+        ...(members.length ? [`members: ${memberLine}`] : []),
+      ]);
       return 0;
     }
     case 'list': {
