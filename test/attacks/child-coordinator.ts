@@ -1,9 +1,10 @@
 import { type ChildProcess, fork } from 'node:child_process';
+import type { DeviceKey } from '@federa/client';
 import type { Role } from '@federa/server';
 import { tempDir } from '../helpers/federation.js';
 import { bundleForNode } from '../soak/bundle.mjs';
 import { makeTestPki } from '../trust/pki.js';
-import { type Reply, httpsJson, productionTokens } from './production.js';
+import { type Reply, enrolVia, httpsJson, productionTokens } from './production.js';
 
 /** The production coordinator of production.ts, in a child process whose memory the test can read. */
 export interface ChildCoordinator {
@@ -11,6 +12,8 @@ export interface ChildCoordinator {
   ca: string;
   tokens: Readonly<Record<Role, string>>;
   call(role: Role | undefined, method: string, path: string, body?: unknown): Promise<Reply>;
+  /** Issue an enrolment token as admin and enrol a fresh device key for `clientId`. */
+  enrol(clientId: string): Promise<DeviceKey>;
   /** `process.memoryUsage()` inside the child, after a full GC. */
   memory(): Promise<NodeJS.MemoryUsage>;
   /** Create a run in the child (CreateRunInput of @federa/server, JSON-serialisable). */
@@ -70,12 +73,14 @@ export async function startChildCoordinator(extra: Record<string, unknown> = {})
       child.on('message', onMessage);
       child.send({ ...message, id });
     });
+  const call: ChildCoordinator['call'] = (role, method, path, body) =>
+    httpsJson(new URL(path, url), pki.caCert, method, role ? tokens[role] : undefined, body);
   return {
     url,
     ca: pki.caCert,
     tokens,
-    call: (role, method, path, body) =>
-      httpsJson(new URL(path, url), pki.caCert, method, role ? tokens[role] : undefined, body),
+    call,
+    enrol: (clientId) => enrolVia(call, url, pki.caCert, clientId),
     memory: () => ask({ type: 'memory' }, 'memory', (m: { usage: NodeJS.MemoryUsage }) => m.usage),
     createRun: (input) => ask({ type: 'create-run', input }, 'created', (m: { runId: string }) => m.runId),
     get alive() {

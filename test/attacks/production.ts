@@ -63,20 +63,32 @@ export async function startProductionCoordinator(
     tokens,
     call,
     async enrol(clientId, algorithm = 'Ed25519', runs) {
-      const issued = await call('admin', 'POST', '/api/enrolment-tokens', {
-        clientId,
-        ...(runs ? { runs } : {}),
-      });
-      if (issued.status !== 201) throw new Error(`enrolment token: HTTP ${issued.status} ${issued.text}`);
-      const key = await loadOrCreateDeviceKey(new MemoryKeyStore(), clientId, algorithm);
-      await enrolDevice({ url, token: issued.body.token, clientId, key, fetch: caFetch(pki.caCert) });
-      return key;
+      return enrolVia(call, url, pki.caCert, clientId, algorithm, runs);
     },
     async close() {
       await server.close();
       await dir.remove();
     },
   };
+}
+
+/** Issue an enrolment token (scoped to `runs` when given) through `call` as admin and enrol a fresh device key for `clientId`. */
+export async function enrolVia(
+  call: ProductionCoordinator['call'],
+  url: string,
+  ca: string,
+  clientId: string,
+  algorithm: DeviceKey['algorithm'] = 'Ed25519',
+  runs?: string[],
+): Promise<DeviceKey> {
+  const issued = await call('admin', 'POST', '/api/enrolment-tokens', {
+    clientId,
+    ...(runs ? { runs } : {}),
+  });
+  if (issued.status !== 201) throw new Error(`enrolment token: HTTP ${issued.status} ${issued.text}`);
+  const key = await loadOrCreateDeviceKey(new MemoryKeyStore(), clientId, algorithm);
+  await enrolDevice({ url, token: issued.body.token, clientId, key, fetch: caFetch(ca) });
+  return key;
 }
 
 /** A random plaintext token per role, and the sha256-only configuration the server is given. */

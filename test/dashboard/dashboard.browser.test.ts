@@ -73,8 +73,13 @@ describe.skipIf(SKIP)('dashboard in a real browser', () => {
         return trainLocally(job);
       };
       clients.push(
-        (await startClient(server.url, `hospital-${i + 1}`, tinyData(n, i), { runs: ['live'], trainer }))
-          .client,
+        (
+          await startClient(server.url, `hospital-${i + 1}`, tinyData(n, i), {
+            runs: ['live'],
+            trainer,
+            token: ADMIN,
+          })
+        ).client,
       );
     }
     browser = await launchChromium();

@@ -60,12 +60,13 @@ export class FuzzSocket {
     });
   }
 
-  /** Connect; with `clientId`, say hello (joining `runIds`) and wait for the welcome. */
+  /** Connect; with `clientId`, say hello (joining `runIds`, carrying `token`) and wait for the welcome. */
   static async open(
     url: string,
     clientId: string | undefined,
     tally: ReplyTally,
     runIds: string[] = [],
+    token = '',
   ): Promise<FuzzSocket> {
     const socket = io(url, { transports: ['websocket'], reconnection: false, forceNew: true });
     const s = new FuzzSocket(socket, tally);
@@ -80,7 +81,7 @@ export class FuzzSocket {
         const poll = () => (check() ? resolve() : setTimeout(poll, 5));
         poll();
       });
-      socket.emit(FEDERA_EVENT, encodeEnvelope(envelope(helloOf(clientId, runIds))));
+      socket.emit(FEDERA_EVENT, encodeEnvelope(envelope(helloOf(clientId, runIds, token))));
       await welcomed;
     }
     return s;
@@ -111,12 +112,12 @@ export class FuzzSocket {
   }
 }
 
-export function helloOf(clientId: string, runIds: string[]): EnvelopeBody {
+export function helloOf(clientId: string, runIds: string[], token = ''): EnvelopeBody {
   return {
     kind: 'hello',
     hello: {
       clientId,
-      credentials: { token: '', publicKey: new Uint8Array(), signature: new Uint8Array(), keyAlgorithm: '' },
+      credentials: { token, publicKey: new Uint8Array(), signature: new Uint8Array(), keyAlgorithm: '' },
       protocolVersion: PROTOCOL_VERSION,
       capabilities: { backend: 'fuzz', maxMessageBytes: 0, secureAggregation: false, features: [] },
       sdkVersion: 'fuzz',

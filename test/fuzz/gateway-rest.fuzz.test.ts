@@ -28,6 +28,7 @@ const BATCH = 500;
 const ROUND_MS = 12_000;
 const ADMIN = 'fuzz-admin-0123456789';
 const VIEWER = 'fuzz-viewer-0123456789';
+const CLIENT = 'fuzz-client-0123456789';
 const CODE = /^FEDERA_ERR_[A-Z0-9]+_[A-Z0-9_]+$/;
 const RESERVED = new Set([
   'connect',
@@ -61,13 +62,21 @@ describe(`fuzzing every socket event and REST route during a run (FUZZ_SEED=${SE
       tokens: [
         { token: ADMIN, role: 'admin' },
         { token: VIEWER, role: 'viewer' },
+        { token: CLIENT, role: 'client' },
       ],
       streamIdleMs: 1_000,
       // Rate limits would refuse most of the blast before it reaches the decoders under test.
       ...({ rateLimit: false } as object),
     });
     cleanup.push(() => server.close());
-    const fleet = await startFleet({ url, count: 3, specs: initial.specs, prefix: 'syn', runs: ['fuzzrun'] });
+    const fleet = await startFleet({
+      url,
+      count: 3,
+      specs: initial.specs,
+      prefix: 'syn',
+      runs: ['fuzzrun'],
+      token: CLIENT,
+    });
     cleanup.push(() => fleet.stop());
     await server.coordinator.createRun({
       // Fuzz sockets are sampled too and never answer: each round lasts its deadline, keeping the run live.
@@ -172,7 +181,7 @@ async function fuzzSocketJob(
 ): Promise<void> {
   // Sockets 0-3 say hello first (reach round logic); 4-5 never do (pre-hello paths).
   const clientId = k < 4 ? `fuzz-${k}` : undefined;
-  let socket = await FuzzSocket.open(url, clientId, tally, ['fuzzrun']);
+  let socket = await FuzzSocket.open(url, clientId, tally, ['fuzzrun'], CLIENT);
   for (let batch = 0, sent = 0; sent < quota; batch++) {
     const values = fc.sample(frames, { numRuns: BATCH, seed: SEED + k * 100_003 + batch });
     const others = fc.sample(fc.tuple(fc.string({ maxLength: 12 }), wrongTypes), {
@@ -189,7 +198,7 @@ async function fuzzSocketJob(
     if (!answered || socket.isClosed) {
       // Hung up on (a forged duplicate hello, an oversize frame): come back like any client would.
       socket.close();
-      socket = await FuzzSocket.open(url, clientId, tally, ['fuzzrun']);
+      socket = await FuzzSocket.open(url, clientId, tally, ['fuzzrun'], CLIENT);
       stats.reconnects++;
     }
   }

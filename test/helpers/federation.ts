@@ -52,7 +52,7 @@ export async function startClient(
   url: string,
   clientId: string,
   data: LocalDataset,
-  extra: { runs: string[]; trainer?: Trainer; onEvent?: (e: ClientEvent) => void },
+  extra: { runs: string[]; trainer?: Trainer; onEvent?: (e: ClientEvent) => void; token?: string },
 ): Promise<{ client: FederaClient; events: ClientEvent[] }> {
   const events: ClientEvent[] = [];
   const client = new FederaClient({
@@ -61,6 +61,7 @@ export async function startClient(
     runs: extra.runs,
     data,
     ...(extra.trainer ? { trainer: extra.trainer } : {}),
+    ...(extra.token ? { token: extra.token } : {}),
     onEvent: (e) => {
       events.push(e);
       extra.onEvent?.(e);

@@ -49,16 +49,17 @@ export class RawClient {
     return { raw, nonce: challenge.challenge.nonce };
   }
 
-  /** A hello for `clientId` joining `runIds`, signed over `nonce` when a device key is given. */
+  /** A hello for `clientId` joining `runIds`, signed over `nonce` when a device key is given, carrying `token`. */
   static async hello(
     clientId: string,
     nonce: Uint8Array,
     key?: DeviceKey,
     runIds: string[] = [],
+    token = '',
   ): Promise<ClientHello> {
     const credentials = key
-      ? await helloCredentials(key, nonce, clientId)
-      : { token: '', publicKey: new Uint8Array(), signature: new Uint8Array(), keyAlgorithm: '' };
+      ? await helloCredentials(key, nonce, clientId, token)
+      : { token, publicKey: new Uint8Array(), signature: new Uint8Array(), keyAlgorithm: '' };
     return {
       clientId,
       credentials,
@@ -69,15 +70,19 @@ export class RawClient {
     };
   }
 
-  /** Connect, say an unsigned hello as `clientId` joining `runIds` and wait to be welcomed. */
+  /** Connect, say an unsigned hello as `clientId` joining `runIds` (carrying `token`) and wait to be welcomed. */
   static async connect(
     url: string,
     clientId: string,
     runIds: string[] = [],
     opts: RawClientOptions = {},
+    token = '',
   ): Promise<RawClient> {
     const { raw, nonce } = await RawClient.open(url, opts);
-    await raw.send({ kind: 'hello', hello: await RawClient.hello(clientId, nonce, undefined, runIds) });
+    await raw.send({
+      kind: 'hello',
+      hello: await RawClient.hello(clientId, nonce, undefined, runIds, token),
+    });
     await raw.next('welcome');
     return raw;
   }

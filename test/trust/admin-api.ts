@@ -21,10 +21,12 @@ export const TOKENS = {
   admin: 'trust-admin-token',
   researcher: 'trust-researcher-token',
   viewer: 'trust-viewer-token',
+  client: 'trust-client-token',
 } as const;
 
 export const tokenConfig = [
   { token: TOKENS.admin, role: 'admin' as const },
   { token: TOKENS.researcher, role: 'researcher' as const },
   { token: TOKENS.viewer, role: 'viewer' as const },
+  { token: TOKENS.client, role: 'client' as const },
 ];

@@ -36,7 +36,10 @@ beforeAll(async () => {
   expect((await admin('POST', '/api/clients/audited-site/revoke')).status).toBe(200);
 
   // A committed round, then label moves on its model.
-  const { client } = await startClient(url, 'trainer-1', tinyData(12), { runs: ['audited'] });
+  const { client } = await startClient(url, 'trainer-1', tinyData(12), {
+    runs: ['audited'],
+    token: TOKENS.client,
+  });
   stops.push(() => client.stop());
   const settings = { rounds: 1, clientsPerRound: 1, minClients: 1, batchSize: 4 };
   expect(
@@ -54,7 +57,7 @@ beforeAll(async () => {
   expect((await researcher('POST', '/v1/registry/models/audited/labels/stable/rollback')).status).toBe(200);
 
   // A failed round: the only client never answers its task.
-  const silent = await RawClient.connect(url, 'silent', ['failing']);
+  const silent = await RawClient.connect(url, 'silent', ['failing'], {}, TOKENS.client);
   stops.push(() => silent.close());
   const failing = { rounds: 1, clientsPerRound: 1, minClients: 1, roundTimeoutMs: 200, maxRoundAttempts: 1 };
   await researcher('POST', '/api/runs', { id: 'failing', topology: tinyTopology(), settings: failing });

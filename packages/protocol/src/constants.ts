@@ -27,3 +27,9 @@ export const MAX_STREAM_ID_LENGTH = 64;
 
 /** Length of a SHA-256 digest in bytes. */
 export const SHA256_BYTES = 32;
+
+/**
+ * A `ClientHello.client_id` (and an enrolled device's id): 1-128 characters of `A-Za-z0-9._:@-`,
+ * starting with a letter or digit. Longer or stranger ids are refused before anything is kept.
+ */
+export const CLIENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/;

@@ -63,6 +63,13 @@ export class FrameReader {
     return this.streams.size;
   }
 
+  /** Chunk data bytes held by open streams: what this peer currently makes the reader buffer. */
+  get bufferedBytes(): number {
+    let total = 0;
+    for (const stream of this.streams.values()) total += stream.received;
+    return total;
+  }
+
   /** Feed one received frame; resolves the complete Envelope, or undefined while a chunk stream is incomplete. */
   push(frame: Uint8Array | ArrayBuffer): Promise<Envelope | undefined> {
     const result = this.queue.then(() => this.process(frame));

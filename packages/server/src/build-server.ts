@@ -4,12 +4,13 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
 import { Server } from 'socket.io';
 import { AuditLog, type AuditRetention, auditPlugin, checkRetention } from './audit/index.js';
-import { type TokenConfig, authPlugin } from './auth/index.js';
+import { type TokenConfig, TokenSet, authPlugin } from './auth/index.js';
 import { Coordinator } from './coordinator.js';
 import { type CorsOptions, corsPlugin, originMatcher, socketCorsOptions } from './cors/index.js';
 import { dashboardPlugin } from './dashboard/index.js';
 import { featureStatsRoutes } from './features/index.js';
 import { FederationEvents } from './events.js';
+import type { GatewayLimits } from './gateway/admission.js';
 import { attachGateway } from './gateway/gateway.js';
 import { acceptPackedPollingBodies, transportOptions } from './gateway/transport-limits.js';
 import {
@@ -42,18 +43,26 @@ export interface BuildServerOptions {
   streamIdleMs?: number;
   /** Server-side evaluation of each new global model, merged into its metrics. */
   evaluate?: ServerEvaluator;
-  /** Admit a client's hello; default admits every client. */
+  /**
+   * Admit a client's hello, after the built-in checks (device signature, `client` token); an id it
+   * admits counts as proven, so its hello may replace an open session of that id.
+   */
   authenticateClient?: (hello: ClientHello, nonce: Uint8Array) => Promise<boolean>;
   /** Continue runs that were running when the store was last closed. Default true. */
   resume?: boolean;
   /** fastify logger setting. Default false. */
   logger?: boolean;
-  /** Bearer tokens with roles for REST and inference; none configured means auth is off (dev mode). */
+  /**
+   * Bearer tokens with roles for REST, inference and the socket hello (`client` role, unless the
+   * hello is signed); none configured means auth is off (dev mode).
+   */
   tokens?: TokenConfig[];
   /** Model serving options, or `false` to serve nothing. */
   serving?: Omit<ServingOptions, 'store' | 'events'> | false;
   /** Device-key client identity: enrolment REST and signed hellos (docs/identity.md). */
   identity?: IdentityOptions;
+  /** Socket admission bounds: sockets per address, hello timeout and size, pending bytes (GATEWAY_LIMITS). */
+  gateway?: Partial<GatewayLimits>;
   /** Per-client socket rate limits (generous defaults), or `false` for none. */
   rateLimit?: Partial<RateLimitOptions> | false;
   /** Serve HTTPS and WSS on the same port. */
@@ -166,9 +175,15 @@ export async function buildServer(opts: BuildServerOptions): Promise<FederaServe
     chunkBytes,
     maxMessageBytes,
     streamIdleMs: opts.streamIdleMs ?? 30_000,
-    authenticate: helloAuthenticator(identity, opts.identity, opts.authenticateClient),
+    authenticate: helloAuthenticator(
+      identity,
+      opts.identity,
+      new TokenSet(opts.tokens ?? []),
+      opts.authenticateClient,
+    ),
     isRevoked,
     rateLimit: opts.rateLimit,
+    ...(opts.gateway ? { limits: opts.gateway } : {}),
     events,
   });
   await app.ready();

@@ -37,6 +37,27 @@ export const serverErrors = defineErrors({
     status: 409,
     retryable: true,
   },
+  FEDERA_ERR_SESSION_ID_IN_USE: {
+    message:
+      'this client id is connected in another session; a hello that does not prove the id (a device signature) cannot replace it; retry once it has closed',
+    status: 409,
+    retryable: true,
+  },
+  FEDERA_ERR_SESSION_CLIENT_ID_INVALID: {
+    message: 'client_id must be 1-128 characters of A-Za-z0-9._:@- starting with a letter or digit',
+    status: 400,
+    retryable: false,
+  },
+  FEDERA_ERR_SESSION_TOO_MANY_SOCKETS: {
+    message: 'too many sockets from this address are waiting for their hello; the new one was closed',
+    status: 429,
+    retryable: true,
+  },
+  FEDERA_ERR_SESSION_OVERLOADED: {
+    message: 'the coordinator holds too many pending bytes across all sockets; this socket was closed',
+    status: 503,
+    retryable: true,
+  },
   FEDERA_ERR_SESSION_UNEXPECTED: {
     message: 'message not expected from a client',
     status: 400,

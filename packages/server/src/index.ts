@@ -1,6 +1,7 @@
 export { buildServer } from './build-server.js';
 export type { BuildServerOptions, FederaServer } from './build-server.js';
 export { Coordinator } from './coordinator.js';
+export { GATEWAY_LIMITS, type GatewayLimits } from './gateway/admission.js';
 export type { CreateRunInput, CoordinatorOptions } from './coordinator.js';
 export { FederationEvents } from './events.js';
 export type { FederationEventMap } from './events.js';

@@ -24,6 +24,8 @@ export interface SyntheticClientOptions {
   runs: readonly string[];
   /** Reconnect backoff, ms. Default 100 .. 2,000. */
   reconnectDelayMs?: number;
+  /** Bearer token (`client` role) for the hello, when the coordinator has tokens configured. */
+  token?: string;
 }
 
 /**
@@ -92,7 +94,7 @@ export class SyntheticClient {
     const body = env.body;
     switch (body.kind) {
       case 'challenge':
-        return this.send(helloOf(this.clientId, this.opts.runs), true);
+        return this.send(helloOf(this.clientId, this.opts.runs, this.opts.token), true);
       case 'welcome':
         this.welcomed = true;
         this.chunkBytes = body.welcome.chunkBytes || this.chunkBytes;
@@ -134,12 +136,12 @@ export class SyntheticClient {
   }
 }
 
-function helloOf(clientId: string, runIds: readonly string[]): EnvelopeBody {
+function helloOf(clientId: string, runIds: readonly string[], token = ''): EnvelopeBody {
   return {
     kind: 'hello',
     hello: {
       clientId,
-      credentials: { token: '', publicKey: new Uint8Array(), signature: new Uint8Array(), keyAlgorithm: '' },
+      credentials: { token, publicKey: new Uint8Array(), signature: new Uint8Array(), keyAlgorithm: '' },
       protocolVersion: PROTOCOL_VERSION,
       capabilities: { backend: 'synthetic', maxMessageBytes: 0, secureAggregation: false, features: [] },
       sdkVersion: 'synthetic',

@@ -12,6 +12,8 @@ export interface FleetOptions {
   prefix?: string;
   /** Connections opened at once while starting (keeps the accept queue short). Default 100. */
   connectConcurrency?: number;
+  /** Bearer token (`client` role) every client's hello carries. */
+  token?: string;
 }
 
 /** A running set of synthetic clients. */
@@ -37,7 +39,15 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
   const prefix = opts.prefix ?? 'syn';
   const clients = Array.from(
     { length: opts.count },
-    (_, index) => new SyntheticClient({ url: opts.url, prefix, index, specs: opts.specs, runs: opts.runs }),
+    (_, index) =>
+      new SyntheticClient({
+        url: opts.url,
+        prefix,
+        index,
+        specs: opts.specs,
+        runs: opts.runs,
+        ...(opts.token ? { token: opts.token } : {}),
+      }),
   );
   const wave = opts.connectConcurrency ?? 100;
   for (let i = 0; i < clients.length; i += wave) {

@@ -1,3 +1,4 @@
+import { CLIENT_ID_PATTERN } from '@federa/protocol';
 import type { FastifyInstance } from 'fastify';
 import { roleGuard } from '../auth/index.js';
 import { serverErrors } from '../errors.js';
@@ -13,7 +14,7 @@ export interface IdentityRoutesOptions {
   enrolPerMinute?: number;
 }
 
-const clientId = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$' } as const;
+const clientId = { type: 'string', pattern: CLIENT_ID_PATTERN.source } as const;
 const clientReply = { type: 'object', additionalProperties: true } as const;
 const idParams = { type: 'object', required: ['id'], properties: { id: clientId } } as const;
 
