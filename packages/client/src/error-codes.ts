@@ -1,6 +1,7 @@
 import type { ErrorSpec } from '@federa/core';
 import { backendErrors } from './backend-errors.js';
 import { dataErrors } from './data/errors.js';
+import { keyStoreErrors } from './identity/keystore-errors.js';
 import { membershipErrors } from './membership-errors.js';
 
 /**
@@ -10,5 +11,6 @@ import { membershipErrors } from './membership-errors.js';
 export const clientErrorCodes: Readonly<Record<string, ErrorSpec>> = {
   ...dataErrors.table,
   ...backendErrors.table,
+  ...keyStoreErrors.table,
   ...membershipErrors.table,
 };

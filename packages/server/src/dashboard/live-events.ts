@@ -11,10 +11,16 @@ const FORWARDED: Forwarded[] = [
   'client-disconnected',
 ];
 
+/** Bytes a subscriber may leave unread in its stream's send buffer before it is closed. Default 1 MiB. */
+export const SSE_MAX_BUFFERED_BYTES = 1024 * 1024;
+
 /**
  * Fans the coordinator's event bus out to Server-Sent Event streams (WHATWG
  * HTML §9.2), adding the set of connected clients to each message so a page
- * opened mid-run is complete after its first event.
+ * opened mid-run is complete after its first event. A subscriber that stops
+ * reading is closed once `maxBufferedBytes` wait in its send buffer, so a stalled
+ * reader costs a bounded amount of memory (the page reconnects and is complete
+ * again after its first event).
  */
 export class LiveEvents {
   private readonly streams = new Set<ServerResponse>();
@@ -22,7 +28,11 @@ export class LiveEvents {
   private readonly detach: Array<() => void> = [];
   private readonly keepAlive: ReturnType<typeof setInterval>;
 
-  constructor(events: FederationEvents, keepAliveMs = 15_000) {
+  constructor(
+    events: FederationEvents,
+    keepAliveMs = 15_000,
+    private readonly maxBufferedBytes = SSE_MAX_BUFFERED_BYTES,
+  ) {
     for (const name of FORWARDED) {
       const listener = (...args: unknown[]) => {
         const info = args[0] as { clientId?: string; run?: unknown };
@@ -71,7 +81,12 @@ export class LiveEvents {
   }
 
   private write(chunk: string): void {
-    for (const s of this.streams) s.write(chunk);
+    for (const s of this.streams) {
+      if (s.writableLength + chunk.length > this.maxBufferedBytes) {
+        this.streams.delete(s);
+        s.destroy();
+      } else s.write(chunk);
+    }
   }
 }
 
