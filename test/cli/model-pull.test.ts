@@ -16,7 +16,10 @@ describe('federa model pull NAME (docs/cli.md)', () => {
     server = await startFullServer({ tokens: [{ token: ADMIN, role: 'admin' }] });
     out = await tempDir('federa-pull-');
     env = { FEDERA_URL: server.url, FEDERA_TOKEN: ADMIN };
-    const { client } = await startClient(server.url, 'puller', tinyData(12), { runs: ['pull'] });
+    const { client } = await startClient(server.url, 'puller', tinyData(12), {
+      runs: ['pull'],
+      token: ADMIN,
+    });
     try {
       await server.coordinator.createRun({
         settings: { id: 'pull', rounds: 1, clientsPerRound: 1, minClients: 1, batchSize: 4 },
