@@ -7,7 +7,7 @@ import {
 } from '@federa/client';
 import { type FederaServer, initTfBackend } from '@federa/server';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, tinyTopology } from '../helpers/federation.js';
+import { startClient, startServer, tinyData, tinyTopology } from '../helpers/federation.js';
 import { api } from '../trust/admin-api.js';
 
 const TOKENS = {
@@ -205,5 +205,30 @@ describe('without auth configured (dev mode)', () => {
       body: { reporters: 1 },
     });
     expect((await api(url)('GET', path)).status).toBe(200);
+  });
+
+  it('lists each connected client with the runs it declared, in the stream and at /dashboard/clients', async () => {
+    const url = await start({ auth: false });
+    const started = [
+      await startClient(url, 'site-b', tinyData(4), { runs: ['stats', 'other'] }),
+      await startClient(url, 'site-a', tinyData(4), { runs: ['stats'] }),
+    ];
+    try {
+      const rows = [
+        { clientId: 'site-a', runs: ['stats'] },
+        { clientId: 'site-b', runs: ['stats', 'other'] },
+      ];
+      expect(await openStream(url)).toMatchObject({
+        status: 200,
+        event: `event: hello\ndata: ${JSON.stringify({ clients: rows })}`,
+      });
+      expect(await api(url)('GET', '/dashboard/clients')).toEqual({ status: 200, body: { clients: rows } });
+      await started[0]!.client.stop();
+      await expect
+        .poll(async () => (await api(url)('GET', '/dashboard/clients')).body)
+        .toEqual({ clients: [rows[0]] });
+    } finally {
+      await Promise.all(started.map((s) => s.client.stop()));
+    }
   });
 });

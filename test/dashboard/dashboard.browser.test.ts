@@ -105,6 +105,11 @@ describe.skipIf(SKIP)('dashboard in a real browser', () => {
     await page.waitForSelector('#live.on');
     await expect.poll(() => page.textContent('#run-status')).toBe('created');
     await expect.poll(() => page.textContent('#client-count')).toBe('2');
+    // Each connected client is listed with the runs its hello declared.
+    expect(await page.$$eval('#clients li', (items) => items.map((li) => li.textContent))).toEqual([
+      'hospital-1 (live)',
+      'hospital-2 (live)',
+    ]);
     await server.coordinator.startRun('live');
     await expect.poll(() => page.textContent('#run-status')).toBe('running');
     expect(await page.textContent('#round-count')).toBe('0');

@@ -77,9 +77,23 @@ export async function dashboardPlugin(app: FastifyInstance, options: DashboardOp
     {
       preHandler: canRead,
       schema: {
-        summary: 'Client ids connected to this coordinator',
+        summary: 'Clients connected to this coordinator, each with the runs it declared',
         response: {
-          200: { type: 'object', properties: { clients: { type: 'array', items: { type: 'string' } } } },
+          200: {
+            type: 'object',
+            properties: {
+              clients: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    clientId: { type: 'string' },
+                    runs: { type: 'array', items: { type: 'string' } },
+                  },
+                },
+              },
+            },
+          },
         },
       },
     },

@@ -1,6 +1,13 @@
 import type { ServerResponse } from 'node:http';
 import type { FederationEventMap, FederationEvents } from '../events.js';
 
+/** One row of the dashboard's connected-clients list. */
+export interface ConnectedClient {
+  clientId: string;
+  /** Runs the client declared in its hello (protocol revision 2 `ClientHello.run_ids`). */
+  runs: string[];
+}
+
 type Forwarded = keyof FederationEventMap;
 const FORWARDED: Forwarded[] = [
   'run-updated',
@@ -24,7 +31,8 @@ export const SSE_MAX_BUFFERED_BYTES = 1024 * 1024;
  */
 export class LiveEvents {
   private readonly streams = new Set<ServerResponse>();
-  private readonly connected = new Set<string>();
+  /** Connected client id → the runs its hello declared (keyed by network ids: a Map). */
+  private readonly connected = new Map<string, string[]>();
   private readonly detach: Array<() => void> = [];
   private readonly keepAlive: ReturnType<typeof setInterval>;
 
@@ -35,8 +43,8 @@ export class LiveEvents {
   ) {
     for (const name of FORWARDED) {
       const listener = (...args: unknown[]) => {
-        const info = args[0] as { clientId?: string; run?: unknown };
-        if (name === 'client-connected' && info.clientId) this.connected.add(info.clientId);
+        const info = args[0] as { clientId?: string; runs?: string[] };
+        if (name === 'client-connected' && info.clientId) this.connected.set(info.clientId, info.runs ?? []);
         if (name === 'client-disconnected' && info.clientId) this.connected.delete(info.clientId);
         this.broadcast(name, name === 'run-updated' ? stripTopology(info) : info);
       };
@@ -48,9 +56,11 @@ export class LiveEvents {
     this.keepAlive.unref();
   }
 
-  /** Client ids connected since the plugin started. */
-  clients(): string[] {
-    return [...this.connected].sort();
+  /** Clients connected now, by id, each with the runs it declared. */
+  clients(): ConnectedClient[] {
+    return [...this.connected]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([clientId, runs]) => ({ clientId, runs: [...runs] }));
   }
 
   /** Adopt an HTTP response as an event stream and greet it with the current clients. */

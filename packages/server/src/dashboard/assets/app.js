@@ -95,7 +95,11 @@ function renderClients(clients) {
   state.clients = clients;
   $('client-count').textContent = String(clients.length);
   $('clients').replaceChildren(
-    ...clients.map((c) => Object.assign(document.createElement('li'), { textContent: c })),
+    ...clients.map((c) =>
+      Object.assign(document.createElement('li'), {
+        textContent: c.runs.length ? `${c.clientId} (${c.runs.join(', ')})` : c.clientId,
+      }),
+    ),
   );
 }
 
