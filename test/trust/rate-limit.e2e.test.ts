@@ -34,7 +34,7 @@ describe('per-client rate limits at the gateway', () => {
     // Replies keep arrival order: five answered, then ten refusals, then the disconnect.
     await waitFor(() => raw.received.length >= 15);
     expect(codes()).toEqual([
-      ...Array(5).fill('FEDERA_ERR_RUN_NOT_FOUND'),
+      ...Array(5).fill('FEDERA_ERR_MEMBERSHIP_NOT_MEMBER'),
       ...Array(10).fill('FEDERA_ERR_RATE_LIMITED'),
     ]);
   });
@@ -51,6 +51,6 @@ describe('per-client rate limits at the gateway', () => {
     for (let i = 0; i < 6; i++) await noisy.send(modelRequest);
     await waitFor(() => noisy.received.filter((b) => b.kind === 'error').length === 6);
     await quiet.send(modelRequest);
-    expect(await quiet.nextErrorCode()).toBe('FEDERA_ERR_RUN_NOT_FOUND');
+    expect(await quiet.nextErrorCode()).toBe('FEDERA_ERR_MEMBERSHIP_NOT_MEMBER');
   });
 });
