@@ -7,7 +7,7 @@ Commands:
   server start                                  run a coordinator
   token create                                  make a bearer token for the coordinator's tokens file
   run create|start|stop|status|watch|list       manage training runs
-  client join                                   join a run with local CSV / NDJSON / IDX data
+  client join|enrol                             join a run with local CSV / NDJSON / IDX data; enrol a device key
   model list|promote|rollback|pull              model registry and artifacts
   sim                                           simulate a federation on bundled MNIST
 Run 'federa <command> --help' for a command's options. Settings come from flags,

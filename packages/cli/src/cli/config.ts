@@ -8,6 +8,8 @@ export const SETTINGS = {
   token: { env: 'FEDERA_TOKEN', fallback: undefined },
   run: { env: 'FEDERA_RUN', fallback: undefined },
   giveUpAfter: { env: 'FEDERA_GIVE_UP_AFTER', fallback: '600' },
+  keyDir: { env: 'FEDERA_KEY_DIR', fallback: undefined },
+  enrolmentToken: { env: 'FEDERA_ENROLMENT_TOKEN', fallback: undefined },
   host: { env: 'FEDERA_HOST', fallback: '127.0.0.1' },
   port: { env: 'FEDERA_PORT', fallback: '8080' },
   store: { env: 'FEDERA_STORE', fallback: '.federa/store' },

@@ -14,6 +14,7 @@ import { CliError, UsageError } from '../cli/errors.js';
 import { type RunView, TERMINAL } from '../cli/round-table.js';
 import { type ReachState, reachableFetch, untilReachable } from '../cli/transient.js';
 import { formatOf, readIdx, readTable } from '../data/read-data.js';
+import { KEY_DIR_OPTION, enrolCommand, enrolHelp, loadEnrolledKey } from './client-identity.js';
 
 export const clientHelp = `federa client join --server URL --run ID --data PATH [options]
 Join a run as one data holder (a hospital): your rows never leave this process, and they
@@ -30,7 +31,9 @@ train only the runs named here. Exits 0 once every joined run ended (or on SIGTE
                        every new version is scored on it and only the scores are reported, through
                        federated evaluation (a run created with --eval-every N)
   --test-labels PATH   IDX label file of --test-data
-  --id NAME            client id (default <hostname>-<pid>)
+  --id NAME            client id (default <hostname>-<pid>; with --key-dir, the enrolled id)
+  --key-dir DIR        device key from 'federa client enrol' (env FEDERA_KEY_DIR, config "keyDir"):
+                       signs the hello and the feature-statistics report (identity required)
   --stats-timeout S    seconds to wait for the federated feature statistics (default 300)
   --give-up-after S    stop (exit 1) once the coordinator was unreachable this long
                        (env FEDERA_GIVE_UP_AFTER, config "giveUpAfter"; default 600; 0 never)
@@ -39,15 +42,18 @@ jitter; each change (disconnected, retrying, reconnected) is printed once.
 For CSV/NDJSON, standardisation and category order come from federated statistics:
 each client sends per-feature counts, sums and sums of squares (and category and label
 counts) to the coordinator, which returns only their sum once the run's minClients reported.
-${COMMON_HELP}`;
+${COMMON_HELP}
 
-/** `federa client join`. */
+${enrolHelp}`;
+
+/** `federa client join` and `federa client enrol`. */
 export async function clientCommand(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub === undefined || sub === '--help' || sub === '-h') {
     console.log(clientHelp);
     return sub === undefined ? 2 : 0;
   }
+  if (sub === 'enrol') return enrolCommand(rest);
   if (sub !== 'join') throw new UsageError(`unknown subcommand 'client ${sub}'. See 'federa client --help'`);
   const { values } = parse(
     rest,
@@ -66,6 +72,7 @@ export async function clientCommand(argv: string[]): Promise<number> {
       id: { type: 'string' },
       'stats-timeout': { type: 'string' },
       'give-up-after': { type: 'string' },
+      ...KEY_DIR_OPTION,
     },
     'client join',
   );
@@ -78,6 +85,7 @@ export async function clientCommand(argv: string[]): Promise<number> {
   const runIds = [...new Set(list(config.require('run', values.run?.join(','), 'run id: --run ID')))];
   const token = config.get('token', values.token);
   const clientId = values.id ?? `${hostname()}-${process.pid}`;
+  const identity = await loadEnrolledKey(config, values['key-dir'], values.id);
   const giveUpAfterMs = seconds(config.get('giveUpAfter', values['give-up-after'])!, 'give-up-after') * 1000;
   const json = values.json ?? false;
   let finished = false;
@@ -137,6 +145,7 @@ export async function clientCommand(argv: string[]): Promise<number> {
       timeoutMs,
       fetch,
       ...(token ? { token } : {}),
+      ...(identity ? { identity } : {}),
     });
     const { transform } = prepared;
     data = fit(prepared.data);
@@ -169,6 +178,7 @@ export async function clientCommand(argv: string[]): Promise<number> {
     ...(testData ? { testData } : {}),
     giveUpAfterMs,
     ...(token ? { token } : {}),
+    ...(identity ? { identity } : {}),
     onEvent: (e) => {
       if (e.type === 'connected' && welcomedBefore) log({ event: 'reconnected' }, 'reconnected');
       else describe(e, log);
