@@ -62,7 +62,8 @@ export async function enrolCommand(argv: string[]): Promise<number> {
   } catch (err) {
     // A refused token is the coordinator's typed error; anything else is an unreachable coordinator.
     if (isFederaError(err)) throw err;
-    const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
+    const why = (err as { cause?: { code?: string; message?: string } }).cause;
+    const cause = why?.code ?? why?.message ?? (err as Error).message;
     throw new CliError(
       `cannot reach the coordinator at ${api.baseUrl} (${cause}); set --server or FEDERA_URL`,
     );
