@@ -6,6 +6,7 @@ const help = `federa <command> [options]
 Commands:
   server start                                  run a coordinator
   token create                                  make a bearer token for the coordinator's tokens file
+  enrolment-token create                        issue a one-time device enrolment token, scoped to runs
   run create|start|stop|status|watch|list       manage training runs
   client join|enrol                             join a run with local CSV / NDJSON / IDX data; enrol a device key
   model list|promote|rollback|pull              model registry and artifacts
@@ -17,6 +18,7 @@ then FEDERA_* environment variables, then ./federa.config.json (or --config FILE
 const COMMANDS: Record<string, () => Promise<(argv: string[]) => Promise<number>>> = {
   server: async () => (await import('./commands/server.js')).serverCommand,
   token: async () => (await import('./commands/token.js')).tokenCommand,
+  'enrolment-token': async () => (await import('./commands/enrolment-token.js')).enrolmentTokenCommand,
   run: async () => (await import('./commands/run.js')).runCommand,
   client: async () => (await import('./commands/client.js')).clientCommand,
   model: async () => (await import('./commands/model.js')).modelCommand,
