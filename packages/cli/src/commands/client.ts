@@ -9,6 +9,7 @@ import {
   fitDataToModel,
   prepareTabularData,
 } from '@federa/client';
+import { FilePinStore } from '@federa/client/node';
 import { COMMON_HELP, COMMON_OPTIONS, connect, integer, parse, positive } from '../cli/common.js';
 import { CliError, UsageError } from '../cli/errors.js';
 import { type RunView, TERMINAL } from '../cli/round-table.js';
@@ -37,6 +38,13 @@ train only the runs named here. Exits 0 once every joined run ended (or on SIGTE
   --stats-timeout S    seconds to wait for the federated feature statistics (default 300)
   --give-up-after S    stop (exit 1) once the coordinator was unreachable this long
                        (env FEDERA_GIVE_UP_AFTER, config "giveUpAfter"; default 600; 0 never)
+SecAgg+ policy (docs/security.md, "Against a malicious coordinator"):
+  --pin-file FILE      neighbours' device-key fingerprints pinned at first sight are kept in FILE,
+                       so a coordinator cannot swap a device's key when this process restarts
+  --require-malicious-server
+                       refuse SecAgg+ rounds not run in the malicious-server mode
+                       (FEDERA_ERR_SECAGG_THREAT_DOWNGRADE, before any key is sent)
+  --min-inputs N       never reveal shares for a sum of fewer than N inputs
 An unreachable or restarting coordinator is retried with capped exponential backoff and
 jitter; each change (disconnected, retrying, reconnected) is printed once.
 For CSV/NDJSON, standardisation and category order come from federated statistics:
@@ -73,6 +81,9 @@ export async function clientCommand(argv: string[]): Promise<number> {
       'stats-timeout': { type: 'string' },
       'give-up-after': { type: 'string' },
       ...KEY_DIR_OPTION,
+      'pin-file': { type: 'string' },
+      'require-malicious-server': { type: 'boolean' },
+      'min-inputs': { type: 'string' },
     },
     'client join',
   );
@@ -88,6 +99,8 @@ export async function clientCommand(argv: string[]): Promise<number> {
   const identity = await loadEnrolledKey(config, values['key-dir'], values.id);
   const giveUpAfterMs = seconds(config.get('giveUpAfter', values['give-up-after'])!, 'give-up-after') * 1000;
   const json = values.json ?? false;
+  const minInputs = integer(values['min-inputs'], undefined, 'min-inputs');
+  const pins = values['pin-file'] ? await FilePinStore.open(values['pin-file']) : undefined;
   let finished = false;
   const log = (event: Record<string, unknown>, text: string) => {
     if (!finished) console.log(json ? JSON.stringify({ clientId, ...event }) : `[${clientId}] ${text}`);
@@ -179,6 +192,11 @@ export async function clientCommand(argv: string[]): Promise<number> {
     giveUpAfterMs,
     ...(token ? { token } : {}),
     ...(identity ? { identity } : {}),
+    secureAggregation: {
+      ...(values['require-malicious-server'] ? { requireMaliciousServerMode: true } : {}),
+      ...(minInputs !== undefined ? { minInputs } : {}),
+      ...(pins ? { pins } : {}),
+    },
     onEvent: (e) => {
       if (e.type === 'connected' && welcomedBefore) log({ event: 'reconnected' }, 'reconnected');
       else describe(e, log);
@@ -202,6 +220,7 @@ export async function clientCommand(argv: string[]): Promise<number> {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
     await client.stop();
+    await pins?.flushed();
   }
 }
 
