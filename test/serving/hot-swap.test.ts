@@ -45,6 +45,9 @@ describe('hot swap', () => {
           body: JSON.stringify({ version: [2, 3, 1][i % 3] }),
         });
         expect(res.status).toBe(200);
+        // Read the reply: an unread body keeps its connection busy, so each move opened a new one and
+        // app.close() then waited on hundreds of them (a 60 s hang on a fast machine).
+        await res.arrayBuffer();
         if (!done) movesUnderLoad++;
       }
       const result = await load;
