@@ -9,6 +9,7 @@ const TESTDATA = resolve('proto/testdata');
 const python = (dir: string) =>
   spawnSync('/usr/bin/python3', [join(TESTDATA, 'check.py'), dir], { encoding: 'utf8' });
 
+// Skipped with one line naming apt's python3-protobuf unless FEDERA_REQUIRE_PYTHON_PROTOBUF=1 (.ci/run sets it).
 describe.skipIf(skipWithout(SYSTEM_TOOLS.pythonProtobuf, 'the Python golden-frame checker'))(
   'proto/testdata/check.py (protobuf + stdlib only)',
   () => {

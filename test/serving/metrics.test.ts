@@ -6,6 +6,7 @@ import { DriftMonitor, psi } from '@federa/server';
 import { SYSTEM_TOOLS, skipWithout } from '../helpers/system-tools.js';
 import { type Fixture, ROWS, createFixture, startApp } from './fixture.js';
 
+// Skipped with one line naming apt's prometheus unless FEDERA_REQUIRE_PROMTOOL=1 (.ci/run sets it).
 const promtool = !skipWithout(SYSTEM_TOOLS.promtool, 'the promtool check of /metrics');
 
 /** Deterministic standard normals (mulberry32 + Box-Muller): test data, not security-relevant. */
