@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tinyData, tinyTopology } from '../helpers/federation.js';
-import { ATTACK_TARGETS, type AttackTarget } from './targets.js';
+import { tinyTopology } from '../helpers/federation.js';
+import { ATTACK_TARGETS, type AttackTarget, expectStillServing } from './targets.js';
 
 // Issue 11 row 14: these inputs were answered 500 `retryable: true` (an internal error, "try again").
 /** A JSON text nested `depth` levels deep (built as text: JSON.stringify would overflow the stack). */
@@ -56,17 +56,8 @@ describe.each(ATTACK_TARGETS)(
     });
 
     it('keeps serving afterwards: a run is created, inference answers, a client connects', async () => {
-      const created = await target.call('researcher', 'POST', '/api/runs', {
-        id: 'after',
-        topology: tinyTopology(),
-      });
-      expect(created.status, created.text).toBe(201);
-      const infer = await target.call('inference', 'POST', '/v1/models/after:predict', {
-        instances: [Array(8).fill(0.5)],
-      });
-      expect(infer.status, infer.text).toBe(200);
+      const infer = await expectStillServing(target, 'after', 'fresh');
       expect(infer.body.predictions[0]).toHaveLength(3);
-      await target.client('fresh', tinyData(6), { runs: ['after'] });
     });
   },
 );

@@ -6,7 +6,8 @@ import {
   type Trainer,
 } from '@federa/client';
 import type { FederaServer, Role } from '@federa/server';
-import { startServer, tempDir } from '../helpers/federation.js';
+import { expect } from 'vitest';
+import { startServer, tempDir, tinyData, tinyTopology } from '../helpers/federation.js';
 import { type Reply, startProductionCoordinator } from './production.js';
 
 /** A coordinator an attack test runs against, whatever its configuration. */
@@ -35,14 +36,39 @@ export interface ClientExtra {
   onEvent?: (event: ClientEvent) => void;
 }
 
+/**
+ * Issue 11's health check after an attack: a run can still be created, inference answers on it, and a
+ * fresh client connects to it. Returns the inference reply for further assertions.
+ */
+export async function expectStillServing(
+  target: AttackTarget,
+  runId: string,
+  clientId: string,
+): Promise<Reply> {
+  const created = await target.call('researcher', 'POST', '/api/runs', {
+    id: runId,
+    topology: tinyTopology(),
+  });
+  expect(created.status, created.text).toBe(201);
+  const infer = await target.call('inference', 'POST', `/v1/models/${runId}:predict`, {
+    instances: [Array(8).fill(0.5)],
+  });
+  expect(infer.status, infer.text).toBe(200);
+  await target.client(clientId, tinyData(6), { runs: [runId] });
+  return infer;
+}
+
 /** The two configurations of issue 11: docs/identity.md "Turning it on", and buildServer with no options. */
 export const ATTACK_TARGETS: ReadonlyArray<readonly [AttackTarget['name'], () => Promise<AttackTarget>]> = [
   ['production', productionTarget],
   ['default', defaultTarget],
 ];
 
-async function productionTarget(): Promise<AttackTarget> {
-  const prod = await startProductionCoordinator();
+/** The production configuration; `extra` overrides buildServer options (e.g. a test that enrols many ids). */
+export async function productionTarget(
+  extra: Parameters<typeof startProductionCoordinator>[0] = {},
+): Promise<AttackTarget> {
+  const prod = await startProductionCoordinator(extra);
   const clients: FederaClient[] = [];
   return {
     name: 'production',
