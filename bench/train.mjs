@@ -8,6 +8,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { charLstmTopology, mnist2nnTopology, mnistCnnTopology } from '../packages/cli/dist/index.js';
 import { describeBackend, initBackend, trainLocally } from '../packages/client/dist/index.js';
 import { median, table, timeInterleaved } from './_measure.mjs';
+import { parallelTrainingRate } from './_parallel-train.mjs';
 
 const VOCAB = 48;
 const WINDOW = 32;
@@ -99,12 +100,40 @@ function matMulRows() {
   ]);
 }
 
-function simSeconds(workers) {
+/**
+ * Median round time of `federa sim` (2NN, 10 clients, E = 1, no SecAgg) at `workers` threads, over
+ * the rounds after the first (which also starts the workers and warms each backend).
+ */
+function simRoundSeconds(workers, partition) {
   const bin = fileURLToPath(new URL('../packages/cli/dist/bin.js', import.meta.url));
-  const args = ['sim', '--clients', '4', '--rounds', '3', '--epochs', '1', '--no-secagg', '--json'];
-  const r = spawnSync(process.execPath, [bin, ...args, '--workers', String(workers)], { encoding: 'utf8' });
+  const args = ['sim', '--clients', '10', '--rounds', '5', '--epochs', '1', '--no-secagg', '--json'];
+  const r = spawnSync(
+    process.execPath,
+    [bin, ...args, '--partition', partition, '--workers', String(workers)],
+    {
+      encoding: 'utf8',
+    },
+  );
   if (r.status !== 0) throw new Error(`federa sim failed: ${r.stderr}`);
-  return JSON.parse(r.stdout).seconds;
+  return median(
+    JSON.parse(r.stdout)
+      .rounds.slice(1)
+      .map((round) => round.seconds),
+  );
+}
+
+function simRows(ceiling) {
+  return ['iid', 'dirichlet'].map((partition) => {
+    const one = simRoundSeconds(1, partition);
+    const two = simRoundSeconds(2, partition);
+    const speedUp = one / two;
+    return [
+      `\`federa sim\` round, 10 clients, ${partition === 'iid' ? 'IID' : 'Dirichlet α = 0.5 (npm start)'}`,
+      `${one.toFixed(2)} s`,
+      `${two.toFixed(2)} s`,
+      `${speedUp.toFixed(2)}× (${((100 * (speedUp - 1)) / (ceiling - 1)).toFixed(0)} % of the ceiling's gain)`,
+    ];
+  });
 }
 
 export async function run() {
@@ -127,11 +156,20 @@ export async function run() {
     rows,
   );
   const matmul = table(['product', 'speed', 'vs plain'], matMulRows());
-  const one = simSeconds(1);
-  const two = simSeconds(2);
+  const alone = await parallelTrainingRate(1);
+  const together = await parallelTrainingRate(2);
+  const ceiling = together / alone;
   const sim = table(
-    ['`federa sim` 2NN, 4 clients, 3 rounds, E = 1', '1 worker', '2 workers', 'speed-up'],
-    [['total time', `${one.toFixed(1)} s`, `${two.toFixed(1)} s`, `${(one / two).toFixed(2)}×`]],
+    ['2NN, E = 1, B = 20', '1 thread', '2 threads', 'speed-up'],
+    [
+      [
+        'ceiling: trainLocally alone on each thread, no coordinator',
+        `${alone.toFixed(0)} samples/s`,
+        `${together.toFixed(0)} samples/s`,
+        `${ceiling.toFixed(2)}×`,
+      ],
+      ...simRows(ceiling),
+    ],
   );
   return {
     title: 'Local training: default backend vs PyTorch, matMul paths, sim workers',

@@ -107,7 +107,20 @@ describe('row 4: the production coordinator (identity required)', () => {
     await second.raw.send({ kind: 'hello', hello: await RawClient.hello('site-a', second.nonce, key) });
     await second.raw.next('welcome');
     expect(await first.raw.nextErrorCode()).toBe('FEDERA_ERR_SESSION_DUPLICATE');
+    // The replaced session's close is not the device leaving: it is listed and counted once. (The old
+    // session's disconnect is announced before the new session's connect; this pins that order.)
+    await waitFor(() => first.raw.disconnected);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(prod.server.coordinator.pool.get('site-a')).toBeDefined();
+    expect((await prod.call('viewer', 'GET', '/dashboard/clients')).body.clients).toEqual([
+      { clientId: 'site-a', runs: [] },
+    ]);
+    expect((await prod.call('viewer', 'GET', '/metrics')).text).toMatch(/^federa_clients_connected 1$/m);
     second.raw.close();
+    await waitFor(
+      async () => (await prod.call('viewer', 'GET', '/dashboard/clients')).body.clients.length === 0,
+    );
+    expect((await prod.call('viewer', 'GET', '/metrics')).text).toMatch(/^federa_clients_connected 0$/m);
   });
 });
 

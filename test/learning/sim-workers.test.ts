@@ -1,5 +1,9 @@
 // `federa sim --workers N`: clients train on worker threads with one TF.js backend each, and the
 // federation is the same for any N (issue 13): the same seed gives the same version hashes.
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { federa } from '../cli/run-cli.js';
 
@@ -21,6 +25,39 @@ describe('federa sim --workers', () => {
     expect(new Set(one).size).toBe(2);
     expect(two).toEqual(one);
   }, 180_000);
+
+  it('trains a CNN on the coordinator thread too (--workers 0)', () => {
+    // A fresh process: the clients' own backend start must register the wasm gradient kernels.
+    const script = `
+      import { runSimulation } from '@federa/cli';
+      const r = await runSimulation({
+        clients: 2, partition: { kind: 'iid' }, seed: 1, workers: 0, serving: false, log: () => {},
+        settings: { rounds: 1, localEpochs: 1, batchSize: 10, learningRate: 0.05, minClients: 2 },
+        model: { name: 'mnist-cnn', rows: { train: 20, test: 10 } },
+      });
+      await r.stopClients();
+      await r.server.close();
+      console.log(JSON.stringify(r.rounds.map((round) => round.participants.length)));`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.trim().split('\n').at(-1)).toBe('[2]');
+  }, 120_000);
+
+  it('exits 1 with the run error when the run fails, leaving nothing running', async () => {
+    // A model for 10 inputs: every MNIST client refuses it, so the run fails in its first round.
+    const dir = await mkdtemp(join(tmpdir(), 'federa-sim-fail-'));
+    const topology = join(dir, 'ten-inputs.json');
+    const dense = { units: 10, activation: 'softmax', use_bias: true, batch_input_shape: [null, 10] };
+    const layers = [{ class_name: 'Dense', config: { ...dense, name: 'logits' } }];
+    await writeFile(topology, JSON.stringify({ class_name: 'Sequential', config: { name: 'ten', layers } }));
+    const r = await federa([
+      ...['sim', '--clients', '2', '--rounds', '1', '--no-secagg', '--workers', '1', '--json'],
+      ...['--topology', topology],
+    ]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/federa: run \S+ ended failed: every sampled client refused/);
+    expect(r.stderr).not.toMatch(/unexpected error/);
+  }, 120_000);
 
   it('refuses a negative worker count and a zero round timeout with exit code 2', async () => {
     const r = await federa(['sim', '--workers=-1']);

@@ -145,6 +145,7 @@ export async function simCommand(argv: string[]): Promise<number> {
     const rounds = result.rounds.map((r) => ({
       round: r.round,
       clients: r.participants.length,
+      seconds: (r.endedAt - r.startedAt) / 1000,
       hash: result.hashes[r.version],
       metrics: r.metrics,
     }));

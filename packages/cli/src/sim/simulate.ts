@@ -11,6 +11,7 @@ import {
   initTfBackend,
   tabularTopology,
 } from '@federa/server';
+import { CliError } from '../cli/errors.js';
 import { type LabelledData, selectRows } from '../data/index.js';
 import { type SimModel, type SimModelName, simModel } from '../models/presets.js';
 import { heldOutEvaluator } from './evaluator.js';
@@ -114,6 +115,10 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
     const trainer = attacker ? signFlipTrainer(10, honest) : honest;
     return new FederaClient({ url, clientId, runs: [runId], data, trainer });
   });
+  const stopClients = async () => {
+    await Promise.all(clients.map((c) => c.stop()));
+    await pool?.close();
+  };
   await Promise.all(clients.map((c) => c.start()));
   const rounds: RoundRecord[] = [];
   opts.log('round  clients  train_loss  test_acc  seconds');
@@ -130,8 +135,10 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
   await server.coordinator.whenIdle(runId);
   const run = await server.coordinator.getRun(runId);
   if (run.status !== 'completed') {
-    await pool?.close();
-    throw new Error(`run ${runId} ended ${run.status}: ${run.error?.message ?? ''}`);
+    // Nothing of a failed simulation stays running: the command exits with the error.
+    await stopClients();
+    await server.close();
+    throw new CliError(`run ${runId} ended ${run.status}: ${run.error?.message ?? ''}`);
   }
   const finalAccuracy = rounds.at(-1)?.metrics['test_accuracy'] ?? Number.NaN;
   const hashes: string[] = [];
@@ -143,10 +150,7 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
     rounds,
     hashes,
     finalAccuracy,
-    stopClients: async () => {
-      await Promise.all(clients.map((c) => c.stop()));
-      await pool?.close();
-    },
+    stopClients,
   };
 }
 
