@@ -99,6 +99,26 @@ describe('federa sim --data', () => {
     ]);
   }, 180_000);
 
+  it('--model NAME with --data trains that MNIST preset on the given digits (e.g. the full MNIST IDX files)', async () => {
+    // 28x28 "digits": class k lights row 2k + 1.
+    const n = 24;
+    const labels = Array.from({ length: n }, (_, i) => i % 10);
+    const pixels = labels.flatMap((l) =>
+      Array.from({ length: 784 }, (_, p) => (Math.floor(p / 28) === 2 * l + 1 ? 250 : 0)),
+    );
+    await writeFile(join(dir, 'digits.idx'), idxBytes([n, 28, 28], pixels));
+    await writeFile(join(dir, 'digit-labels.idx'), idxBytes([n], labels));
+    const data = ['--data', join(dir, 'digits.idx'), '--labels', join(dir, 'digit-labels.idx')];
+    const result = (await sim([...data, '--model', 'mnist-2nn', '--partition', 'iid'])) as SimJson & {
+      runId: string;
+    };
+    expect(result.runId).toMatch(/^mnist-2nn-/);
+    expect(result.rounds).toHaveLength(2);
+    const lstm = await federa(['sim', ...data, '--model', 'char-lstm', '--rounds', '1']);
+    expect(lstm.code).toBe(1);
+    expect(lstm.stderr).toMatch(/--model char-lstm trains on its own corpus; with --data, give --topology/);
+  }, 120_000);
+
   it('a missing label column or a mixed format is one line, no stack', async () => {
     const r = await federa(['sim', '--data', join(dir, 'train.csv'), '--label', 'nope', '--rounds', '1']);
     expect(r.code).toBe(1);

@@ -21,7 +21,8 @@ Simulate a federation on bundled data: a coordinator and N clients on this machi
                      coordinator's thread; same results for any N (default: the core count)
   --data PATH        your own dataset instead of the preset's: IDX images (with --labels) or CSV /
                      NDJSON rows (with --label, --categorical, --features as for client join); the
-                     same partitioners split it; the model is --topology, else an MLP (--hidden)
+                     same partitioners split it; the model is --topology, else the --model
+                     preset given (an MNIST one: e.g. the full MNIST IDX files), else an MLP (--hidden)
   --labels PATH      IDX label file of --data
   --test-data PATH   test split in the same format (IDX: with --test-labels); default: every 5th row
   --test-labels PATH IDX label file of --test-data
@@ -60,7 +61,7 @@ export async function simCommand(argv: string[]): Promise<number> {
     strict: true,
     options: {
       clients: { type: 'string' },
-      model: { type: 'string', default: 'mnist-2nn' },
+      model: { type: 'string' },
       workers: { type: 'string' },
       topology: { type: 'string' },
       data: { type: 'string' },
@@ -110,13 +111,18 @@ export async function simCommand(argv: string[]): Promise<number> {
   const secure = secureAggregationOption(values, clients);
   const say = (line: string) => (values.json ? console.error(line) : console.log(line));
   say(`secure aggregation (SecAgg+): ${secure.secureAggregation ? 'on' : 'off'}`);
-  const name = modelName(values.model);
-  const model = values.topology ? { name, topology: await readTopology(values.topology) } : { name };
+  const name = modelName(values.model ?? 'mnist-2nn');
+  // No --model: the default preset, or with --data an MLP sized to the data.
+  const model = values.topology
+    ? { name, topology: await readTopology(values.topology) }
+    : values.model
+      ? { name }
+      : undefined;
   const data = values.data ? simData(values) : undefined;
   const started = Date.now();
   const result = await runSimulation({
     clients,
-    model,
+    ...(model ? { model } : {}),
     workers: workerCount(values.workers),
     ...(data ? { data } : {}),
     partition,

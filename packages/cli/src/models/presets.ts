@@ -33,6 +33,18 @@ export function simModel(
   return { ...model, train: spaced(model.train, rows.train), test: spaced(model.test, rows.test) };
 }
 
+/**
+ * The topology of an MNIST preset (784 grey levels in, 10 classes out), for `federa sim --model NAME
+ * --data images.idx`: the preset's model on your copy of MNIST (e.g. the full 60,000 digits).
+ */
+export function mnistTopology(name: Exclude<SimModelName, 'char-lstm'>): unknown {
+  return {
+    'mnist-2nn': mnist2nnTopology,
+    'mnist-cnn': mnistCnnTopology,
+    'mnist-mobilenet': mnistMobileNetTopology,
+  }[name]();
+}
+
 function spaced(data: LabelledData, n: number): LabelledData {
   const count = Math.min(n, data.n);
   return selectRows(
@@ -55,14 +67,9 @@ function presetModel(name: SimModelName, topology?: unknown): SimModel {
     };
   }
   const { train, test } = loadMnist();
-  const preset = {
-    'mnist-2nn': mnist2nnTopology,
-    'mnist-cnn': mnistCnnTopology,
-    'mnist-mobilenet': mnistMobileNetTopology,
-  }[name];
   return {
     name,
-    topology: topology ?? preset(),
+    topology: topology ?? mnistTopology(name),
     train,
     test,
     describe: `bundled MNIST, ${train.n} train / ${test.n} test digits`,

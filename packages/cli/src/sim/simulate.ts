@@ -13,7 +13,7 @@ import {
 } from '@federa/server';
 import { CliError } from '../cli/errors.js';
 import { type LabelledData, selectRows } from '../data/index.js';
-import { type SimModel, type SimModelName, simModel } from '../models/presets.js';
+import { type SimModel, type SimModelName, mnistTopology, simModel } from '../models/presets.js';
 import { heldOutEvaluator } from './evaluator.js';
 import { TrainingPool } from './training-pool.js';
 
@@ -30,7 +30,8 @@ export interface SimulationOptions {
   log: (line: string) => void;
   /**
    * The preset model and its data (default `mnist-2nn` on bundled MNIST); `topology` replaces its
-   * model, `rows` keeps that many training and test rows (see `simModel`).
+   * model, `rows` keeps that many training and test rows (see `simModel`). With `data`, an MNIST
+   * preset's model (or `topology`) trains on that data.
    */
   model?: { name: SimModelName; topology?: unknown; rows?: { train: number; test: number } };
   /**
@@ -40,7 +41,8 @@ export interface SimulationOptions {
   workers?: number;
   /**
    * Your own dataset (`federa sim --data`, see `loadSimData`) instead of the preset's; the model is
-   * `model.topology` when given, else an MLP sized to the data (`hidden` units, 0 = logistic).
+   * `model.topology`, else `model.name`'s preset when `model` is given, else an MLP sized to the
+   * data (`hidden` units, 0 = logistic).
    */
   data?: { train: LabelledData; test: LabelledData; describe: string; hidden?: number };
   /** Serve the versions (default true); off, no warmed model versions are held in memory. */
@@ -81,7 +83,7 @@ export interface SimulationResult {
 export async function runSimulation(opts: SimulationOptions): Promise<SimulationResult> {
   await initTfBackend(opts.log);
   const model = opts.data
-    ? dataModel(opts.data, opts.model?.topology)
+    ? dataModel(opts.data, opts.model && (opts.model.topology ?? presetOnData(opts.model.name)), opts.model?.name)
     : simModel(opts.model?.name ?? 'mnist-2nn', opts.model?.topology, opts.model?.rows);
   const { train, test } = model;
   opts.log(`model ${model.name}: ${model.describe}`);
@@ -154,12 +156,19 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
   };
 }
 
+/** `--model NAME --data FILE`: an MNIST preset's model on the user's copy of MNIST (784 inputs, 10 classes). */
+function presetOnData(name: SimModelName): unknown {
+  if (name === 'char-lstm')
+    throw new CliError('--model char-lstm trains on its own corpus; with --data, give --topology');
+  return mnistTopology(name);
+}
+
 /** The model for a `--data` simulation: the given topology, or an MLP / logistic regression sized to the data. */
-function dataModel(data: NonNullable<SimulationOptions['data']>, topology?: unknown): SimModel {
+function dataModel(data: NonNullable<SimulationOptions['data']>, topology?: unknown, name = 'data'): SimModel {
   const hidden = data.hidden ?? 32;
   const { features: inputs, classes } = data.train;
   return {
-    name: 'data',
+    name,
     topology: topology ?? tabularTopology({ kind: hidden > 0 ? 'mlp' : 'logistic', inputs, classes, hidden }),
     train: data.train,
     test: data.test,
