@@ -240,6 +240,16 @@ describe('federa against a real coordinator', () => {
     }
   }, 120_000);
 
+  it('run create --local-batch-norm makes a FedBN run (BatchNormalization stays on the clients)', async () => {
+    const args = ['--id', 'fedbn', '--model', 'mlp', '--inputs', '5', '--classes', '2', '--local-batch-norm'];
+    const created = JSON.parse((await federa(['run', 'create', ...args, '--json'], { env })).stdout);
+    expect(created.settings.localBatchNorm).toBe(true);
+    const plain = ['--id', 'no-fedbn', '--model', 'mlp', '--inputs', '5', '--classes', '2', '--json'];
+    expect(
+      JSON.parse((await federa(['run', 'create', ...plain], { env })).stdout).settings.localBatchNorm,
+    ).not.toBe(true);
+  });
+
   it('stops a running run', async () => {
     const args = [
       '--id',

@@ -12,6 +12,7 @@ export const runHelp = `federa run <create|start|stop|status|watch|list> [option
               --strategy NAME --round-timeout MS --secure-aggregation --seed S --settings FILE.json
               --max-examples N (default 100000) --max-update-norm L2 (default 100)]
              --seed S fixes initial weights, client sampling and minibatch shuffles (reproducible runs)
+             --local-batch-norm  FedBN (Li et al. 2021): BatchNormalization layers stay on each client
              --eval-every N  federated evaluation after every N-th round on the clients' --test-data
              (all idle clients asked, at least --min-clients answers; shown as fed_test_acc)
   run start ID        start or continue a run
@@ -59,6 +60,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       format: { type: 'string' },
       out: { type: 'string' },
       'secure-aggregation': { type: 'boolean', default: false },
+      'local-batch-norm': { type: 'boolean', default: false },
       ...Object.fromEntries(Object.keys(SETTING_FLAGS).map((k) => [k, { type: 'string' as const }])),
     },
     `run ${sub}`,
@@ -94,6 +96,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       }
       // SecAgg+ with parameters derived from the sample size (Bell et al. 2020); tune via --settings.
       if (values['secure-aggregation']) settings['secureAggregation'] ??= {};
+      if (values['local-batch-norm']) settings['localBatchNorm'] = true;
       // --inputs auto: the coordinator builds the model when the run's feature statistics freeze.
       const auto = values.inputs === 'auto';
       if (auto && values.model !== 'logistic' && values.model !== 'mlp') {

@@ -52,7 +52,9 @@ Simulate a federation on bundled data: a coordinator and N clients on this machi
   --attack KIND      signflip: attackers send −10× their true delta (default)
   --secagg           secure aggregation (SecAgg+): the coordinator learns only the sum of updates
                      (default on when the strategy supports it and rounds have >= 3 clients)
-  --no-secagg        plain aggregation`;
+  --no-secagg        plain aggregation
+  --local-batch-norm FedBN (Li et al. 2021): BatchNormalization layers stay on each client, out of
+                     the aggregate (docs/training.md)`;
 
 /** `federa sim`: run a simulation and print a per-round table. */
 export async function simCommand(argv: string[]): Promise<number> {
@@ -94,6 +96,7 @@ export async function simCommand(argv: string[]): Promise<number> {
       attack: { type: 'string', default: 'signflip' },
       secagg: { type: 'boolean', default: false },
       'no-secagg': { type: 'boolean', default: false },
+      'local-batch-norm': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -138,6 +141,7 @@ export async function simCommand(argv: string[]): Promise<number> {
         ? { roundTimeoutMs: num(values['round-timeout'], 1, 'round-timeout') }
         : {}),
       ...(values['min-clients'] ? { minClients: num(values['min-clients'], 1, 'min-clients') } : {}),
+      ...(values['local-batch-norm'] ? { localBatchNorm: true } : {}),
       ...secure,
     },
     ...byzantineOption(values.byzantine, values.attack),

@@ -83,7 +83,11 @@ export interface SimulationResult {
 export async function runSimulation(opts: SimulationOptions): Promise<SimulationResult> {
   await initTfBackend(opts.log);
   const model = opts.data
-    ? dataModel(opts.data, opts.model && (opts.model.topology ?? presetOnData(opts.model.name)), opts.model?.name)
+    ? dataModel(
+        opts.data,
+        opts.model && (opts.model.topology ?? presetOnData(opts.model.name)),
+        opts.model?.name,
+      )
     : simModel(opts.model?.name ?? 'mnist-2nn', opts.model?.topology, opts.model?.rows);
   const { train, test } = model;
   opts.log(`model ${model.name}: ${model.describe}`);
@@ -164,7 +168,11 @@ function presetOnData(name: SimModelName): unknown {
 }
 
 /** The model for a `--data` simulation: the given topology, or an MLP / logistic regression sized to the data. */
-function dataModel(data: NonNullable<SimulationOptions['data']>, topology?: unknown, name = 'data'): SimModel {
+function dataModel(
+  data: NonNullable<SimulationOptions['data']>,
+  topology?: unknown,
+  name = 'data',
+): SimModel {
   const hidden = data.hidden ?? 32;
   const { features: inputs, classes } = data.train;
   return {
