@@ -82,13 +82,7 @@ export interface SimulationResult {
  */
 export async function runSimulation(opts: SimulationOptions): Promise<SimulationResult> {
   await initTfBackend(opts.log);
-  const model = opts.data
-    ? dataModel(
-        opts.data,
-        opts.model && (opts.model.topology ?? presetOnData(opts.model.name)),
-        opts.model?.name,
-      )
-    : simModel(opts.model?.name ?? 'mnist-2nn', opts.model?.topology, opts.model?.rows);
+  const model = simulationModel(opts);
   const { train, test } = model;
   opts.log(`model ${model.name}: ${model.describe}`);
   const parts = partitionIndices(train.y, opts.clients, opts.partition, opts.seed);
@@ -158,6 +152,13 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
     finalAccuracy,
     stopClients,
   };
+}
+
+/** What trains on what: a preset on its data, or the user's data with a topology, a preset's model or an MLP. */
+function simulationModel({ data, model }: SimulationOptions): SimModel {
+  if (!data) return simModel(model?.name ?? 'mnist-2nn', model?.topology, model?.rows);
+  if (model?.topology) return dataModel(data, model.topology);
+  return dataModel(data, model && presetOnData(model.name), model?.name);
 }
 
 /** `--model NAME --data FILE`: an MNIST preset's model on the user's copy of MNIST (784 inputs, 10 classes). */
