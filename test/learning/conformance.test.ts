@@ -96,7 +96,39 @@ const CASES: Case[] = [
     layers: () => [tfl.layers.dense({ units: 5 }), tfl.layers.layerNormalization({})],
   },
   { name: 'Flatten/Reshape', inputShape: [12], layers: () => [tfl.layers.reshape({ targetShape: [3, 4] })] },
+  ...dilatedCases(),
 ];
+
+/**
+ * The dilated layers, each with its reference: the same layer with the zero-inserted 5×5 filter and
+ * dilation 1. tfjs-layers 4.22's DepthwiseConv2D ignores `dilationRate` (it convolves undilated), so
+ * SeparableConv2D, whose depthwise step does dilate, carries DepthwiseConv2dNative with dilation 2.
+ */
+function dilatedCases(): (Case & { reference: Case })[] {
+  const pair = (name: string, inputShape: number[], layer: (k: number, d: number) => tfl.layers.Layer) => ({
+    name,
+    inputShape,
+    layers: () => [layer(3, 2)],
+    reference: { name: `${name} (reference)`, inputShape, layers: () => [layer(5, 1)] },
+  });
+  return [
+    pair('Conv2D dilation 2 same', [9, 9, 2], (k, d) =>
+      tfl.layers.conv2d({ filters: 4, kernelSize: k, dilationRate: d, padding: 'same' }),
+    ),
+    pair('Conv2D dilation 2 valid', [9, 8, 2], (k, d) =>
+      tfl.layers.conv2d({ filters: 4, kernelSize: k, dilationRate: d, padding: 'valid', activation: 'relu' }),
+    ),
+    pair('SeparableConv2D dilation 2 (DepthwiseConv2D)', [9, 9, 3], (k, d) =>
+      tfl.layers.separableConv2d({
+        filters: 4,
+        kernelSize: k,
+        dilationRate: d,
+        depthMultiplier: 2,
+        padding: 'same',
+      }),
+    ),
+  ];
+}
 
 /** A model: the case's layers, then (if needed) Flatten and a softmax head, so categorical cross-entropy applies. */
 function topologyOf(c: Case): string {
@@ -179,6 +211,25 @@ async function gradientsOn(backend: string, c: Case, f: Fixture): Promise<Float3
   }
 }
 
+/** Per tensor, `actual` matches `expected` (not all zero) within TOLERANCE · (1 + max |expected|). */
+function expectGradientsClose(actual: Float32Array[], expected: Float32Array[], what: string): void {
+  expect(actual.length).toBe(expected.length);
+  expect(expected.length).toBeGreaterThan(0);
+  for (let i = 0; i < expected.length; i++) {
+    const a = expected[i]!;
+    const b = actual[i]!;
+    expect(b.length, `gradient ${i}: size`).toBe(a.length);
+    let scale = 0;
+    let diff = 0;
+    for (let j = 0; j < a.length; j++) {
+      scale = Math.max(scale, Math.abs(a[j]!));
+      diff = Math.max(diff, Math.abs(a[j]! - b[j]!));
+    }
+    expect(scale, `gradient ${i} is not all zero`).toBeGreaterThan(0);
+    expect(diff, `gradient ${i}: max |${what}|`).toBeLessThanOrEqual(TOLERANCE * (1 + scale));
+  }
+}
+
 beforeAll(async () => {
   await initBackend({ backend: 'wasm', log: () => {} });
 });
@@ -189,20 +240,7 @@ describe('layer conformance: gradients on the default backend (wasm) match cpu',
       const f = await fixtureOf(c);
       const cpu = await gradientsOn('cpu', c, f);
       const wasm = await gradientsOn('wasm', c, f);
-      expect(wasm.length).toBe(cpu.length);
-      expect(cpu.length).toBeGreaterThan(0);
-      for (let i = 0; i < cpu.length; i++) {
-        const a = cpu[i]!;
-        const b = wasm[i]!;
-        let scale = 0;
-        let diff = 0;
-        for (let j = 0; j < a.length; j++) {
-          scale = Math.max(scale, Math.abs(a[j]!));
-          diff = Math.max(diff, Math.abs(a[j]! - b[j]!));
-        }
-        expect(scale, `gradient ${i} is not all zero`).toBeGreaterThan(0);
-        expect(diff, `gradient ${i}: max |wasm − cpu|`).toBeLessThanOrEqual(TOLERANCE * (1 + scale));
-      }
+      expectGradientsClose(wasm, cpu, 'wasm − cpu');
     });
   }
 });
@@ -235,29 +273,114 @@ describe('layer conformance: one trainLocally step on wasm', () => {
   }
 });
 
-describe('Conv2D with dilation', () => {
-  // tfjs-core's Conv2D gradient refuses dilation > 1 on every backend ("not yet supported in
-  // gradients"), so a dilated layer can predict but not train in TF.js; the forward pass agrees.
-  it('predicts the same on wasm as on cpu', async () => {
-    const c: Case = {
-      name: 'dilated',
-      inputShape: [9, 9, 2],
-      layers: conv({ dilationRate: 2, padding: 'same' }),
-    };
-    const f = await fixtureOf(c);
-    const outputs: Float32Array[] = [];
-    for (const backend of ['cpu', 'wasm']) {
-      tf.setBackend(backend);
-      const model = await buildModel(f.topology);
-      const initial = f.weights.map((w) => tf.tensor(w.values, w.shape));
-      model.setWeights(initial);
-      tf.dispose(initial);
-      const y = tf.tidy(() => model.predict(tf.tensor(f.x, [BATCH, ...c.inputShape])) as tf.Tensor);
-      outputs.push(y.dataSync() as Float32Array);
-      y.dispose();
-      model.dispose();
-    }
-    const [cpu, wasm] = outputs as [Float32Array, Float32Array];
-    for (let i = 0; i < cpu.length; i++) expect(Math.abs(cpu[i]! - wasm[i]!)).toBeLessThan(1e-5);
-  });
+// A dilated convolution is the undilated one with the zero-inserted filter (Yu & Koltun 2016), so
+// these references never differentiate a dilated convolution: tfjs's own undilated gradient on cpu.
+describe('dilated convolutions: gradients equal the zero-inserted filter’s, on cpu and wasm', () => {
+  for (const c of dilatedCases()) {
+    it(`${c.name}: every weight's loss gradient`, async () => {
+      const f = await fixtureOf(c);
+      // The reference model's weights are the fixture's, each 3×3 kernel zero-inserted to 5×5.
+      const ref: Fixture = {
+        ...(await fixtureOf(c.reference)),
+        x: f.x,
+        labels: f.labels,
+        weights: f.weights.map((w) => (isDilatedKernel(w.shape) ? zeroInserted(w) : w)),
+      };
+      // Every weight of these layers is trainable, so gradient i is weight i's.
+      const expected = (await gradientsOn('cpu', c.reference, ref)).map((g, i) => {
+        const w = f.weights[i]!;
+        return isDilatedKernel(w.shape) ? everyOtherTap(g, ref.weights[i]!.shape) : g;
+      });
+      for (const backend of ['cpu', 'wasm']) {
+        expectGradientsClose(await gradientsOn(backend, c, f), expected, `${backend} − reference`);
+      }
+    });
+  }
+
+  const OPS = [
+    { name: 'conv2d same', depthwise: false, filter: [3, 3, 3, 4], pad: 'same', dilations: [2, 2] },
+    { name: 'conv2d valid', depthwise: false, filter: [3, 3, 3, 4], pad: 'valid', dilations: [2, 2] },
+    {
+      name: 'conv2d valid, dilations [2, 3]',
+      depthwise: false,
+      filter: [3, 2, 3, 4],
+      pad: 'valid',
+      dilations: [2, 3],
+    },
+    { name: 'depthwiseConv2d same', depthwise: true, filter: [3, 3, 3, 2], pad: 'same', dilations: [2, 2] },
+    { name: 'depthwiseConv2d valid', depthwise: true, filter: [3, 3, 3, 2], pad: 'valid', dilations: [2, 2] },
+  ] as const;
+  for (const op of OPS) {
+    it(`${op.name}: output, input gradient and filter gradient`, async () => {
+      const xShape = [2, 11, 10, 3];
+      const x = values(tf.util.sizeFromShape(xShape), 1);
+      const w: Filter = {
+        shape: [...op.filter],
+        values: values(tf.util.sizeFromShape([...op.filter]), 2, 0.5),
+      };
+      const wide = zeroInserted(w, op.dilations);
+      const run = (backend: string, filter: Filter, dilations: [number, number]) => {
+        tf.setBackend(backend);
+        return tf.tidy(() => {
+          const conv = (xs: tf.Tensor, ws: tf.Tensor) =>
+            op.depthwise
+              ? tf.depthwiseConv2d(xs as tf.Tensor4D, ws as tf.Tensor4D, 1, op.pad, 'NHWC', dilations)
+              : tf.conv2d(xs as tf.Tensor4D, ws as tf.Tensor4D, 1, op.pad, 'NHWC', dilations);
+          const xs = tf.tensor(x, xShape);
+          const ws = tf.tensor(filter.values, filter.shape);
+          const y = conv(xs, ws);
+          // An upstream gradient that is not all ones: loss = Σ y ⊙ r.
+          const r = tf.tensor(values(y.size, 3), y.shape);
+          const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(conv(a, b), r)))([xs, ws]);
+          return [y, dx!, dw!].map((t) => t.dataSync() as Float32Array);
+        });
+      };
+      const [y, dx, dwWide] = run('cpu', wide, [1, 1]) as [Float32Array, Float32Array, Float32Array];
+      const expected = [y, dx, everyOtherTap(dwWide, wide.shape, op.dilations)];
+      for (const backend of ['cpu', 'wasm']) {
+        expectGradientsClose(run(backend, w, [...op.dilations]), expected, `${backend} − reference`);
+      }
+    });
+  }
 });
+
+/** The kernels a dilated case dilates: 3×3 (Conv2D's, SeparableConv2D's depthwise), not 1×1 or biases. */
+function isDilatedKernel(shape: number[]): boolean {
+  return shape.length === 4 && shape[0] === 3 && shape[1] === 3;
+}
+
+type Filter = { name?: string; shape: number[]; values: Float32Array };
+
+/** The filter with d − 1 zero taps between neighbouring taps, built value by value. */
+function zeroInserted(w: Filter, [dh, dw]: readonly [number, number] = [2, 2]): Fixture['weights'][number] {
+  const [kh, kw, a, b] = w.shape as [number, number, number, number];
+  const shape = [(kh - 1) * dh + 1, (kw - 1) * dw + 1, a, b];
+  const out = new Float32Array(tf.util.sizeFromShape(shape));
+  const depth = a * b;
+  for (let i = 0; i < kh; i++) {
+    for (let j = 0; j < kw; j++) {
+      const from = (i * kw + j) * depth;
+      out.set(w.values.subarray(from, from + depth), (i * dh * shape[1]! + j * dw) * depth);
+    }
+  }
+  return { name: w.name ?? 'filter', shape, values: out };
+}
+
+/** The taps of a zero-inserted filter's gradient that are the original filter's: every d-th. */
+function everyOtherTap(
+  g: Float32Array,
+  [rows, cols, a, b]: number[],
+  [dh, dw]: readonly [number, number] = [2, 2],
+): Float32Array {
+  const depth = a! * b!;
+  const kh = (rows! - 1) / dh + 1;
+  const kw = (cols! - 1) / dw + 1;
+  const out = new Float32Array(kh * kw * depth);
+  for (let i = 0; i < kh; i++) {
+    for (let j = 0; j < kw; j++) {
+      const from = (i * dh * cols! + j * dw) * depth;
+      out.set(g.subarray(from, from + depth), (i * kw + j) * depth);
+    }
+  }
+  return out;
+}

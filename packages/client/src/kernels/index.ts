@@ -4,6 +4,8 @@ import { conv2DBackpropFilter } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInput } from './conv2d-backprop-input.js';
 import { maxPoolGrad } from './max-pool-grad.js';
 import { depthwiseBackpropFilter, depthwiseBackpropInput } from './depthwise-backprop.js';
+import { registerDilatedConvGradients } from './dilated-conv-grad.js';
+import { registerDilatedConv2DLayer } from './dilated-conv2d-layer.js';
 import { unsortedSegmentSum } from './unsorted-segment-sum.js';
 
 /** Gradient kernels `@tensorflow/tfjs-backend-wasm` 4.22 lacks, which CNNs and embeddings need. */
@@ -21,7 +23,8 @@ let installed = false;
  * (Conv2DBackpropFilter, DepthwiseConv2dNativeBackpropFilter/Input, UnsortedSegmentSum) and route
  * transposed BatchMatMul through an explicit transpose to the fast product, and compute
  * Conv2DBackpropInput as a forward convolution; replace MaxPoolGrad, which is wrong on
- * negative inputs. `initBackend` calls it
+ * negative inputs; and make Conv2D and depthwise convolutions with dilation > 1 differentiable (on
+ * every backend: the gradient registry and tfjs-layers' class registry are global). `initBackend` calls it
  * whenever it starts wasm; call it yourself only if you start wasm with `tf.setBackend`. Idempotent;
  * kernels a later TF.js version brings are left as they are.
  */
@@ -37,6 +40,10 @@ export function registerWasmTrainingKernels(): void {
   replace('BatchMatMul', transposingBatchMatMul);
   // The backend's own is wrong on negative windows (max-pool-grad.ts).
   replace('MaxPoolGrad', () => maxPoolGrad as unknown as tf.KernelFunc);
+  // Not wasm kernels: tfjs-core's Conv2D and depthwise gradients refuse dilation > 1 on every
+  // backend, and tfjs-layers' Conv2D runs a fused op whose gradient no registration reaches.
+  registerDilatedConvGradients();
+  registerDilatedConv2DLayer();
 }
 
 /** Swap a wasm kernel for a wrapper, keeping its setup function (called when the backend starts). */
