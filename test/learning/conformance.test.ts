@@ -1,6 +1,7 @@
 // Layer conformance on the default backend (issue 13): for every layer a federated model is built
 // from, gradients on wasm match the cpu backend's, and one local training step through the public
 // `trainLocally` runs on wasm without leaking tensors.
+import { spawnSync } from 'node:child_process';
 import { initBackend, trainLocally } from '@federa/client';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -384,3 +385,29 @@ function everyOtherTap(
   }
   return out;
 }
+
+describe('dilated convolutions on a backend other than wasm', () => {
+  it('train through trainLocally when the client starts on cpu (a fresh process)', () => {
+    // The gradients are registered by initBackend whatever backend it picks, not only with wasm.
+    const script = `
+      import { initBackend, trainLocally } from '@federa/client';
+      import * as tfl from '@tensorflow/tfjs-layers';
+      await initBackend({ backend: 'cpu', log: () => {} });
+      const model = tfl.sequential({ layers: [
+        tfl.layers.conv2d({ inputShape: [9, 9, 2], filters: 3, kernelSize: 3, dilationRate: 2, padding: 'same' }),
+        tfl.layers.flatten(), tfl.layers.dense({ units: 3, activation: 'softmax' }) ] });
+      const specs = model.weights.map((w) => ({ name: w.originalName ?? w.name, shape: w.shape }));
+      const globalWeights = model.getWeights().map((t) => t.dataSync().slice());
+      const n = 6;
+      const result = await trainLocally({
+        topologyJson: JSON.stringify(model.toJSON(undefined, false)), specs, globalWeights,
+        epochs: 1, batchSize: 3, learningRate: 0.1, proximalMu: 0, shuffleSeed: 1,
+        data: { x: Float32Array.from({ length: n * 162 }, (_, i) => Math.sin(i)), y: Uint8Array.from([0, 1, 2, 0, 1, 2]),
+                n, featureShape: [9, 9, 2], numClasses: 3 },
+      });
+      console.log(result.delta.some((d) => d.some((v) => v !== 0)) ? 'trained' : 'no change');`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.trim().split('\n').at(-1)).toBe('trained');
+  }, 60_000);
+});

@@ -1,7 +1,7 @@
 import * as tf from './tf.js';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { backendErrors } from './backend-errors.js';
-import { registerWasmTrainingKernels } from './kernels/index.js';
+import { registerDilatedConvolutions, registerWasmTrainingKernels } from './kernels/index.js';
 
 /** The three binaries of `@tensorflow/tfjs-backend-wasm`; the backend fetches exactly one of them. */
 export const WASM_FILES = [
@@ -79,6 +79,8 @@ async function start(opts: BackendOptions): Promise<BackendInfo> {
   if (opts.wasmThreads !== undefined) setThreadsCount(opts.wasmThreads);
   const order = opts.backend ? [opts.backend] : ['tensorflow', 'wasm', 'cpu'];
   let failed: { from: string; reason: string } | undefined;
+  // Dilated convolutions' gradients are not backend kernels: cpu and tfjs-node need them as well.
+  registerDilatedConvolutions();
   for (const name of order) {
     if (name === 'tensorflow' && !(await tryImport('@tensorflow/tfjs-node'))) continue;
     // CNN, depthwise and embedding gradients, fast transposed matMul (docs/training.md).

@@ -4,7 +4,7 @@ export type { ClientEvent, FederaClientOptions } from './federa-client.js';
 export { checkDataset } from './dataset.js';
 export type { LocalDataset } from './dataset.js';
 export { trainLocally } from './trainer.js';
-export { registerWasmTrainingKernels } from './kernels/index.js';
+export { registerDilatedConvolutions, registerWasmTrainingKernels } from './kernels/index.js';
 export type { Trainer, TrainingJob, TrainingResult } from './trainer.js';
 export {
   type BackendInfo,

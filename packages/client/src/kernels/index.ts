@@ -42,8 +42,7 @@ export function registerWasmTrainingKernels(): void {
   replace('MaxPoolGrad', () => maxPoolGrad as unknown as tf.KernelFunc);
   // Not wasm kernels: tfjs-core's Conv2D and depthwise gradients refuse dilation > 1 on every
   // backend, and tfjs-layers' Conv2D runs a fused op whose gradient no registration reaches.
-  registerDilatedConvGradients();
-  registerDilatedConv2DLayer();
+  registerDilatedConvolutions();
 }
 
 /** Swap a wasm kernel for a wrapper, keeping its setup function (called when the backend starts). */
@@ -52,4 +51,13 @@ function replace(kernelName: string, wrap: (original: tf.KernelFunc) => tf.Kerne
   if (!original) return;
   tf.unregisterKernel(kernelName, 'wasm');
   tf.registerKernel({ ...original, kernelFunc: wrap(original.kernelFunc) });
+}
+
+/**
+ * Make dilated Conv2D / SeparableConv2D layers trainable on every backend (the gradient registry and
+ * the layer classes are global; `initBackend` calls it whatever backend it starts). Idempotent.
+ */
+export function registerDilatedConvolutions(): void {
+  registerDilatedConvGradients();
+  registerDilatedConv2DLayer();
 }
