@@ -104,4 +104,20 @@ describe('countTopologyParams', () => {
     };
     expect(() => countTopologyParams(custom)).toThrow(/MyLayer/);
   });
+
+  it('refuses a DepthwiseConv2D with dilation_rate > 1, which TF.js would silently run undilated', () => {
+    const depthwise = (dilation: number) =>
+      tf.sequential({
+        layers: [tf.layers.depthwiseConv2d({ inputShape: [9, 9, 2], kernelSize: 3, dilationRate: dilation })],
+      });
+    const undilated = depthwise(1);
+    expect(countTopologyParams(undilated.toJSON(undefined, false))).toBe(undilated.countParams());
+    undilated.dispose();
+    const dilated = depthwise(2);
+    expect(() => countTopologyParams(dilated.toJSON(undefined, false))).toThrow(
+      expect.objectContaining({ code: 'FEDERA_ERR_RUN_TOPOLOGY_INVALID', status: 400 }),
+    );
+    expect(() => countTopologyParams(dilated.toJSON(undefined, false))).toThrow(/use SeparableConv2D/);
+    dilated.dispose();
+  });
 });

@@ -167,7 +167,17 @@ const LAYER_RULES: ReadonlyMap<string, LayerRule> = new Map<string, LayerRule>([
   ],
   ['Conv1D', windowed(1, conv)],
   ['Conv2D', windowed(2, conv)],
-  ['DepthwiseConv2D', windowed(2, depthwise)],
+  [
+    'DepthwiseConv2D',
+    (c, input) => {
+      // tfjs-layers 4.22's DepthwiseConv2D drops dilation_rate: clients would train another model.
+      if (ints(c, 'dilation_rate', 2, 1).some((d) => d > 1))
+        throw invalid(
+          'DepthwiseConv2D with dilation_rate > 1 is not supported: TF.js ignores its dilation; use SeparableConv2D or Conv2D',
+        );
+      return windowed(2, depthwise)(c, input);
+    },
+  ],
   ['SeparableConv2D', windowed(2, separable)],
   ['MaxPooling1D', windowed(1, pool)],
   ['AveragePooling1D', windowed(1, pool)],
