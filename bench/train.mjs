@@ -122,10 +122,19 @@ function simRoundSeconds(workers, partition) {
   );
 }
 
+/** Runs of each side, alternated (1, 2, 1, 2, ...) so a shared machine's drifting speed hits both alike. */
+const REPS = 3;
+
 function simRows(ceiling) {
   return ['iid', 'dirichlet'].map((partition) => {
-    const one = simRoundSeconds(1, partition);
-    const two = simRoundSeconds(2, partition);
+    const ones = [];
+    const twos = [];
+    for (let i = 0; i < REPS; i++) {
+      ones.push(simRoundSeconds(1, partition));
+      twos.push(simRoundSeconds(2, partition));
+    }
+    const one = median(ones);
+    const two = median(twos);
     const speedUp = one / two;
     return [
       `\`federa sim\` round, 10 clients, ${partition === 'iid' ? 'IID' : 'Dirichlet α = 0.5 (npm start)'}`,
@@ -134,6 +143,17 @@ function simRows(ceiling) {
       `${speedUp.toFixed(2)}× (${((100 * (speedUp - 1)) / (ceiling - 1)).toFixed(0)} % of the ceiling's gain)`,
     ];
   });
+}
+
+/** Samples/s of the 2NN loop on one thread and on two at once, medians of alternated runs. */
+async function ceilingRates() {
+  const alone = [];
+  const together = [];
+  for (let i = 0; i < REPS; i++) {
+    alone.push(await parallelTrainingRate(1));
+    together.push(await parallelTrainingRate(2));
+  }
+  return { alone: median(alone), together: median(together) };
 }
 
 export async function run() {
@@ -156,8 +176,7 @@ export async function run() {
     rows,
   );
   const matmul = table(['product', 'speed', 'vs plain'], matMulRows());
-  const alone = await parallelTrainingRate(1);
-  const together = await parallelTrainingRate(2);
+  const { alone, together } = await ceilingRates();
   const ceiling = together / alone;
   const sim = table(
     ['2NN, E = 1, B = 20', '1 thread', '2 threads', 'speed-up'],
