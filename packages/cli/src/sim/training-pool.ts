@@ -36,7 +36,7 @@ export class TrainingPool {
     new Promise<TrainingResult>((resolve, reject) => {
       if (this.closed) return reject(new Error('the training pool is closed'));
       this.queue.push({ id: this.nextId++, job, resolve, reject });
-      // Jobs of one round arrive within a few milliseconds: start on the next turn, once they are all queued.
+      // Dispatch on the next turn, so jobs queued in the same turn go out largest first.
       setImmediate(() => this.dispatch());
     });
 
