@@ -1,6 +1,7 @@
 import { type Rng, type TensorSpec, type Weights, seededRng, shuffleInPlace } from '@federa/core';
 import * as tf from './tf.js';
 import type { LocalDataset } from './dataset.js';
+import { modelForGivenWeights } from './model-from-topology.js';
 
 /** Everything local training needs for one task. */
 export interface TrainingJob {
@@ -33,7 +34,7 @@ export type Trainer = (job: TrainingJob) => Promise<TrainingResult>;
  * return the weight delta. Disposes every tensor it creates.
  */
 export const trainLocally: Trainer = async (job) => {
-  const model = await tf.models.modelFromJSON({ modelTopology: JSON.parse(job.topologyJson) });
+  const model = await modelForGivenWeights(job.topologyJson);
   const optimizer = tf.train.sgd(job.learningRate);
   const { data } = job;
   const xs = tf.tensor(data.x, [data.n, ...data.featureShape], 'float32');

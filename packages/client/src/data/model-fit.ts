@@ -1,6 +1,6 @@
 import type { LocalDataset } from '../dataset.js';
-import * as tf from '../tf.js';
 import { dataErrors } from './errors.js';
+import { modelForGivenWeights } from '../model-from-topology.js';
 
 /** What a run's model takes and predicts: its input shape without the batch axis, and its class count. */
 export interface ModelShape {
@@ -10,7 +10,7 @@ export interface ModelShape {
 
 /** The input shape and class count (last axis of the output) of a layers topology JSON. */
 export async function modelShapeOf(topologyJson: string): Promise<ModelShape> {
-  const model = await tf.models.modelFromJSON({ modelTopology: JSON.parse(topologyJson) });
+  const model = await modelForGivenWeights(topologyJson);
   try {
     const input = model.inputs[0]!.shape.slice(1);
     const output = model.outputs[0]!.shape;

@@ -1,6 +1,7 @@
 import type { TensorSpec, Weights } from '@federa/core';
 import * as tf from '../tf.js';
 import type { LocalDataset } from '../dataset.js';
+import { modelForGivenWeights } from '../model-from-topology.js';
 
 /** Everything a local evaluation of a global model needs. */
 export interface EvaluationJob {
@@ -33,7 +34,7 @@ export type Evaluator = (job: EvaluationJob) => Promise<EvaluationOutcome>;
  */
 export const evaluateLocally: Evaluator = async (job) => {
   const { data } = job;
-  const model = await tf.models.modelFromJSON({ modelTopology: JSON.parse(job.topologyJson) });
+  const model = await modelForGivenWeights(job.topologyJson);
   const tensors = job.weights.map((w, i) => tf.tensor(w, [...job.specs[i]!.shape], 'float32'));
   try {
     model.setWeights(tensors);
