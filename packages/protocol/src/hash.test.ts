@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { TensorSpec } from '@federa/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalWeightsBytes, hashWeights } from './hash.js';
+import { canonicalWeightsBytes, hashWeights, sha256 } from './hash.js';
 
 const specs: TensorSpec[] = [
   { name: 'w', shape: [2] },
@@ -75,5 +75,24 @@ describe('hashWeights', () => {
 
   it('throws TypeError when weights do not fit the specs', async () => {
     await expect(hashWeights(specs, [weights[0]!])).rejects.toThrow(TypeError);
+  });
+});
+
+describe('sha256', () => {
+  it('matches WebCrypto on views at any offset and length (Node hashes with node:crypto)', async () => {
+    expect(typeof process.getBuiltinModule).toBe('function');
+    const backing = new Uint8Array(70_000).map((_, i) => (i * 31) & 255);
+    for (const [from, to] of [
+      [0, 0],
+      [3, 4],
+      [7, 65_543],
+      [0, 70_000],
+    ] as const) {
+      const view = backing.subarray(from, to);
+      const web = new Uint8Array(await crypto.subtle.digest('SHA-256', view));
+      const ours = await sha256(view);
+      expect(ours).toBeInstanceOf(Uint8Array);
+      expect(Buffer.from(ours).toString('hex')).toBe(Buffer.from(web).toString('hex'));
+    }
   });
 });

@@ -3,13 +3,29 @@ import { sizeOf } from '@federa/core';
 import { float32ToLeBytes } from './le-float32.js';
 import { assertLayout } from './tensors.js';
 
+/** The part of node:crypto sha256 needs. */
+interface NodeHashing {
+  createHash(algorithm: 'sha256'): { update(bytes: Uint8Array): { digest(): Uint8Array } };
+}
+
 /**
- * SHA-256 of `bytes` via WebCrypto (Node 20 and browsers; browsers expose it in secure contexts only).
+ * Node's crypto when this runs in Node (≥ 20.16), found at run time so bundles for the browser never
+ * see a `node:` import. Its synchronous hash takes half the CPU of WebCrypto's per 800 KB update
+ * (1.6 vs 3.0 ms: no copy, no thread-pool hop), paid by the coordinator for every chunk it reads.
+ */
+const nodeHashing = (
+  globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
+).process?.getBuiltinModule?.('node:crypto') as NodeHashing | undefined;
+
+/**
+ * SHA-256 of `bytes`: node:crypto in Node, WebCrypto elsewhere (browsers expose it in secure
+ * contexts only).
  *
  * @example
  * const digest = await sha256(frame); // 32 bytes
  */
 export async function sha256(bytes: Uint8Array): Promise<Uint8Array> {
+  if (nodeHashing) return Uint8Array.from(nodeHashing.createHash('sha256').update(bytes).digest());
   return new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
 }
 
