@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 describe('federa sim held-out evaluation', () => {
   it('scores the whole test set in chunks, yielding to the event loop between them', async () => {
     await initBackend({ log: () => {} });
-    const { topology, test } = simModel('mnist-cnn', undefined, { train: 1, test: 1000 });
+    const { topology, test } = simModel('mnist-cnn', { rows: { train: 1, test: 1000 } });
     const model = await tfl.models.modelFromJSON({ modelTopology: topology as never });
     const specs = model.weights.map((w) => ({ name: w.originalName ?? w.name, shape: w.shape as number[] }));
     const weights = model.getWeights().map((t) => t.dataSync() as Float32Array);

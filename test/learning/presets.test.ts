@@ -21,7 +21,7 @@ describe('sim presets', () => {
       'char-lstm': 76_720,
     };
     for (const name of SIM_MODELS) {
-      const { topology } = simModel(name, undefined, { train: 1, test: 1 });
+      const { topology } = simModel(name, { rows: { train: 1, test: 1 } });
       const model = await tfl.models.modelFromJSON({ modelTopology: topology as never });
       expect(model.countParams(), name).toBe(expected[name]);
       model.dispose();
@@ -79,7 +79,7 @@ describe('sim presets', () => {
 
   it("mnist-mobilenet: BatchNormalization's moving mean and variance are part of the update", async () => {
     await initBackend({ log: () => {} });
-    const { topology, train } = simModel('mnist-mobilenet', undefined, { train: 40, test: 1 });
+    const { topology, train } = simModel('mnist-mobilenet', { rows: { train: 40, test: 1 } });
     const model = await tfl.models.modelFromJSON({ modelTopology: topology as never });
     const specs = model.weights.map((w) => ({ name: w.originalName ?? w.name, shape: w.shape as number[] }));
     const globalWeights = model.getWeights().map((t) => t.dataSync() as Float32Array);

