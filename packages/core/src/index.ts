@@ -29,3 +29,4 @@ export * from './dp/index.js';
 export * from './secagg/index.js';
 export { coreErrorCodes } from './error-codes.js';
 export * from './tabular/index.js';
+export { zeroInitializers } from './topology.js';

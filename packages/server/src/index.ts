@@ -22,7 +22,7 @@ export type {
 } from './runs/run-types.js';
 export type { ServerEvaluator } from './rounds/run-scheduler.js';
 export { initTfBackend } from './tf/backend.js';
-export { initialWeightsFor, modelFromTopology, setModelWeights } from './tf/model.js';
+export { initialWeightsFor, modelForGivenWeights, modelFromTopology, setModelWeights } from './tf/model.js';
 export { tabularTopology } from './tf/tabular-topology.js';
 export * from './auth/index.js';
 export * from './evaluation/index.js';

@@ -1,5 +1,5 @@
 import type { TensorSpec, Weights } from '@federa/core';
-import { modelFromTopology, setModelWeights } from '@federa/server';
+import { modelForGivenWeights, setModelWeights } from '@federa/server';
 import type { RunRecord, ServerEvaluator } from '@federa/server';
 import * as tf from '@tensorflow/tfjs';
 import type { LabelledData } from '../data/index.js';
@@ -18,7 +18,7 @@ export async function evaluateOn(
   weights: Weights,
   data: LabelledData,
 ): Promise<{ test_accuracy: number; test_loss: number }> {
-  const model = await modelFromTopology(topology);
+  const model = await modelForGivenWeights(topology);
   try {
     return await score(model, specs, weights, data);
   } finally {
@@ -59,8 +59,7 @@ async function score(
 
 /**
  * A server evaluation hook scoring each new global model on `test`, yielding between chunks. The
- * model is built once per topology and given each version's weights: building it draws every
- * initial weight again (1.66 M for the McMahan CNN), only to overwrite them.
+ * model is built once per topology and given each version's weights.
  */
 export function heldOutEvaluator(test: LabelledData): ServerEvaluator {
   let built: { topology: string; model: Promise<tf.LayersModel> } | undefined;
@@ -68,7 +67,7 @@ export function heldOutEvaluator(test: LabelledData): ServerEvaluator {
     const topology = JSON.stringify(run.topology);
     if (built?.topology !== topology) {
       const previous = built?.model;
-      built = { topology, model: modelFromTopology(run.topology) };
+      built = { topology, model: modelForGivenWeights(run.topology) };
       (await previous)?.dispose();
     }
     return score(await built.model, run.specs, weights, test);

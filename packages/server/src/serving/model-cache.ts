@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ServingMetrics } from '../metrics/serving-metrics.js';
 import type { ModelRegistry } from '../registry/model-registry.js';
 import type { FederaStore } from '../store/store.js';
-import { modelFromTopology, setModelWeights } from '../tf/model.js';
+import { modelForGivenWeights, setModelWeights } from '../tf/model.js';
 import { type BatchingOptions, DynamicBatcher } from './batcher.js';
 import { servingErrors } from './errors.js';
 import { type ModelSignature, signatureOf } from './signature.js';
@@ -144,7 +144,7 @@ export class ModelCache {
     const weights = await this.store.getWeights(model, version, run.specs);
     let net: tf.LayersModel;
     try {
-      net = await modelFromTopology(run.topology);
+      net = await modelForGivenWeights(run.topology);
     } catch (err) {
       throw servingErrors.create('FEDERA_ERR_SERVING_LOAD_FAILED', `${model} v${version}`, { cause: err });
     }

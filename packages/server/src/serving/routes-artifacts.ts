@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RunRecord } from '../runs/run-types.js';
 import { packWeights } from '../store/pack.js';
-import { modelFromTopology } from '../tf/model.js';
+import { modelForGivenWeights } from '../tf/model.js';
 import { type ServingContext, labelParam, modelParam, versionParam } from './context.js';
 import { servingErrors } from './errors.js';
 import { EncodedVersionCache, streamBytes } from '../store/encoded-versions.js';
@@ -11,7 +11,7 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 /** Names the topology's layers look weights up by, in model.getWeights() order. */
 async function weightNames(run: RunRecord): Promise<string[]> {
-  const model = await modelFromTopology(run.topology);
+  const model = await modelForGivenWeights(run.topology);
   try {
     return model.weights.map((w) => w.originalName ?? w.name);
   } finally {

@@ -1,4 +1,4 @@
-import type { TensorSpec, Weights } from '@federa/core';
+import { type TensorSpec, type Weights, zeroInitializers } from '@federa/core';
 import type { ModelShape } from '../runs/run-types.js';
 import * as tf from '@tensorflow/tfjs';
 import { initTfBackend } from './backend.js';
@@ -8,6 +8,11 @@ import { seededTopology } from './seeded-topology.js';
 export async function modelFromTopology(topology: unknown): Promise<tf.LayersModel> {
   await initTfBackend();
   return tf.models.modelFromJSON({ modelTopology: topology as tf.io.ModelJSON['modelTopology'] });
+}
+
+/** A model of `topology` for weights set right after (a served or scored version): nothing drawn, see `zeroInitializers`. */
+export async function modelForGivenWeights(topology: unknown): Promise<tf.LayersModel> {
+  return modelFromTopology(zeroInitializers(topology));
 }
 
 /**
