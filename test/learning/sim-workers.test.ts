@@ -26,15 +26,19 @@ describe('federa sim --workers', () => {
     expect(two).toEqual(one);
   }, 180_000);
 
-  it('runs attackers on the client threads: sign-flipped FedAvg falls to chance', async () => {
-    // Honest FedAvg reaches about 0.8 here after 2 rounds; 2 of 5 clients sending −10× their delta
-    // make the mean step −1.2× the honest one, uphill (docs/robustness.md).
+  it('runs SecAgg+ and attackers on the client threads: sign-flipped FedAvg falls to chance', async () => {
+    // Honest FedAvg reaches about 0.86 here after 2 rounds; 2 of 5 clients sending −10× their delta
+    // make the mean step −1.2× the honest one, uphill (docs/robustness.md). Masked: the coordinator
+    // sees only the sum, which the attack still wrecks.
     const r = await federa([
-      ...['sim', '--clients', '5', '--rounds', '2', '--epochs', '1', '--no-secagg', '--json'],
+      ...['sim', '--clients', '5', '--rounds', '2', '--epochs', '1', '--secagg', '--json'],
       ...['--partition', 'iid', '--min-clients', '5', '--byzantine', '2', '--workers', '2'],
     ]);
     expect(r.code, r.stderr).toBe(0);
-    expect((JSON.parse(r.stdout) as { finalAccuracy: number }).finalAccuracy).toBeLessThan(0.3);
+    expect(r.stderr).toMatch(/secure aggregation \(SecAgg\+\): on/);
+    const result = JSON.parse(r.stdout) as { finalAccuracy: number; rounds: { clients: number }[] };
+    expect(result.rounds.map((round) => round.clients)).toEqual([5, 5]);
+    expect(result.finalAccuracy).toBeLessThan(0.3);
   }, 180_000);
 
   it('trains a CNN on the coordinator thread too (--workers 0)', () => {
