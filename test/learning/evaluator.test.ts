@@ -1,18 +1,25 @@
-// The coordinator-side held-out evaluator of `federa sim` yields to the event loop between chunks,
-// so a long model does not stall the coordinator's sockets while it evaluates (issue 13).
-import { EVALUATION_CHUNK_ROWS, evaluateOn, simModel } from '@federa/cli';
+// The coordinator-side held-out evaluator of `federa sim` yields to the event loop between steps sized
+// to the model, so a long model does not stall the coordinator's sockets while it evaluates, and its
+// scores do not depend on the step sizes (issue 13).
+import { StepPace, evaluateOn, simModel } from '@federa/cli';
 import { initBackend } from '@federa/client';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+async function randomModel(topology: unknown) {
+  const model = await tfl.models.modelFromJSON({ modelTopology: topology as never });
+  const specs = model.weights.map((w) => ({ name: w.originalName ?? w.name, shape: w.shape as number[] }));
+  const weights = model.getWeights().map((t) => t.dataSync() as Float32Array);
+  return { model, specs, weights };
+}
 
 describe('federa sim held-out evaluation', () => {
-  it('scores the whole test set in chunks, yielding to the event loop between them', async () => {
-    await initBackend({ log: () => {} });
+  beforeAll(() => initBackend({ log: () => {} }));
+
+  it('scores the whole test set in steps, yielding to the event loop between them', async () => {
     const { topology, test } = simModel('mnist-cnn', { rows: { train: 1, test: 1000 } });
-    const model = await tfl.models.modelFromJSON({ modelTopology: topology as never });
-    const specs = model.weights.map((w) => ({ name: w.originalName ?? w.name, shape: w.shape as number[] }));
-    const weights = model.getWeights().map((t) => t.dataSync() as Float32Array);
+    const { model, specs, weights } = await randomModel(topology);
     const expected = tf.tidy(() => {
       const probs = model.predict(tf.tensor2d(test.x, [test.n, test.features])) as tf.Tensor2D;
       const labels = tf.tensor1d(Int32Array.from(test.y), 'int32');
@@ -26,10 +33,36 @@ describe('federa sim held-out evaluation', () => {
       if (ticking) setImmediate(tick);
     };
     setImmediate(tick);
-    const scores = await evaluateOn(topology, specs, weights, test);
+    const steps: number[] = [];
+    const scores = await evaluateOn(topology, specs, weights, test, new StepPace(), (rows) =>
+      steps.push(rows),
+    );
     ticking = false;
+    expect(steps.reduce((a, b) => a + b, 0)).toBe(test.n);
+    expect(steps.length).toBeGreaterThan(1);
+    expect(ticks).toBeGreaterThanOrEqual(steps.length - 1);
     expect(scores.test_accuracy).toBeCloseTo(expected, 6);
     expect(Number.isFinite(scores.test_loss)).toBe(true);
-    expect(ticks).toBeGreaterThanOrEqual(test.n / EVALUATION_CHUNK_ROWS - 1);
+  });
+
+  it('gives the same scores, to the bit, however the rows are stepped', async () => {
+    const { topology, test } = simModel('mnist-2nn', { rows: { train: 1, test: 1000 } });
+    const { model, specs, weights } = await randomModel(topology);
+    model.dispose();
+    const small: number[] = [];
+    const bySeven = await evaluateOn(topology, specs, weights, test, new StepPace(7), (r) => small.push(r));
+    const whole = await evaluateOn(topology, specs, weights, test, new StepPace(1000));
+    expect(small[0]).toBe(7);
+    expect(whole).toEqual(bySeven);
+  });
+
+  it('sizes steps from their time: a step 4× over the budget shrinks 4×, growth is at most 4×', () => {
+    const pace = new StepPace(100);
+    pace.observe(100, 200);
+    expect(pace.rows).toBe(25);
+    pace.observe(25, 1);
+    expect(pace.rows).toBe(100);
+    pace.observe(100, 1e6);
+    expect(pace.rows).toBe(1);
   });
 });

@@ -1,5 +1,5 @@
 export { runSimulation } from './sim/simulate.js';
-export { EVALUATION_CHUNK_ROWS, evaluateOn } from './sim/evaluator.js';
+export { EVALUATION_STEP_MS, StepPace, evaluateOn } from './sim/evaluator.js';
 export type { SimulationOptions, SimulationResult } from './sim/simulate.js';
 export { loadCharCorpus, loadMnist, selectRows } from './data/index.js';
 export type { CharCorpus, LabelledData } from './data/index.js';
