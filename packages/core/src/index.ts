@@ -3,6 +3,7 @@ export type { ErrorSpec, ErrorTable, FederaErrorOptions } from './errors.js';
 export { coreErrors } from './core-errors.js';
 export type { CoreErrorCode } from './core-errors.js';
 export {
+  allFinite,
   assertWeightsMatch,
   flattenWeights,
   l2Norm,

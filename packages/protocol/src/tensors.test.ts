@@ -107,5 +107,6 @@ describe('weightsFromTensors rejects', () => {
     const poisoned = [weights[0]!, new Float32Array([0, bad, 0])];
     const tensors = tensorsFromWeights(specs, poisoned);
     expect(codeOf(() => weightsFromTensors(tensors, specs))).toBe('FEDERA_ERR_PROTO_TENSOR_NOT_FINITE');
+    expect(() => weightsFromTensors(tensors, specs)).toThrow(/tensor 1 \(.*\) index 1$/);
   });
 });
