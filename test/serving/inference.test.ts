@@ -1,3 +1,4 @@
+import { PREDICT_BATCH_ROWS } from '@federa/core';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Fixture, ROWS, createFixture, expectClose, startApp } from './fixture.js';
@@ -72,6 +73,22 @@ describe('online inference (OIP and TF Serving REST)', () => {
       payload: { instances: ROWS },
     });
     expect(latest.headers['x-federa-model-version']).toBe('2');
+  });
+
+  it('a request of more rows than one predict batch (PREDICT_BATCH_ROWS) answers row for row', async () => {
+    const rows = Array.from({ length: PREDICT_BATCH_ROWS + 45 }, (_, r) =>
+      ROWS[r % ROWS.length]!.map((v) => v + r / 100),
+    );
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/models/tiny/versions/2:predict',
+      payload: { instances: rows },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const predictions = res.json().predictions as number[][];
+    expect(predictions).toHaveLength(rows.length);
+    const expected = await fx.reference(2, rows);
+    for (const [i, row] of predictions.entries()) expectClose(row, expected[i]!);
   });
 
   it('OIP model metadata reports the input signature from the topology', async () => {

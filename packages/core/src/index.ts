@@ -30,4 +30,4 @@ export * from './dp/index.js';
 export * from './secagg/index.js';
 export { coreErrorCodes } from './error-codes.js';
 export * from './tabular/index.js';
-export { zeroInitializers } from './topology.js';
+export { PREDICT_BATCH_ROWS, zeroInitializers } from './topology.js';

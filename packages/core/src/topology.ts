@@ -23,3 +23,11 @@ export function zeroInitializers(topology: unknown): unknown {
   };
   return visit(topology, '');
 }
+
+/**
+ * Rows per TF.js `predict` batch for served models (client and server). Its default of 32 slices a
+ * large request and concatenates the parts: 338 against 76 ms for the 2NN on 2,000 rows (45 ms in
+ * one batch). 256 keeps most of the gain and caps the activations one request can make a backend's
+ * memory grow to (wasm memory never shrinks).
+ */
+export const PREDICT_BATCH_ROWS = 256;

@@ -1,4 +1,5 @@
 import {
+  PREDICT_BATCH_ROWS,
   type RawCell,
   type TabularTransform,
   ownValue,
@@ -74,7 +75,9 @@ export async function loadServedModel(url: string, opts: LoadServedModelOptions 
       if (x.length !== n * width) throw new TypeError(`x has ${x.length} values, expected ${n} × ${width}`);
       // Copy inside tidy: a backend may hand out a view of memory that disposal frees.
       return tf.tidy(() => {
-        const out = (model.predict(tf.tensor2d(x, [n, width])) as tf.Tensor).dataSync();
+        const out = (
+          model.predict(tf.tensor2d(x, [n, width]), { batchSize: PREDICT_BATCH_ROWS }) as tf.Tensor
+        ).dataSync();
         const classes = out.length / n;
         return Array.from({ length: n }, (_, i) => out.slice(i * classes, (i + 1) * classes) as Float32Array);
       });

@@ -6,6 +6,7 @@ import { modelForGivenWeights, setModelWeights } from '../tf/model.js';
 import { type BatchingOptions, DynamicBatcher } from './batcher.js';
 import { servingErrors } from './errors.js';
 import { type ModelSignature, signatureOf } from './signature.js';
+import { PREDICT_BATCH_ROWS } from '@federa/core';
 
 /** One model version in memory, warmed and ready to predict. */
 export interface LoadedVersion {
@@ -155,7 +156,9 @@ export class ModelCache {
       const execute = async (input: Float32Array, rows: number) =>
         tf.tidy(() => {
           const x = tf.tensor(input, [rows, ...signature.inputShape], 'float32');
-          return ((net.predict(x) as tf.Tensor).dataSync() as Float32Array).slice();
+          return (
+            (net.predict(x, { batchSize: PREDICT_BATCH_ROWS }) as tf.Tensor).dataSync() as Float32Array
+          ).slice();
         });
       const batcher = new DynamicBatcher(
         this.options.batching,
