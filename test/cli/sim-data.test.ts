@@ -1,9 +1,10 @@
+import { spawn } from 'node:child_process';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { federa, idxBytes, tinyCsv } from './run-cli.js';
+import { BIN, federa, idxBytes, tinyCsv } from './run-cli.js';
 
 // Issue 14 item 6 / done-when 3: `federa sim --data` on an IDX and on a CSV dataset, same partitioners.
 let dir: string;
@@ -73,6 +74,34 @@ describe('federa sim --data', () => {
     expect(rows).toHaveLength(2);
     const acc = columns.indexOf('test_accuracy');
     expect(Number(rows[1]!.split(',')[acc])).toBeCloseTo(result.finalAccuracy, 6);
+  }, 120_000);
+
+  it('rewrites --metrics-out after every round: a run killed midway leaves a whole file of its rounds so far', async () => {
+    const out = join(dir, 'midway.csv');
+    const child = spawn(
+      process.execPath,
+      [
+        BIN,
+        ...['sim', '--clients', '3', '--rounds', '200', '--epochs', '1', '--no-secagg'],
+        ...['--data', join(dir, 'train-images.idx'), '--labels', join(dir, 'train-labels.idx')],
+        ...['--metrics-out', out],
+      ],
+      { stdio: 'ignore' },
+    );
+    const exited = new Promise((done) => child.on('exit', done));
+    let rows: string[] = [];
+    while (rows.length < 3) {
+      await new Promise((r) => setTimeout(r, 50));
+      rows = (await readFile(out, 'utf8').catch(() => '')).trimEnd().split('\n').filter(Boolean);
+    }
+    child.kill('SIGKILL');
+    await exited;
+    const [header, ...data] = (await readFile(out, 'utf8')).trimEnd().split('\n');
+    const width = header!.split(',').length;
+    expect(data.length).toBeGreaterThanOrEqual(2);
+    expect(data.length).toBeLessThan(200);
+    expect(data.every((line) => line.split(',').length === width)).toBe(true);
+    expect(data.map((line) => Number(line.split(',')[0]))).toEqual(data.map((_, i) => i + 1));
   }, 120_000);
 
   it('trains on a CSV dataset with a label column and a categorical column, Dirichlet partition; the same --seed gives the same hashes', async () => {

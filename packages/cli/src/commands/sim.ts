@@ -1,12 +1,12 @@
 import { type PartitionSpec, describeStrategies, strategyNames } from '@federa/core';
 import { UsageError } from '../cli/errors.js';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { metricsCsv, runMetricsTable } from '@federa/server';
+import { type FederaServer, metricsCsv, runMetricsTable } from '@federa/server';
 import { loadSimData } from '../data/index.js';
 import { parseArgs } from 'node:util';
 import { SIM_DATASETS, SIM_MODELS, type SimDatasetName, type SimModelName } from '../models/presets.js';
-import { type SimulationResult, runSimulation } from '../sim/simulate.js';
+import { runSimulation } from '../sim/simulate.js';
 
 /** Settings of the `npm start` demo: 10 hospitals, Dirichlet(0.5) non-IID, 2NN. */
 const DEMO = { clients: 10, alpha: 0.5, rounds: 30, epochs: 2, batch: 20, lr: 0.05 };
@@ -31,7 +31,8 @@ Simulate a federation on bundled data: a coordinator and N clients on this machi
   --label COL        label column of CSV / NDJSON data (default "label")
   --categorical A,.. columns to one-hot encode; --features A,B,.. feature columns (default all but label)
   --hidden H         hidden units of the --data MLP; 0 = logistic regression (default 32)
-  --metrics-out FILE every round's metrics (federa run metrics) as CSV, or JSON for a .json FILE
+  --metrics-out FILE every round's metrics (federa run metrics) as CSV, or JSON for a .json FILE;
+                     rewritten after each round
   --clients N        simulated hospitals (default ${DEMO.clients})
   --rounds N         training rounds (default ${DEMO.rounds})
   --partition KIND   iid | shards | dirichlet (default dirichlet)
@@ -127,6 +128,9 @@ export async function simCommand(argv: string[]): Promise<number> {
       ? { name, dataset }
       : undefined;
   const data = values.data ? simData(values) : undefined;
+  const metricsOut = values['metrics-out'];
+  // Rewritten after every round, so a long run can be plotted while it trains and a stopped one keeps its curve.
+  let metricsWritten = Promise.resolve();
   const started = Date.now();
   const result = await runSimulation({
     clients,
@@ -153,9 +157,19 @@ export async function simCommand(argv: string[]): Promise<number> {
     ...(values.store ? { storePath: values.store } : {}),
     ...(values.port ? { port: num(values.port, 0, 'port') } : {}),
     log: (line) => (values.json ? console.error(line) : console.log(line)),
+    ...(metricsOut
+      ? {
+          onRoundCommitted: (round, server) => {
+            metricsWritten = metricsWritten.then(() => writeMetrics(server, round.runId, metricsOut));
+          },
+        }
+      : {}),
   });
   const seconds = (Date.now() - started) / 1000;
-  if (values['metrics-out']) await writeMetrics(result, values['metrics-out']);
+  if (metricsOut) {
+    await metricsWritten;
+    await writeMetrics(result.server, result.runId, metricsOut); // with the last version's federated evaluation
+  }
   if (values.json) {
     const rounds = result.rounds.map((r) => ({
       round: r.round,
@@ -266,17 +280,19 @@ function simData(values: Record<string, string | boolean | string[] | undefined>
   return { ...loaded, hidden };
 }
 
-/** `--metrics-out FILE`: the run's metrics table, JSON for a .json file, else CSV. */
-async function writeMetrics(result: SimulationResult, path: string): Promise<void> {
-  const { store } = result.server.coordinator;
+/** `--metrics-out FILE`: the run's metrics table, JSON for a .json file, else CSV; replaced whole (rename). */
+async function writeMetrics(server: FederaServer, runId: string, path: string): Promise<void> {
+  const { coordinator } = server;
   const table = runMetricsTable(
-    await store.listRounds(result.runId),
-    await result.server.coordinator.evaluations.list(result.runId),
+    await coordinator.store.listRounds(runId),
+    await coordinator.evaluations.list(runId),
   );
   const text = path.endsWith('.json')
-    ? `${JSON.stringify({ runId: result.runId, ...table }, null, 2)}\n`
+    ? `${JSON.stringify({ runId, ...table }, null, 2)}\n`
     : metricsCsv(table);
-  await writeFile(path, text);
+  const partial = `${path}.partial`;
+  await writeFile(partial, text);
+  await rename(partial, path);
 }
 
 function strategyConfig(name: string, params: string[]): { name: string } & Record<string, unknown> {

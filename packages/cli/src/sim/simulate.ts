@@ -55,8 +55,8 @@ export interface SimulationOptions {
   data?: { train: LabelledData; test: LabelledData; describe: string; hidden?: number };
   /** Serve the versions (default true); off, no warmed model versions are held in memory. */
   serving?: boolean;
-  /** Called as each round commits (e.g. to sample memory between rounds). */
-  onRoundCommitted?: (round: RoundRecord) => void;
+  /** Called as each round commits (e.g. to sample memory between rounds, to write the metrics so far). */
+  onRoundCommitted?: (round: RoundRecord, server: FederaServer) => void;
   /** Robustness experiments: the first `count` clients attack every round. */
   byzantine?: { count: number; attack: ByzantineAttack };
 }
@@ -125,7 +125,7 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
   opts.log('round  clients  train_loss  test_acc  seconds');
   server.events.on('round-committed', ({ round, durationMs }) => {
     rounds.push(round);
-    opts.onRoundCommitted?.(round);
+    opts.onRoundCommitted?.(round, server);
     const m = round.metrics;
     opts.log(
       `${String(round.round).padStart(5)}  ${String(round.participants.length).padStart(7)}  ` +
