@@ -219,6 +219,10 @@ export class FederaClient {
     });
     socket.on('disconnect', (reason) => {
       this.welcomed = false;
+      // Frames of the closed connection are void: a half-read model comes again whole on the next one,
+      // and frames emitted meanwhile must not precede the next hello.
+      this.queue = this.queue.then(() => this.reader.reset());
+      socket.sendBuffer = [];
       if (!this.stopped) this.armGiveUp();
       this.emit({ type: 'disconnected', reason });
       // socket.io does not retry after a server-side disconnect; a restarting coordinator should not strand us.
@@ -571,8 +575,12 @@ export class FederaClient {
   private async send(body: EnvelopeBody): Promise<void> {
     const socket = this.socket;
     // Frames emitted before the hello would be refused (and socket.io buffers them across reconnects).
-    if (!socket || (body.kind !== 'hello' && !this.welcomed)) return;
-    for (const frame of await toFrames(envelope(body), this.chunkBytes)) socket.emit(FEDERA_EVENT, frame);
+    const open = () => socket === this.socket && (body.kind === 'hello' || this.welcomed);
+    if (!socket || !open()) return;
+    const frames = await toFrames(envelope(body), this.chunkBytes);
+    // Checked again after the await: the connection may have closed while the frames were hashed.
+    if (!open()) return;
+    for (const frame of frames) socket.emit(FEDERA_EVENT, frame);
   }
 }
 

@@ -274,3 +274,16 @@ describe('FrameReader.expire', () => {
     expect(await codeOf(r.push(f[1]!))).toBe('FEDERA_ERR_PROTO_CHUNK_ORDER');
   });
 });
+
+describe('FrameReader.reset', () => {
+  it('reads a message resent whole under the same stream id after its connection dropped mid-stream', async () => {
+    const env = bigEnvelope(1000);
+    const frames = await toFrames(env, CHUNK); // cached frames: the resend carries the same stream id
+    const reader = new FrameReader({ maxChunkBytes: CHUNK });
+    await pushAll(reader, frames.slice(0, 5));
+    expect(await codeOf(reader.push(frames[0]!))).toBe('FEDERA_ERR_PROTO_CHUNK_ORDER');
+    reader.reset();
+    expect(reader.openStreams).toBe(0);
+    expect(await pushAll(reader, frames)).toEqual(env);
+  });
+});

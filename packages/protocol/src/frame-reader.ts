@@ -77,6 +77,16 @@ export class FrameReader {
     return result;
   }
 
+  /**
+   * Forget every open and failed stream: the connection they came on closed. A peer resends a whole
+   * message on its next connection, from chunk 0 and possibly under the same stream id (the
+   * coordinator's encoded model frames are cached), which a half-read stream would refuse.
+   */
+  reset(): void {
+    this.streams.clear();
+    this.failedStreams.length = 0;
+  }
+
   /** Drop streams idle for more than `maxIdleMs`; returns the dropped stream ids (truncated streams end here). */
   expire(nowMs: number, maxIdleMs: number): string[] {
     const dropped: string[] = [];
