@@ -2,6 +2,7 @@ import { type Rng, type TensorSpec, type Weights, seededRng, shuffleInPlace } fr
 import * as tf from './tf.js';
 import type { LocalDataset } from './dataset.js';
 import { modelForGivenWeights } from './model-from-topology.js';
+import { yieldClock } from './yield.js';
 
 /** Everything local training needs for one task. */
 export interface TrainingJob {
@@ -89,7 +90,10 @@ async function runEpoch(
   else tf.util.shuffle(indices);
   const order = Int32Array.from(indices);
   const losses: tf.Scalar[] = [];
+  // Heartbeats and other frames are answered mid-epoch; the result does not depend on when.
+  const maybeYield = yieldClock();
   for (let start = 0; start < n; start += job.batchSize) {
+    await maybeYield();
     const idx = order.subarray(start, Math.min(n, start + job.batchSize));
     const cost = tf.tidy(() => {
       const indices = tf.tensor1d(idx, 'int32');
