@@ -138,8 +138,14 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
       `round ${round} attempt ${attempt} failed (${code}): too few updates in time? see --round-timeout`,
     );
   });
+  // A client lost mid-run costs the round its deadline: say so rather than look idle.
+  let training = true;
+  server.events.on('client-disconnected', ({ clientId }) => {
+    if (training) opts.log(`${clientId} disconnected mid-run (it reconnects by itself)`);
+  });
   await server.coordinator.startRun(runId);
   await server.coordinator.whenIdle(runId);
+  training = false;
   const run = await server.coordinator.getRun(runId);
   if (run.status !== 'completed') {
     // Nothing of a failed simulation stays running: the command exits with the error.
