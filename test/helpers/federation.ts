@@ -22,11 +22,11 @@ export async function startServer(
   return { server, url, storePath };
 }
 
-/** Tiny classifier topology: 8 features -> 6 relu -> 3 softmax (75 params). */
-export function tinyTopology(): unknown {
+/** Tiny classifier topology: 8 features -> `hidden` relu (6: 75 params) -> 3 softmax. */
+export function tinyTopology(hidden = 6): unknown {
   const model = tf.sequential({
     layers: [
-      tf.layers.dense({ name: 'h', inputShape: [8], units: 6, activation: 'relu' }),
+      tf.layers.dense({ name: 'h', inputShape: [8], units: hidden, activation: 'relu' }),
       tf.layers.dense({ name: 'out', units: 3, activation: 'softmax' }),
     ],
   });
@@ -103,4 +103,21 @@ export async function startEvaluatingClients(
   );
   await Promise.all(clients.map((c) => c.start()));
   return clients;
+}
+
+/** Event-loop turns (setImmediate callbacks) that run while `work` does: 0 when it never yields. */
+export async function turnsDuring(work: () => Promise<unknown>): Promise<number> {
+  let turns = 0;
+  let running = true;
+  const tick = () => {
+    turns++;
+    if (running) setImmediate(tick);
+  };
+  setImmediate(tick);
+  try {
+    await work();
+  } finally {
+    running = false;
+  }
+  return turns;
 }

@@ -6,6 +6,7 @@ import { initBackend } from '@federa/client';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { turnsDuring } from '../helpers/federation.js';
 
 async function randomModel(topology: unknown) {
   const model = await tfl.models.modelFromJSON({ modelTopology: topology as never });
@@ -26,23 +27,16 @@ describe('federa sim held-out evaluation', () => {
       return tf.mean(tf.cast(tf.equal(tf.argMax(probs, 1), labels), 'float32')).dataSync()[0]!;
     });
     model.dispose();
-    let ticks = 0;
-    let ticking = true;
-    const tick = () => {
-      ticks++;
-      if (ticking) setImmediate(tick);
-    };
-    setImmediate(tick);
     const steps: number[] = [];
-    const scores = await evaluateOn(topology, specs, weights, test, new StepPace(), (rows) =>
-      steps.push(rows),
-    );
-    ticking = false;
+    let scores: Awaited<ReturnType<typeof evaluateOn>> | undefined;
+    const ticks = await turnsDuring(async () => {
+      scores = await evaluateOn(topology, specs, weights, test, new StepPace(), (rows) => steps.push(rows));
+    });
     expect(steps.reduce((a, b) => a + b, 0)).toBe(test.n);
     expect(steps.length).toBeGreaterThan(1);
     expect(ticks).toBeGreaterThanOrEqual(steps.length - 1);
-    expect(scores.test_accuracy).toBeCloseTo(expected, 6);
-    expect(Number.isFinite(scores.test_loss)).toBe(true);
+    expect(scores!.test_accuracy).toBeCloseTo(expected, 6);
+    expect(Number.isFinite(scores!.test_loss)).toBe(true);
   });
 
   it('gives the same scores, to the bit, however the rows are stepped', async () => {

@@ -7,23 +7,7 @@ import { evaluateLocally, initBackend, trainLocally } from '@federa/client';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
-
-/** Counts event-loop turns while `work` runs. */
-async function turnsDuring(work: () => Promise<unknown>): Promise<number> {
-  let turns = 0;
-  let running = true;
-  const tick = () => {
-    turns++;
-    if (running) setImmediate(tick);
-  };
-  setImmediate(tick);
-  try {
-    await work();
-  } finally {
-    running = false;
-  }
-  return turns;
-}
+import { turnsDuring } from '../helpers/federation.js';
 
 describe('long local work yields to the event loop', () => {
   let job: Parameters<typeof trainLocally>[0];

@@ -4,27 +4,13 @@
 // for the round's deadline. Found with `federa sim --dataset mnist-full`, where a blocked event
 // loop made the coordinator drop clients mid-download (issue 13).
 import { decodeEnvelope } from '@federa/protocol';
-import * as tf from '@tensorflow/tfjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startClient, startServer, tinyData } from '../helpers/federation.js';
+import { startClient, startServer, tinyData, tinyTopology } from '../helpers/federation.js';
 
 const stops: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
   for (const stop of stops.splice(0).reverse()) await stop();
 });
-
-/** 8 → 256 → 3: about 12 KB of weights, a stream of a dozen 1 KiB chunks. */
-function wideTopology(): unknown {
-  const model = tf.sequential({
-    layers: [
-      tf.layers.dense({ name: 'h', inputShape: [8], units: 256, activation: 'relu' }),
-      tf.layers.dense({ name: 'out', units: 3, activation: 'softmax' }),
-    ],
-  });
-  const json = model.toJSON(undefined, false);
-  model.dispose();
-  return json;
-}
 
 describe('a connection lost mid-stream', () => {
   it('the client reads the model resent whole on its next connection and the round commits', async () => {
@@ -48,7 +34,7 @@ describe('a connection lost mid-stream', () => {
         batchSize: 10,
         roundTimeoutMs: 60_000,
       },
-      topology: wideTopology(),
+      topology: tinyTopology(256), // about 12 KB of weights: a stream of a dozen 1 KiB chunks
     });
     const { client, events } = await startClient(url, 'site-a', tinyData(30), { runs: ['cut'] });
     stops.push(() => client.stop());
