@@ -75,22 +75,34 @@ function torchSamplesPerSecond() {
   return JSON.parse(r.stdout);
 }
 
-/** 100×784 · 784×200 (a Dense layer's forward) and its two backward products, same FLOPs. */
+/**
+ * 100×784 · 784×200 (a Dense layer's forward) and its two backward products, same FLOPs. The plain
+ * product reuses its weight tensor, so the wasm backend reuses the XNNPACK operator it built for it;
+ * training makes a new weight tensor every SGD step, so a row also times the plain product on a new one.
+ */
 function matMulRows() {
   const a = tf.randomUniform([100, 784]);
   const aT = tf.randomUniform([784, 100]);
   const b = tf.randomUniform([784, 200]);
   const bT = tf.randomUniform([200, 784]);
+  const warmup = 3;
+  const reps = 15;
+  const newWeights = Array.from({ length: warmup + reps }, () => tf.add(b, 0));
   const run = (f) => () => tf.tidy(() => void f().dataSync());
   const samples = timeInterleaved(
     {
       plain: run(() => tf.matMul(a, b)),
       transposeA: run(() => tf.matMul(aT, b, true, false)),
       transposeB: run(() => tf.matMul(a, bT, false, true)),
+      'plain, a new weight tensor each call (as after every SGD step)': () => {
+        const w = newWeights.pop();
+        run(() => tf.matMul(a, w))();
+        w.dispose();
+      },
     },
-    { warmup: 3, reps: 15 },
+    { warmup, reps },
   );
-  tf.dispose([a, aT, b, bT]);
+  tf.dispose([a, aT, b, bT, ...newWeights]);
   const gflops = (ms) => (2 * 100 * 784 * 200) / (ms * 1e6);
   const plain = median(samples.plain);
   return Object.entries(samples).map(([name, s]) => [
