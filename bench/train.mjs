@@ -113,6 +113,47 @@ function matMulRows() {
 }
 
 /**
+ * The wasm backend's own Transpose (its C++ export, called as its JS kernel calls it; initBackend
+ * replaced that kernel in the registry) against `@federa/client`'s SIMD heap kernel, on a Dense weight.
+ */
+function transposeRows() {
+  const backend = tf.backend();
+  const wasmTranspose = backend.wasm.cwrap('Transpose', null, [
+    'number',
+    'array',
+    'number',
+    'number',
+    'number',
+    'array',
+    'number',
+  ]);
+  const x = tf.randomUniform([784, 200]);
+  const bytes = (v) => new Uint8Array(new Int32Array(v).buffer);
+  const backendOwn = () => {
+    const out = backend.makeOutput([200, 784], 'float32');
+    const id = (t) => backend.dataIdMap.get(t.dataId).id;
+    wasmTranspose(id(x), bytes(x.shape), 2, 0 /* float32 */, id(out), bytes([1, 0]), 2);
+    return out;
+  };
+  const args = { inputs: { x }, backend, attrs: { perm: [1, 0] } };
+  const own = (f) => () => backend.disposeData(f().dataId);
+  const samples = timeInterleaved(
+    {
+      "the backend's own kernel": own(backendOwn),
+      "@federa/client's SIMD heap kernel": own(() => tf.getKernel('Transpose', 'wasm').kernelFunc(args)),
+    },
+    { warmup: 20, reps: 200 },
+  );
+  x.dispose();
+  const base = median(samples["the backend's own kernel"]);
+  return Object.entries(samples).map(([name, s]) => [
+    name,
+    `${(median(s) * 1000).toFixed(0)} µs`,
+    `${(median(s) / base).toFixed(2)}×`,
+  ]);
+}
+
+/**
  * Median round time of `federa sim` (2NN, 10 clients, E = 1, no SecAgg) at `workers` threads, over
  * the rounds after the first (which also starts the workers and warms each backend).
  */
@@ -188,6 +229,10 @@ export async function run() {
     rows,
   );
   const matmul = table(['product', 'speed', 'vs plain'], matMulRows());
+  const transpose = table(
+    ['transpose 784×200 (a Dense weight)', 'time', "vs the backend's own"],
+    transposeRows(),
+  );
   const { alone, together } = await ceilingRates();
   const ceiling = together / alone;
   const sim = table(
@@ -204,6 +249,6 @@ export async function run() {
   );
   return {
     title: 'Local training: default backend vs PyTorch, matMul paths, sim workers',
-    markdown: [training, matmul, sim].join('\n\n'),
+    markdown: [training, matmul, transpose, sim].join('\n\n'),
   };
 }

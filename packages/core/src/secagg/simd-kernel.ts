@@ -1,3 +1,5 @@
+import { wasmFunc, wasmName, wasmOp, wasmSection, wasmSimd } from '../wasm-assembly.js';
+
 /**
  * A 150-byte WebAssembly module that adds or subtracts little-endian u32 words
  * mod 2^32 with 128-bit SIMD (i32x4.add / i32x4.sub): about 15x a JS typed-array
@@ -13,25 +15,9 @@ export interface SimdKernel {
   readonly sub: (dst: number, src: number, bytes: number) => void;
 }
 
-const I32 = 0x7f;
-const op = {
-  block: 0x02,
-  loop: 0x03,
-  br: 0x0c,
-  brIf: 0x0d,
-  end: 0x0b,
-  localGet: 0x20,
-  localSet: 0x21,
-  i32Const: 0x41,
-  i32GeU: 0x4f,
-  i32Add: 0x6a,
-  simd: 0xfd,
-} as const;
-// SIMD sub-opcodes (LEB128) and the memarg "align 2^2, offset 0" of v128.load / v128.store.
-const v128Load = [op.simd, 0x00, 0x02, 0x00];
-const v128Store = [op.simd, 0x0b, 0x02, 0x00];
-const i32x4Add = [op.simd, 0xae, 0x01];
-const i32x4Sub = [op.simd, 0xb1, 0x01];
+const I32 = wasmOp.i32;
+const op = wasmOp;
+const { load: v128Load, store: v128Store, i32x4Add, i32x4Sub } = wasmSimd;
 
 /** (dst, src, bytes) → (): while dst < dst0 + bytes { *dst = *dst ± *src; dst += 16; src += 16 }. */
 function loopBody(lanewise: readonly number[]): number[] {
@@ -49,28 +35,14 @@ function loopBody(lanewise: readonly number[]): number[] {
   ];
 }
 
-function leb128(n: number): number[] {
-  const out: number[] = [];
-  do {
-    const low = n & 0x7f;
-    n >>>= 7;
-    out.push(n === 0 ? low : low | 0x80);
-  } while (n !== 0);
-  return out;
-}
-
-const section = (id: number, body: readonly number[]) => [id, ...leb128(body.length), ...body];
-const name = (s: string) => [s.length, ...Array.from(s, (c) => c.charCodeAt(0))];
-const func = (body: readonly number[]) => [...leb128(body.length), ...body];
-
 /** The module: imports env.memory, exports add and sub of type (i32, i32, i32) → (). */
 export const SIMD_KERNEL_BYTES = new Uint8Array([
   ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00], // "\0asm", version 1
-  ...section(1, [1, 0x60, 3, I32, I32, I32, 0]), // types: (i32 i32 i32) → ()
-  ...section(2, [1, ...name('env'), ...name('memory'), 0x02, 0x00, 0x01]), // import memory, min 1 page
-  ...section(3, [2, 0, 0]), // two functions of type 0
-  ...section(7, [2, ...name('add'), 0x00, 0, ...name('sub'), 0x00, 1]),
-  ...section(10, [2, ...func(loopBody(i32x4Add)), ...func(loopBody(i32x4Sub))]),
+  ...wasmSection(1, [1, 0x60, 3, I32, I32, I32, 0]), // types: (i32 i32 i32) → ()
+  ...wasmSection(2, [1, ...wasmName('env'), ...wasmName('memory'), 0x02, 0x00, 0x01]), // import memory, min 1 page
+  ...wasmSection(3, [2, 0, 0]), // two functions of type 0
+  ...wasmSection(7, [2, ...wasmName('add'), 0x00, 0, ...wasmName('sub'), 0x00, 1]),
+  ...wasmSection(10, [2, ...wasmFunc(loopBody(i32x4Add)), ...wasmFunc(loopBody(i32x4Sub))]),
 ]);
 
 let compiled: WebAssembly.Module | null | undefined;
