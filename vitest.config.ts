@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
@@ -23,5 +24,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Most files wait on sockets, child processes and timers, so one fork per core keeps the cores busy
+    // (vitest's default, cores - 1, runs the 2-core CI serially: 1,278 s against 868 s with 2).
+    maxWorkers: Math.max(2, availableParallelism()),
+    minWorkers: Math.max(2, availableParallelism()),
   },
 });

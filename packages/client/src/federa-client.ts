@@ -41,7 +41,7 @@ import {
 } from './secagg/index.js';
 import { type Evaluator, evaluateLocally } from './evaluation/index.js';
 import { LocalBatchNorm } from './local-batch-norm.js';
-import { gaveUpError, membershipErrors } from './membership-errors.js';
+import { gaveUpError, membershipErrors, unexpectedError } from './membership-errors.js';
 import { DEFAULT_RECONNECT_POLICY } from './reconnect-policy.js';
 import { type Trainer, type TrainingJob, type TrainingResult, trainLocally } from './trainer.js';
 
@@ -286,8 +286,11 @@ export class FederaClient {
       const env = await this.reader.push(frame);
       if (env) await this.dispatch(env);
     } catch (err) {
-      if (isFederaError(err)) this.emit({ type: 'rejected', error: err });
-      else throw err;
+      // Anything else is a bug here, but must not stop the frame queue: every later frame would be dropped.
+      this.emit({
+        type: 'rejected',
+        error: isFederaError(err) ? err : unexpectedError('FEDERA_ERR_CLIENT_INTERNAL', err),
+      });
     }
   }
 
@@ -491,7 +494,16 @@ export class FederaClient {
     };
     const fedBn = h.extra['local_batch_norm'] === 1;
     if (fedBn) job = this.localBatchNorm.prepare(task.runId, job);
-    const result = await (this.opts.trainer ?? trainLocally)(job);
+    let result: TrainingResult;
+    try {
+      result = await (this.opts.trainer ?? trainLocally)(job);
+    } catch (err) {
+      // Refused, not left to the round deadline: the coordinator samples around it.
+      return this.refuse(
+        task.taskId,
+        isFederaError(err) ? err : unexpectedError('FEDERA_ERR_CLIENT_TRAINING_FAILED', err),
+      );
+    }
     if (fedBn) this.localBatchNorm.keep(task.runId, job, result);
     clipForPrivacy(result, h.extra['clip_norm']);
     keepFinite(result);
