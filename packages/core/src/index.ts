@@ -31,4 +31,4 @@ export * from './secagg/index.js';
 export { coreErrorCodes } from './error-codes.js';
 export * from './tabular/index.js';
 export { PREDICT_BATCH_ROWS, zeroInitializers } from './topology.js';
-export { leb128, wasmFunc, wasmName, wasmOp, wasmSection, wasmSimd } from './wasm-assembly.js';
+export { wasmFunc, wasmName, wasmOp, wasmSection, wasmSimd } from './wasm-assembly.js';
