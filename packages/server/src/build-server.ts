@@ -22,7 +22,7 @@ import {
   reporterCheck,
 } from './identity/index.js';
 import { openapiPlugin } from './openapi/index.js';
-import { frameworkErrors, installErrorHandler } from './rest/error-handler.js';
+import { REST_BODY_LIMIT_BYTES, frameworkErrors, installErrorHandler } from './rest/error-handler.js';
 import { runsRoutes } from './rest/runs-routes.js';
 import { registryDirectory } from './secagg/device-directory.js';
 import type { ServerEvaluator } from './rounds/run-scheduler.js';
@@ -128,7 +128,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<FederaServe
   // An https fastify is typed apart from the http one; routes and hooks are the same.
   const app = (Fastify as (o: object) => FastifyInstance)({
     logger: opts.logger ?? false,
-    bodyLimit: 16 * 1024 * 1024,
+    bodyLimit: REST_BODY_LIMIT_BYTES,
     frameworkErrors,
     ...(https ? { https } : {}),
   });

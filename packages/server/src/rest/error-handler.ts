@@ -21,21 +21,24 @@ export const errorReply = {
   required: ['code', 'message', 'retryable'],
 } as const;
 
-/** A refused body declared at most this long is read and discarded instead of closing the connection. */
-export const DRAIN_REFUSED_BODY_BYTES = 16 * 1024 * 1024;
+/**
+ * The largest REST body any route accepts (routes may set less); a refused body declared at most this
+ * long is also read and discarded instead of closing the connection.
+ */
+export const REST_BODY_LIMIT_BYTES = 16 * 1024 * 1024;
 
 /**
  * Fastify answers a body over its route's limit with `Connection: close` as soon as it sees the
  * declared Content-Length, and Node then closes the socket while the client is still sending: the
  * client's next write fails (EPIPE/ECONNRESET) and, under load, before it has read the 413. Like
  * nginx's lingering close (RFC 9112 §9.6), a body declared no longer than
- * {@link DRAIN_REFUSED_BODY_BYTES} and not yet read is left to Node, which discards it and keeps the
+ * {@link REST_BODY_LIMIT_BYTES} and not yet read is left to Node, which discards it and keeps the
  * connection; a longer or partly read one still closes it.
  */
 function drainInsteadOfClosing(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   if (err.code !== 'FST_ERR_CTP_BODY_TOO_LARGE' || request.raw.readableDidRead) return;
   const declared = Number(request.headers['content-length']);
-  if (declared <= DRAIN_REFUSED_BODY_BYTES) reply.removeHeader('connection');
+  if (declared <= REST_BODY_LIMIT_BYTES) reply.removeHeader('connection');
 }
 
 /** Every REST failure leaves as `{ code, message, retryable }` with the code's HTTP status. */
