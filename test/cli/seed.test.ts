@@ -21,7 +21,12 @@ async function simHashes(seed: string): Promise<string[]> {
     ...['--seed', seed, '--json'],
   ]);
   expect(r.code, r.stderr).toBe(0);
-  const result = JSON.parse(r.stdout) as { rounds: Array<{ hash: string }>; initialHash: string };
+  const result = JSON.parse(r.stdout) as {
+    rounds: Array<{ hash: string; cpuSeconds: number }>;
+    initialHash: string;
+  };
+  // Every round trained: the process spent CPU on it (the figure bench/train.mjs bounds the speed-up with).
+  for (const round of result.rounds) expect(round.cpuSeconds).toBeGreaterThan(0);
   return [result.initialHash, ...result.rounds.map((round) => round.hash)];
 }
 

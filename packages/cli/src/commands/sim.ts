@@ -171,10 +171,11 @@ export async function simCommand(argv: string[]): Promise<number> {
     await writeMetrics(result.server, result.runId, metricsOut); // with the last version's federated evaluation
   }
   if (values.json) {
-    const rounds = result.rounds.map((r) => ({
+    const rounds = result.rounds.map((r, i) => ({
       round: r.round,
       clients: r.participants.length,
       seconds: (r.endedAt - r.startedAt) / 1000,
+      cpuSeconds: result.roundCpuSeconds[i],
       hash: result.hashes[r.version],
       metrics: r.metrics,
     }));

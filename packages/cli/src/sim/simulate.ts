@@ -69,6 +69,12 @@ export interface SimulationResult {
   url: string;
   runId: string;
   rounds: RoundRecord[];
+  /**
+   * Process CPU seconds (every thread: coordinator, client hosts, V8's compiler and GC threads) from
+   * the previous commit (or the run's start) to each round's commit, by round index. With C cores a
+   * round can take no less than this / C: the bound `bench/train.mjs` puts beside the speed-up.
+   */
+  roundCpuSeconds: number[];
   /** sha256 of every version's weights, by version number (0 = the initial model). */
   hashes: string[];
   finalAccuracy: number;
@@ -122,8 +128,13 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
     await Promise.all(clients.map((c) => c.start()));
   }
   const rounds: RoundRecord[] = [];
+  const roundCpuSeconds: number[] = [];
+  let cpuBefore = process.cpuUsage();
   opts.log('round  clients  train_loss  test_acc  seconds');
   server.events.on('round-committed', ({ round, durationMs }) => {
+    const cpu = process.cpuUsage(cpuBefore);
+    cpuBefore = process.cpuUsage();
+    roundCpuSeconds.push((cpu.user + cpu.system) / 1e6);
     rounds.push(round);
     opts.onRoundCommitted?.(round, server);
     const m = round.metrics;
@@ -143,6 +154,7 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
   server.events.on('client-disconnected', ({ clientId }) => {
     if (training) opts.log(`${clientId} disconnected mid-run (it reconnects by itself)`);
   });
+  cpuBefore = process.cpuUsage();
   await server.coordinator.startRun(runId);
   await server.coordinator.whenIdle(runId);
   training = false;
@@ -161,6 +173,7 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
     url,
     runId,
     rounds,
+    roundCpuSeconds,
     hashes,
     finalAccuracy,
     stopClients,
