@@ -17,7 +17,9 @@ export function coordinatewise(
   for (let j = 0; j < dim; j++) {
     for (let i = 0; i < n; i++) column[i] = updates[i]![j]!;
     sortAscending(column);
-    out[j] = reduce(column);
+    // -0 and +0 sort as equals, so which a median picks follows the clients' order: + 0 makes it +0
+    // either way (the same bytes, so the same version hash, whatever order updates arrived in).
+    out[j] = reduce(column) + 0;
   }
   return out;
 }

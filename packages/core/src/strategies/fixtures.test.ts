@@ -135,6 +135,17 @@ describe('hand-computed server steps', () => {
 });
 
 describe('order invariance (property)', () => {
+  // The counterexample fast-check found on 2026-12-03 (seed -1627650725): the median of -0, 0 and a
+  // denormal was -0 in one order and +0 in the other.
+  it('fedmedian gives +0 for a column of -0 and +0 in either order', () => {
+    const column = [-0, 0, 1.401298464324817e-45];
+    const ups = column.map((v, i) => update([[v, 0, 0, 0]], i + 1));
+    const s = createStrategy({ name: 'fedmedian' });
+    for (const order of [ups, [...ups].reverse(), [ups[1]!, ups[0]!, ups[2]!]]) {
+      expect(Object.is(plain(aggregate(s, vectorSpecs(4), order))[0]![0], 0)).toBe(true);
+    }
+  });
+
   const column = fc.array(fc.float({ min: -1e3, max: 1e3, noNaN: true }), { minLength: 1, maxLength: 4 });
   it.each(['fedmedian', 'fedtrimmedavg', 'fedavg'] as const)('%s ignores the order of clients', (name) => {
     fc.assert(
