@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { TRAINING_THREAD_OLD_SPACE_MB, sizeTrainingThreadHeaps } from '@federa/cli';
+import { sizeTrainingThreadHeaps } from '@federa/cli';
 import { describe, expect, it } from 'vitest';
 
 // A thread that keeps about 48 MB of small objects alive (a training thread keeps ~20 MB, and TF.js
@@ -33,7 +33,6 @@ describe('training threads start with a larger heap (client-hosts.ts)', () => {
     const before = await majorCollections();
     sizeTrainingThreadHeaps();
     const after = await majorCollections();
-    expect(TRAINING_THREAD_OLD_SPACE_MB).toBe(128);
     expect(before).toBeGreaterThan(0);
     expect(after).toBe(0);
   }, 60_000);
