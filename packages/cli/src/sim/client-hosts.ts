@@ -77,7 +77,7 @@ export class ClientHosts {
  * A TF.js training thread keeps about 20 MB live, so V8 sizes its old generation near 40 MB, and the
  * objects TF.js makes per op (about 15 MB/s promoted) then cost a full mark-compact every ~0.7 s per
  * thread, after which V8's compiler threads re-optimize TF.js code again (`--trace-opt`: ~80 TurboFan
- * compilations, ~0.8 s of CPU per 2-thread round; ~50 with this start). On 2 cores that CPU came out
+ * compilations, ~0.8 s of CPU per 2-thread round; ~60 with this start). On 2 cores that CPU came out
  * of the training threads (docs/benchmarks.md). The price: a thread's heap may reach this size
  * before its first full collection.
  */
