@@ -75,7 +75,7 @@ export class ClientHosts {
 /**
  * Old-space size a training thread's heap starts at (V8's `--initial-old-space-size`), in MB.
  * A TF.js training thread keeps about 20 MB live, so V8 sizes its old generation near 40 MB, and the
- * objects TF.js makes per op (about 15 MB/s promoted) then cost a full mark-compact every ~0.7 s per
+ * objects TF.js makes per op (about 20 MB/s promoted) then cost a full mark-compact every ~0.7 s per
  * thread, after which V8's compiler threads re-optimize TF.js code again (`--trace-opt`: ~80 TurboFan
  * compilations, ~0.8 s of CPU per 2-thread round; ~60 with this start). On 2 cores that CPU came out
  * of the training threads (docs/benchmarks.md). The price: a thread's heap may reach this size
@@ -85,8 +85,9 @@ export const TRAINING_THREAD_OLD_SPACE_MB = 128;
 
 /**
  * Start the heaps of worker threads created from now on at {@link TRAINING_THREAD_OLD_SPACE_MB}
- * (V8 reads the flag as it creates an isolate; running threads keep theirs). Not a limit: a heap
- * still grows past it and collects as before.
+ * (V8 reads the flag as it creates an isolate; running threads keep theirs). Process-wide: threads
+ * started later get it too, e.g. the coordinator's SecAgg mask workers, which start at their first
+ * unmasking. Not a limit: a heap still grows past it and collects as before.
  */
 export function sizeTrainingThreadHeaps(): void {
   setFlagsFromString(`--initial-old-space-size=${TRAINING_THREAD_OLD_SPACE_MB}`);

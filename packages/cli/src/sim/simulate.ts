@@ -154,7 +154,6 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
   server.events.on('client-disconnected', ({ clientId }) => {
     if (training) opts.log(`${clientId} disconnected mid-run (it reconnects by itself)`);
   });
-  cpuBefore = process.cpuUsage();
   await server.coordinator.startRun(runId);
   await server.coordinator.whenIdle(runId);
   training = false;
