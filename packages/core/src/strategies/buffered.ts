@@ -29,7 +29,23 @@ export function createBufferedAggregator(specs: readonly TensorSpec[], reduce: F
     },
     finish() {
       if (updates.length === 0) throw coreErrors.create('FEDERA_ERR_CORE_NO_UPDATES');
-      return unflattenWeights(specs, reduce(updates));
+      // `+ 0` turns -0 into +0: a rule that returns an update itself (Krum) is then order-free too.
+      return unflattenWeights(
+        specs,
+        Float32Array.from(reduce(inValueOrder(updates)), (v) => v + 0),
+      );
     },
   };
+}
+
+/**
+ * The updates sorted by value, element by element: a rule sees the same list whatever order the
+ * clients answered in, so its ties (Krum's equal scores go to the earlier update) and the version
+ * hash do not follow arrival order.
+ */
+function inValueOrder(updates: readonly Float32Array[]): Float32Array[] {
+  return [...updates].sort((a, b) => {
+    for (let j = 0; j < a.length; j++) if (a[j] !== b[j]) return a[j]! - b[j]!;
+    return 0;
+  });
 }

@@ -146,6 +146,63 @@ describe('order invariance (property)', () => {
     }
   });
 
+  it('krum picks the same of two tied updates in either order, and +0 over -0', () => {
+    // a and b mirror each other across the line the others lie on: equal Krum scores (105), the lowest.
+    const [a, b, ...others] = [
+      [-1, 0],
+      [1, 0],
+      [0, 10],
+      [0, -10],
+      [0, 30],
+    ].map((r, i) => update([r], i + 1));
+    const s = createStrategy({ name: 'krum', f: 1 });
+    for (const order of [
+      [a!, b!, ...others],
+      [b!, a!, ...others],
+      [...others, b!, a!],
+    ]) {
+      expect(plain(aggregate(s, vectorSpecs(2), order))).toEqual([[-1, 0]]);
+    }
+    const withZeros = [
+      [-0, 0],
+      [0, 0],
+      [-0, 0],
+      [5, 5],
+      [6, 6],
+    ].map((r, i) => update([r], i + 1));
+    for (const order of [withZeros, [...withZeros].reverse()]) {
+      expect(Object.is(plain(aggregate(s, vectorSpecs(2), order))[0]![0], 0)).toBe(true);
+    }
+  });
+
+  it.each([
+    ['krum', { f: 1 }],
+    ['multikrum', { f: 1, m: 2 }],
+    ['bulyan', { f: 1 }],
+  ] as const)('%s ignores the order of clients', (name, params) => {
+    // Small integers, so ties between distinct updates are common.
+    const row = fc.array(fc.integer({ min: -2, max: 2 }), { minLength: 3, maxLength: 3 });
+    fc.assert(
+      fc.property(
+        fc.array(row, { minLength: 7, maxLength: 10 }),
+        fc.infiniteStream(fc.nat()),
+        (rows, picks) => {
+          const ups = rows.map((r, i) => update([r.map((v) => (v === 0 && i % 2 ? -0 : v))], i + 1));
+          const shuffled = [...ups];
+          for (let i = shuffled.length - 1; i > 0; i--) {
+            const j = picks.next().value % (i + 1);
+            [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
+          }
+          const s = createStrategy({ name, ...params });
+          const a = plain(aggregate(s, vectorSpecs(3), ups))[0]!;
+          const b = plain(aggregate(s, vectorSpecs(3), shuffled))[0]!;
+          expect(b.map((v) => Object.is(v, -0))).toEqual(a.map(() => false));
+          expect(b).toEqual(a);
+        },
+      ),
+    );
+  });
+
   const column = fc.array(fc.float({ min: -1e3, max: 1e3, noNaN: true }), { minLength: 1, maxLength: 4 });
   it.each(['fedmedian', 'fedtrimmedavg', 'fedavg'] as const)('%s ignores the order of clients', (name) => {
     fc.assert(
