@@ -157,4 +157,58 @@ describe('a run whose clients all refuse says so', () => {
     expect(events.filter((e) => e.type === 'refused').length).toBeGreaterThanOrEqual(2);
     expect(events.some((e) => e.type === 'trained')).toBe(false);
   }, 120_000);
+
+  it('clients whose training always fails (a device out of memory) refuse with FEDERA_ERR_CLIENT_TRAINING_FAILED; the run fails the same way, and a new run still trains', async () => {
+    // The data fits the model; the failure is in training itself, through the client's `trainer` option.
+    expect((await create('failing', 8, 3, ['--round-timeout', '600000'])).code).toBe(0);
+    const events: ClientEvent[] = [];
+    const failing = [0, 1].map(
+      (i) =>
+        new FederaClient({
+          url: server.url,
+          clientId: `failing-${i}`,
+          runs: ['failing'],
+          token: ADMIN,
+          data: tinyData(12, i),
+          trainer: () => Promise.reject(new Error('device ran out of memory')),
+          onEvent: (e) => events.push(e),
+        }),
+    );
+    try {
+      await Promise.all(failing.map((c) => c.start()));
+      expect((await federa(['run', 'start', 'failing'], { env })).code).toBe(0);
+      // The round timeout is 10 minutes: this returns only because the refusals end each attempt.
+      expect((await federa(['run', 'watch', 'failing', '--interval', '0.2'], { env })).code).toBe(1);
+    } finally {
+      await Promise.all(failing.map((c) => c.stop()));
+    }
+    const status = await federa(['run', 'status', 'failing'], { env });
+    expect(status.stdout).toMatch(
+      /refused by failing-0: FEDERA_ERR_CLIENT_TRAINING_FAILED: .*device ran out of memory/,
+    );
+    expect(status.stdout).toMatch(/refused by failing-1: FEDERA_ERR_CLIENT_TRAINING_FAILED/);
+    expect(status.stdout).toMatch(/error: FEDERA_ERR_RUN_CLIENTS_REFUSED: every sampled client refused/);
+    expect(events.filter((e) => e.type === 'refused').length).toBeGreaterThanOrEqual(2);
+    expect(events.some((e) => e.type === 'trained')).toBe(false);
+
+    // The coordinator is still healthy: two clients that train complete a new run.
+    expect((await create('after-failing', 8, 3)).code).toBe(0);
+    const healthy = [0, 1].map(
+      (i) =>
+        new FederaClient({
+          url: server.url,
+          clientId: `healthy-${i}`,
+          runs: ['after-failing'],
+          token: ADMIN,
+          data: tinyData(12, i),
+        }),
+    );
+    try {
+      await Promise.all(healthy.map((c) => c.start()));
+      expect((await federa(['run', 'start', 'after-failing'], { env })).code).toBe(0);
+      expect((await federa(['run', 'watch', 'after-failing', '--interval', '0.2'], { env })).code).toBe(0);
+    } finally {
+      await Promise.all(healthy.map((c) => c.stop()));
+    }
+  }, 180_000);
 });
