@@ -158,6 +158,57 @@ function transposeRows() {
 }
 
 /**
+ * The wasm backend's own GatherV2 (taken from the registry before initBackend replaced it) against
+ * `@federa/client`'s row copies, on what training gathers: a minibatch of a client's digits and a
+ * char-LSTM's embedding lookup.
+ */
+function gatherRows(ownGather) {
+  if (!ownGather) return [['the backend has no GatherV2 kernel of its own to compare', '', '']];
+  const backend = tf.backend();
+  const ours = tf.getKernel('GatherV2', 'wasm').kernelFunc;
+  const every = (k) => Array.from({ length: k }, (_, i) => i);
+  const cases = [
+    [
+      '20 rows of 784 pixels from 800 (a minibatch)',
+      [800, 784],
+      every(BATCH).map((i) => (i * 37) % 800),
+      [BATCH],
+    ],
+    [
+      `a [${BATCH}, ${WINDOW}] embedding lookup in ${VOCAB}×8`,
+      [VOCAB, 8],
+      every(BATCH * WINDOW).map((i) => (i * 7) % VOCAB),
+      [BATCH, WINDOW],
+    ],
+  ];
+  const CALLS = 50;
+  const rows = [];
+  for (const [label, shape, picks, pickShape] of cases) {
+    const x = tf.randomUniform(shape);
+    const indices = tf.tensor(picks, pickShape, 'int32');
+    const args = { inputs: { x, indices }, backend, attrs: { axis: 0, batchDims: 0 } };
+    const calls = (kernel) => () => {
+      for (let i = 0; i < CALLS; i++) backend.disposeData(kernel(args).dataId);
+    };
+    const samples = timeInterleaved(
+      { "the backend's own kernel": calls(ownGather), "@federa/client's row copies": calls(ours) },
+      { warmup: 5, reps: 40 },
+    );
+    x.dispose();
+    indices.dispose();
+    const base = median(samples["the backend's own kernel"]);
+    for (const [name, s] of Object.entries(samples)) {
+      rows.push([
+        `${label}, ${name}`,
+        `${((median(s) * 1000) / CALLS).toFixed(1)} µs`,
+        `${(median(s) / base).toFixed(2)}×`,
+      ]);
+    }
+  }
+  return rows;
+}
+
+/**
  * Median round time of `federa sim` (2NN, 10 clients, E = 1, no SecAgg) at `workers` threads, over
  * the rounds after the first (which also starts the workers and warms each backend), and the median
  * process CPU per round (every thread: coordinator, client hosts, V8's compiler and GC threads).
@@ -219,6 +270,8 @@ async function ceilingRates() {
 }
 
 export async function run() {
+  // Before initBackend replaces it: the wasm backend's own GatherV2, for gatherRows().
+  const ownGather = tf.getKernel('GatherV2', 'wasm')?.kernelFunc;
   const info = await initBackend({ log: () => undefined });
   const torch = torchSamplesPerSecond();
   const rows = [];
@@ -242,6 +295,7 @@ export async function run() {
     ['transpose 784×200 (a Dense weight)', 'time', "vs the backend's own"],
     transposeRows(),
   );
+  const gather = table(['gather', 'time', "vs the backend's own"], gatherRows(ownGather));
   const { alone, together } = await ceilingRates();
   const ceiling = together / alone;
   const sim = table(
@@ -259,6 +313,6 @@ export async function run() {
   );
   return {
     title: 'Local training: default backend vs PyTorch, matMul paths, sim workers',
-    markdown: [training, matmul, transpose, sim].join('\n\n'),
+    markdown: [training, matmul, transpose, gather, sim].join('\n\n'),
   };
 }

@@ -6,6 +6,7 @@ import { maxPoolGrad } from './max-pool-grad.js';
 import { depthwiseBackpropFilter, depthwiseBackpropInput } from './depthwise-backprop.js';
 import { registerDilatedConvGradients } from './dilated-conv-grad.js';
 import { registerDilatedConv2DLayer } from './dilated-conv2d-layer.js';
+import { fastGather } from './gather.js';
 import { fastTranspose } from './transpose.js';
 import { unsortedSegmentSum } from './unsorted-segment-sum.js';
 
@@ -23,7 +24,7 @@ let installed = false;
  * Make the wasm backend train every layer TF.js layers has: register the gradient kernels it lacks
  * (Conv2DBackpropFilter, DepthwiseConv2dNativeBackpropFilter/Input, UnsortedSegmentSum) and route
  * transposed BatchMatMul through an explicit transpose to the fast product, run matrix transposes
- * on a SIMD kernel (heap-transpose.ts), and compute
+ * on a SIMD kernel (heap-transpose.ts), gather rows as heap copies (gather.ts), and compute
  * Conv2DBackpropInput as a forward convolution; replace MaxPoolGrad, which is wrong on
  * negative inputs; and make Conv2D and depthwise convolutions with dilation > 1 differentiable (on
  * every backend: the gradient registry and tfjs-layers' class registry are global). `initBackend` calls it
@@ -42,6 +43,8 @@ export function registerWasmTrainingKernels(): void {
   replace('BatchMatMul', transposingBatchMatMul);
   // Its own walks every element through generic index arithmetic; matrix transposes run on SIMD.
   replace('Transpose', fastTranspose);
+  // Its own allocates per element; minibatches and embeddings gather whole rows (gather.ts).
+  replace('GatherV2', fastGather);
   // The backend's own is wrong on negative windows (max-pool-grad.ts).
   replace('MaxPoolGrad', () => maxPoolGrad as unknown as tf.KernelFunc);
   // Not wasm kernels: tfjs-core's Conv2D and depthwise gradients refuse dilation > 1 on every
