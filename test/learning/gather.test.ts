@@ -5,20 +5,11 @@ import { initBackend } from '@federa/client';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { onBackend } from '../helpers/backends.js';
 
 beforeAll(async () => {
   await initBackend({ backend: 'wasm', log: () => {} });
 });
-
-function on<T>(backend: string, f: () => T): T {
-  const previous = tf.getBackend();
-  tf.setBackend(backend);
-  try {
-    return f();
-  } finally {
-    tf.setBackend(previous);
-  }
-}
 
 type Dtype = 'float32' | 'int32' | 'bool';
 
@@ -35,7 +26,7 @@ function gathered(
   const values = Array.from({ length: size }, (_, i) =>
     dtype === 'float32' ? i * 0.37 - 3.1 : dtype === 'int32' ? i - 7 : i % 3 === 0 ? 1 : 0,
   );
-  return on(backend, () =>
+  return onBackend(backend, () =>
     tf.tidy(() => {
       const y = tf.gather(
         tf.tensor(values, shape, dtype),

@@ -4,6 +4,7 @@ import { initBackend } from '@federa/client';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { onBackend } from '../helpers/backends.js';
 import { collapseAxes } from '../../packages/client/src/kernels/transpose.js';
 import { heapTranspose } from '../../packages/client/src/kernels/heap-transpose.js';
 
@@ -11,20 +12,10 @@ beforeAll(async () => {
   await initBackend({ backend: 'wasm', log: () => {} });
 });
 
-function on<T>(backend: string, f: () => T): T {
-  const previous = tf.getBackend();
-  tf.setBackend(backend);
-  try {
-    return f();
-  } finally {
-    tf.setBackend(previous);
-  }
-}
-
 function transposed(backend: string, shape: number[], perm: number[], dtype: 'float32' | 'int32') {
   const size = shape.reduce((n, d) => n * d, 1);
   const values = Array.from({ length: size }, (_, i) => (dtype === 'int32' ? i - 7 : i * 0.37 - 3.1));
-  return on(backend, () =>
+  return onBackend(backend, () =>
     tf.tidy(() => {
       const y = tf.transpose(tf.tensor(values, shape, dtype), perm);
       return { shape: y.shape, values: Array.from(y.dataSync()) };

@@ -134,6 +134,16 @@ describe('hand-computed server steps', () => {
   });
 });
 
+/** A Fisher-Yates shuffle of a copy of `items`, drawing from fast-check's `picks`. */
+function shuffledBy<T>(items: readonly T[], picks: Iterator<number>): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = (picks.next().value as number) % (i + 1);
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
 describe('order invariance (property)', () => {
   // The counterexample fast-check found on 2026-12-03 (seed -1627650725): the median of -0, 0 and a
   // denormal was -0 in one order and +0 in the other.
@@ -188,11 +198,7 @@ describe('order invariance (property)', () => {
         fc.infiniteStream(fc.nat()),
         (rows, picks) => {
           const ups = rows.map((r, i) => update([r.map((v) => (v === 0 && i % 2 ? -0 : v))], i + 1));
-          const shuffled = [...ups];
-          for (let i = shuffled.length - 1; i > 0; i--) {
-            const j = picks.next().value % (i + 1);
-            [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
-          }
+          const shuffled = shuffledBy(ups, picks);
           const s = createStrategy({ name, ...params });
           const a = plain(aggregate(s, vectorSpecs(3), ups))[0]!;
           const b = plain(aggregate(s, vectorSpecs(3), shuffled))[0]!;
@@ -214,11 +220,7 @@ describe('order invariance (property)', () => {
         fc.infiniteStream(fc.nat()),
         (rows, picks) => {
           const ups = rows.map((r, i) => update([r], i + 1));
-          const shuffled = [...ups];
-          for (let i = shuffled.length - 1; i > 0; i--) {
-            const j = picks.next().value % (i + 1);
-            [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
-          }
+          const shuffled = shuffledBy(ups, picks);
           const s = createStrategy({ name });
           const a = plain(aggregate(s, vectorSpecs(4), ups))[0]!;
           const b = plain(aggregate(s, vectorSpecs(4), shuffled))[0]!;
