@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ClientEvent, FederaClient } from '@federa/client';
+import { type ClientEvent, FederaClient, type FederaClientOptions } from '@federa/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FullServer, startFullServer } from '../dashboard/full-server.js';
 import { tinyData } from '../helpers/federation.js';
@@ -120,22 +120,26 @@ describe('client data checked against the run model before joining', () => {
   }, 120_000);
 });
 
+/** Two clients of `run` (ids `<prefix>-0`, `<prefix>-1`) on 12 rows of 8-feature, 3-class data (FederaClient API). */
+const twoClients = (run: string, prefix: string, extra: Partial<FederaClientOptions> = {}) =>
+  [0, 1].map(
+    (i) =>
+      new FederaClient({
+        url: server.url,
+        clientId: `${prefix}-${i}`,
+        runs: [run],
+        token: ADMIN,
+        data: tinyData(12, i),
+        ...extra,
+      }),
+  );
+
 describe('a run whose clients all refuse says so', () => {
   it('clients refuse tasks over the wire with a typed Error; the run fails at once with FEDERA_ERR_RUN_CLIENTS_REFUSED and run status names each refusal', async () => {
     // A 7-input model; the clients hold 8 features (FederaClient API, which checks on the model it is sent).
     expect((await create('refused', 7, 3, ['--round-timeout', '600000'])).code).toBe(0);
     const events: ClientEvent[] = [];
-    const clients = [0, 1].map(
-      (i) =>
-        new FederaClient({
-          url: server.url,
-          clientId: `refuser-${i}`,
-          runs: ['refused'],
-          token: ADMIN,
-          data: tinyData(12, i),
-          onEvent: (e) => events.push(e),
-        }),
-    );
+    const clients = twoClients('refused', 'refuser', { onEvent: (e) => events.push(e) });
     try {
       await Promise.all(clients.map((c) => c.start()));
       expect((await federa(['run', 'start', 'refused'], { env })).code).toBe(0);
@@ -162,18 +166,10 @@ describe('a run whose clients all refuse says so', () => {
     // The data fits the model; the failure is in training itself, through the client's `trainer` option.
     expect((await create('failing', 8, 3, ['--round-timeout', '600000'])).code).toBe(0);
     const events: ClientEvent[] = [];
-    const failing = [0, 1].map(
-      (i) =>
-        new FederaClient({
-          url: server.url,
-          clientId: `failing-${i}`,
-          runs: ['failing'],
-          token: ADMIN,
-          data: tinyData(12, i),
-          trainer: () => Promise.reject(new Error('device ran out of memory')),
-          onEvent: (e) => events.push(e),
-        }),
-    );
+    const failing = twoClients('failing', 'failing', {
+      trainer: () => Promise.reject(new Error('device ran out of memory')),
+      onEvent: (e) => events.push(e),
+    });
     try {
       await Promise.all(failing.map((c) => c.start()));
       expect((await federa(['run', 'start', 'failing'], { env })).code).toBe(0);
@@ -193,16 +189,7 @@ describe('a run whose clients all refuse says so', () => {
 
     // The coordinator is still healthy: two clients that train complete a new run.
     expect((await create('after-failing', 8, 3)).code).toBe(0);
-    const healthy = [0, 1].map(
-      (i) =>
-        new FederaClient({
-          url: server.url,
-          clientId: `healthy-${i}`,
-          runs: ['after-failing'],
-          token: ADMIN,
-          data: tinyData(12, i),
-        }),
-    );
+    const healthy = twoClients('after-failing', 'healthy');
     try {
       await Promise.all(healthy.map((c) => c.start()));
       expect((await federa(['run', 'start', 'after-failing'], { env })).code).toBe(0);
