@@ -145,6 +145,10 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
   server.events.on('client-disconnected', ({ clientId }) => {
     if (training) opts.log(`${clientId} disconnected mid-run (it reconnects by itself)`);
   });
+  // Otherwise a round whose updates the coordinator refuses just waits out its deadline in silence.
+  server.events.on('update-rejected', ({ clientId, code }) => {
+    if (training) opts.log(`${clientId ?? 'a client'}: update rejected (${code})`);
+  });
   await server.coordinator.startRun(runId);
   await server.coordinator.whenIdle(runId);
   training = false;
