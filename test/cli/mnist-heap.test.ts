@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { measureInChild } from '../helpers/child-measure.js';
 
 // In a child process, so the measure is this load's alone: the JS heap after loadMnist() and a
 // full collection, against the same process before it. The digits themselves live in typed arrays
@@ -16,12 +16,7 @@ console.log(JSON.stringify({ n: train.n + test.n, grownMb: (after - before) / 2 
 
 describe('bundled MNIST (data/mnist.ts)', () => {
   it('leaves no copy of the digits on the JS heap once loaded (bound: 8 MiB; the module cache kept 60)', () => {
-    const child = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', MEASURE], {
-      cwd: new URL('.', import.meta.url),
-      encoding: 'utf8',
-    });
-    expect(child.stderr).toBe('');
-    const { n, grownMb } = JSON.parse(child.stdout) as { n: number; grownMb: number };
+    const { n, grownMb } = measureInChild<{ n: number; grownMb: number }>(MEASURE);
     expect(n).toBe(10_000);
     expect(grownMb).toBeLessThan(8);
   }, 60_000);

@@ -1,7 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { measureInChild } from '../helpers/child-measure.js';
 
 // In a child process: the external memory (ArrayBuffers, wasm) of the coordinator's isolate after a
 // worker-hosted sim, collected until it settles. The client-host thread owns the clients' shares;
@@ -32,17 +30,7 @@ console.log(JSON.stringify({ rounds: sim.rounds.length, externalMib }));
 
 describe('federa sim --workers: what the coordinator thread keeps (simulate.ts)', () => {
   it('not the training set: under 40 MiB of external memory after a round (with it: 53.5)', () => {
-    // A file beside this test (so '@federa/cli' resolves), not -e: the client-host workers inherit execArgv.
-    const dir = mkdtempSync(join(import.meta.dirname, '.sim-memory-'));
-    const script = join(dir, 'measure.mjs');
-    writeFileSync(script, MEASURE);
-    const child = spawnSync(process.execPath, ['--expose-gc', script], { encoding: 'utf8' });
-    rmSync(dir, { recursive: true, force: true });
-    expect(child.status, child.stderr).toBe(0);
-    const { rounds, externalMib } = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as {
-      rounds: number;
-      externalMib: number;
-    };
+    const { rounds, externalMib } = measureInChild<{ rounds: number; externalMib: number }>(MEASURE);
     expect(rounds).toBe(1);
     expect(externalMib).toBeLessThan(40);
   }, 120_000);
