@@ -209,6 +209,62 @@ function gatherRows(ownGather) {
 }
 
 /**
+ * A Dense layer's forward on the weights of a new SGD step, as tfjs-layers calls it (`_FusedMatMul`,
+ * bias, ReLU), each call on weights no product has seen: the wasm backend's own kernel (taken from the
+ * registry before initBackend replaced it) packs the whole weight matrix into a new XNNPACK operator
+ * every call; `@federa/client`'s takes (Wᵀ·xᵀ)ᵀ and packs the 20-row input instead. And, for scale,
+ * the backend's kernel on weights it has packed before (inference).
+ */
+function freshWeightRows(ownFused) {
+  if (!ownFused) return [['the backend has no _FusedMatMul kernel of its own to compare', '', '']];
+  const backend = tf.backend();
+  const ours = tf.getKernel('_FusedMatMul', 'wasm').kernelFunc;
+  const cases = [
+    ['2NN first layer, 20×784 · 784×200', 784, 200, 20],
+    ['McMahan CNN dense layer, 20×3136 · 3136×512', 3136, 512, 8],
+  ];
+  const rows = [];
+  for (const [label, k, n, calls] of cases) {
+    const x = tf.randomUniform([1, BATCH, k]);
+    const w = tf.randomUniform([1, k, n]);
+    const bias = tf.randomUniform([n]);
+    const run = (kernel, weights) => {
+      const args = {
+        inputs: { a: x, b: weights, bias },
+        backend,
+        attrs: { transposeA: false, transposeB: false, activation: 'relu' },
+      };
+      backend.disposeData(kernel(args).dataId);
+    };
+    const methods = {
+      "the backend's own kernel, new weights": [ownFused, true],
+      "@federa/client's, new weights": [ours, true],
+      "the backend's own kernel, weights it packed before": [ownFused, false],
+    };
+    const samples = Object.fromEntries(Object.keys(methods).map((name) => [name, []]));
+    for (let round = 0; round < 12; round++) {
+      for (const [name, [kernel, fresh]] of Object.entries(methods)) {
+        const pool = Array.from({ length: calls }, () => (fresh ? tf.add(w, 0) : w));
+        const t0 = performance.now();
+        for (const weights of pool) run(kernel, weights);
+        if (round >= 2) samples[name].push((performance.now() - t0) / calls);
+        if (fresh) tf.dispose(pool);
+      }
+    }
+    tf.dispose([x, w, bias]);
+    const base = median(samples["the backend's own kernel, new weights"]);
+    for (const [name, s] of Object.entries(samples)) {
+      rows.push([
+        `${label}, ${name}`,
+        `${(median(s) * 1000).toFixed(0)} µs`,
+        `${(median(s) / base).toFixed(2)}×`,
+      ]);
+    }
+  }
+  return rows;
+}
+
+/**
  * Median round time of `federa sim` (2NN, 10 clients, E = 1, no SecAgg) at `workers` threads, over
  * the rounds after the first (which also starts the workers and warms each backend), and the median
  * process CPU per round (every thread: coordinator, client hosts, V8's compiler and GC threads).
@@ -272,6 +328,7 @@ async function ceilingRates() {
 export async function run() {
   // Before initBackend replaces it: the wasm backend's own GatherV2, for gatherRows().
   const ownGather = tf.getKernel('GatherV2', 'wasm')?.kernelFunc;
+  const ownFused = tf.getKernel('_FusedMatMul', 'wasm')?.kernelFunc;
   const info = await initBackend({ log: () => undefined });
   const torch = torchSamplesPerSecond();
   const rows = [];
@@ -296,6 +353,10 @@ export async function run() {
     transposeRows(),
   );
   const gather = table(['gather', 'time', "vs the backend's own"], gatherRows(ownGather));
+  const forward = table(
+    ['Dense forward (fused, bias + ReLU)', 'time per call', "vs the backend's own on new weights"],
+    freshWeightRows(ownFused),
+  );
   const { alone, together } = await ceilingRates();
   const ceiling = together / alone;
   const sim = table(
@@ -313,6 +374,6 @@ export async function run() {
   );
   return {
     title: 'Local training: default backend vs PyTorch, matMul paths, sim workers',
-    markdown: [training, matmul, transpose, gather, sim].join('\n\n'),
+    markdown: [training, matmul, forward, transpose, gather, sim].join('\n\n'),
   };
 }

@@ -1,5 +1,5 @@
 import * as tf from '../tf.js';
-import { transposingBatchMatMul } from './batch-matmul.js';
+import { freshWeightsFusedMatMul, transposingBatchMatMul } from './batch-matmul.js';
 import { conv2DBackpropFilter } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInput } from './conv2d-backprop-input.js';
 import { maxPoolGrad } from './max-pool-grad.js';
@@ -23,7 +23,8 @@ let installed = false;
 /**
  * Make the wasm backend train every layer TF.js layers has: register the gradient kernels it lacks
  * (Conv2DBackpropFilter, DepthwiseConv2dNativeBackpropFilter/Input, UnsortedSegmentSum) and route
- * transposed BatchMatMul through an explicit transpose to the fast product, run matrix transposes
+ * transposed BatchMatMul through an explicit transpose to the fast product, take a product on new
+ * weights (every training step's forward) as (bᵀ·aᵀ)ᵀ so XNNPACK packs the small operand, run matrix transposes
  * on a SIMD kernel (heap-transpose.ts), gather rows as heap copies (gather.ts), and compute
  * Conv2DBackpropInput as a forward convolution; replace MaxPoolGrad, which is wrong on
  * negative inputs; and make Conv2D and depthwise convolutions with dilation > 1 differentiable (on
@@ -41,6 +42,8 @@ export function registerWasmTrainingKernels(): void {
   // The backend has this one, as a scalar loop; the replacement runs on its XNNPACK convolution.
   replace('Conv2DBackpropInput', () => conv2DBackpropInput as unknown as tf.KernelFunc);
   replace('BatchMatMul', transposingBatchMatMul);
+  // XNNPACK packs a product's weights once per tensor, and training makes new ones every step.
+  replace('_FusedMatMul', freshWeightsFusedMatMul);
   // Its own walks every element through generic index arithmetic; matrix transposes run on SIMD.
   replace('Transpose', fastTranspose);
   // Its own allocates per element; minibatches and embeddings gather whole rows (gather.ts).
