@@ -76,6 +76,29 @@ describe('hashWeights', () => {
   it('throws TypeError when weights do not fit the specs', async () => {
     await expect(hashWeights(specs, [weights[0]!])).rejects.toThrow(TypeError);
   });
+
+  it('hashes in pieces in Node exactly as WebCrypto hashes the canonical bytes (property)', async () => {
+    const model = fc.array(
+      fc.record({
+        name: fc.string({ maxLength: 6 }),
+        shape: fc.array(fc.integer({ min: 0, max: 4 }), { maxLength: 3 }),
+      }),
+      { maxLength: 4 },
+    );
+    await fc.assert(
+      fc.asyncProperty(model, fc.integer({ min: 0, max: 3 }), async (layout, offset) => {
+        const ss: TensorSpec[] = layout.map((t) => ({ name: t.name, shape: t.shape }));
+        // Weights as views at an offset inside a larger buffer, as decoded frames can be.
+        const ws = ss.map((s, i) => {
+          const n = s.shape.reduce((a, d) => a * d, 1);
+          return new Float32Array(n + offset).map((_, j) => j * 0.25 - i).subarray(offset);
+        });
+        const web = new Uint8Array(await crypto.subtle.digest('SHA-256', canonicalWeightsBytes(ss, ws)));
+        expect(await hashWeights(ss, ws)).toBe(Buffer.from(web).toString('hex'));
+      }),
+      { numRuns: 60 },
+    );
+  });
 });
 
 describe('sha256', () => {

@@ -1,11 +1,15 @@
 import type { TensorSpec, Weights } from '@federa/core';
-import { sizeOf } from '@federa/core';
 import { float32ToLeBytes } from './le-float32.js';
 import { assertLayout } from './tensors.js';
 
 /** The part of node:crypto sha256 needs. */
 interface NodeHashing {
-  createHash(algorithm: 'sha256'): { update(bytes: Uint8Array): { digest(): Uint8Array } };
+  createHash(algorithm: 'sha256'): NodeHash;
+}
+
+interface NodeHash {
+  update(bytes: Uint8Array): NodeHash;
+  digest(): Uint8Array;
 }
 
 /**
@@ -60,31 +64,52 @@ const WEIGHTS_HASH_MAGIC = new TextEncoder().encode('federa.weights.v1\0');
  * const bytes = canonicalWeightsBytes([{ name: 'b', shape: [1] }], [new Float32Array([0.5])]);
  */
 export function canonicalWeightsBytes(specs: readonly TensorSpec[], weights: Weights): Uint8Array {
+  const parts = canonicalWeightsParts(specs, weights);
+  const out = new Uint8Array(parts.reduce((n, part) => n + part.byteLength, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.byteLength;
+  }
+  return out;
+}
+
+/**
+ * canonicalWeightsBytes as consecutive pieces: each tensor's header (u32 name length, name, u32 rank,
+ * u32 dims) after the magic and count, then its data as a view of the weights, so a hash that takes
+ * pieces never copies a model.
+ */
+function canonicalWeightsParts(specs: readonly TensorSpec[], weights: Weights): Uint8Array[] {
   assertLayout(specs, weights);
-  const names = specs.map((s) => new TextEncoder().encode(s.name));
-  let size = WEIGHTS_HASH_MAGIC.byteLength + 4;
+  const parts: Uint8Array[] = [];
   specs.forEach((s, i) => {
-    size += 4 + names[i]!.byteLength + 4 + 4 * s.shape.length + 4 * sizeOf(s.shape);
-  });
-  const out = new Uint8Array(size);
-  const dv = new DataView(out.buffer);
-  out.set(WEIGHTS_HASH_MAGIC);
-  let at = WEIGHTS_HASH_MAGIC.byteLength;
-  const u32 = (v: number) => {
-    dv.setUint32(at, v, true);
-    at += 4;
-  };
-  u32(specs.length);
-  specs.forEach((s, i) => {
-    u32(names[i]!.byteLength);
-    out.set(names[i]!, at);
-    at += names[i]!.byteLength;
+    const name = new TextEncoder().encode(s.name);
+    const start = i === 0 ? WEIGHTS_HASH_MAGIC.byteLength + 4 : 0;
+    const header = new Uint8Array(start + 4 + name.byteLength + 4 + 4 * s.shape.length);
+    const dv = new DataView(header.buffer);
+    let at = 0;
+    const u32 = (v: number) => {
+      dv.setUint32(at, v, true);
+      at += 4;
+    };
+    if (i === 0) {
+      header.set(WEIGHTS_HASH_MAGIC);
+      at = WEIGHTS_HASH_MAGIC.byteLength;
+      u32(specs.length);
+    }
+    u32(name.byteLength);
+    header.set(name, at);
+    at += name.byteLength;
     u32(s.shape.length);
     for (const d of s.shape) u32(d);
-    out.set(float32ToLeBytes(weights[i]!), at);
-    at += weights[i]!.byteLength;
+    parts.push(header, float32ToLeBytes(weights[i]!));
   });
-  return out;
+  if (specs.length === 0) {
+    const empty = new Uint8Array(WEIGHTS_HASH_MAGIC.byteLength + 4);
+    empty.set(WEIGHTS_HASH_MAGIC);
+    parts.push(empty);
+  }
+  return parts;
 }
 
 /**
@@ -94,5 +119,9 @@ export function canonicalWeightsBytes(specs: readonly TensorSpec[], weights: Wei
  * const hash = await hashWeights(specs, weights); // '3f1a…' (64 hex chars)
  */
 export async function hashWeights(specs: readonly TensorSpec[], weights: Weights): Promise<string> {
-  return toHex(await sha256(canonicalWeightsBytes(specs, weights)));
+  // node:crypto takes the pieces in turn; WebCrypto has no incremental digest, so it gets one buffer.
+  if (!nodeHashing) return toHex(await sha256(canonicalWeightsBytes(specs, weights)));
+  const hash = nodeHashing.createHash('sha256');
+  for (const part of canonicalWeightsParts(specs, weights)) hash.update(part);
+  return toHex(hash.digest());
 }
