@@ -93,7 +93,9 @@ describe('hashWeights', () => {
           const n = s.shape.reduce((a, d) => a * d, 1);
           return new Float32Array(n + offset).map((_, j) => j * 0.25 - i).subarray(offset);
         });
-        const web = new Uint8Array(await crypto.subtle.digest('SHA-256', canonicalWeightsBytes(ss, ws)));
+        const web = new Uint8Array(
+          await crypto.subtle.digest('SHA-256', canonicalWeightsBytes(ss, ws) as Uint8Array<ArrayBuffer>),
+        );
         expect(await hashWeights(ss, ws)).toBe(Buffer.from(web).toString('hex'));
       }),
       { numRuns: 60 },

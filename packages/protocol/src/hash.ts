@@ -75,40 +75,29 @@ export function canonicalWeightsBytes(specs: readonly TensorSpec[], weights: Wei
 }
 
 /**
- * canonicalWeightsBytes as consecutive pieces: each tensor's header (u32 name length, name, u32 rank,
- * u32 dims) after the magic and count, then its data as a view of the weights, so a hash that takes
- * pieces never copies a model.
+ * canonicalWeightsBytes as consecutive pieces: the magic and count, then per tensor its header
+ * (u32 name length, name, u32 rank, u32 dims) and its data as a view of the weights, so a hash that
+ * takes pieces never copies a model.
  */
 function canonicalWeightsParts(specs: readonly TensorSpec[], weights: Weights): Uint8Array[] {
   assertLayout(specs, weights);
-  const parts: Uint8Array[] = [];
+  const prefix = new Uint8Array(WEIGHTS_HASH_MAGIC.byteLength + 4);
+  prefix.set(WEIGHTS_HASH_MAGIC);
+  new DataView(prefix.buffer).setUint32(WEIGHTS_HASH_MAGIC.byteLength, specs.length, true);
+  const parts: Uint8Array[] = [prefix];
   specs.forEach((s, i) => {
     const name = new TextEncoder().encode(s.name);
-    const start = i === 0 ? WEIGHTS_HASH_MAGIC.byteLength + 4 : 0;
-    const header = new Uint8Array(start + 4 + name.byteLength + 4 + 4 * s.shape.length);
+    const header = new Uint8Array(4 + name.byteLength + 4 + 4 * s.shape.length);
     const dv = new DataView(header.buffer);
-    let at = 0;
-    const u32 = (v: number) => {
+    dv.setUint32(0, name.byteLength, true);
+    header.set(name, 4);
+    let at = 4 + name.byteLength;
+    for (const v of [s.shape.length, ...s.shape]) {
       dv.setUint32(at, v, true);
       at += 4;
-    };
-    if (i === 0) {
-      header.set(WEIGHTS_HASH_MAGIC);
-      at = WEIGHTS_HASH_MAGIC.byteLength;
-      u32(specs.length);
     }
-    u32(name.byteLength);
-    header.set(name, at);
-    at += name.byteLength;
-    u32(s.shape.length);
-    for (const d of s.shape) u32(d);
     parts.push(header, float32ToLeBytes(weights[i]!));
   });
-  if (specs.length === 0) {
-    const empty = new Uint8Array(WEIGHTS_HASH_MAGIC.byteLength + 4);
-    empty.set(WEIGHTS_HASH_MAGIC);
-    parts.push(empty);
-  }
   return parts;
 }
 
