@@ -103,12 +103,14 @@ const packedOnce = new WeakSet<object>();
  * Whether to take a plain product a·b as (bᵀ·aᵀ)ᵀ, which packs the transposed `a` instead of `b`:
  * on the first use of `b` (a later use finds its operator made), when both hold one matrix (the
  * backend's XNNPACK path), and when `b` is more than twice the size of `a` (the transposes of `b`,
- * `a` and the result cost well under packing `b`). Marks `b` as seen.
+ * `a` and the result cost well under packing `b`). Marks such a `b` as seen.
  */
 function swapPacksLess(a: Info, b: Info): boolean {
-  const seen = packedOnce.has(b.dataId);
+  // Shape first: most products (small weights, the swapped product's own bT·aT) never touch the set.
+  if (matrices(a) !== 1 || matrices(b) !== 1 || size(b) <= 2 * size(a)) return false;
+  if (packedOnce.has(b.dataId)) return false;
   packedOnce.add(b.dataId);
-  return !seen && matrices(a) === 1 && matrices(b) === 1 && size(b) > 2 * size(a);
+  return true;
 }
 
 /** A plain product, swapped when {@link swapPacksLess} says so; the same values either way. */
