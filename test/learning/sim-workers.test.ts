@@ -74,6 +74,21 @@ describe('federa sim --workers', () => {
     expect(r.stderr).not.toMatch(/unexpected error/);
   }, 120_000);
 
+  it('exits 1 at once when the coordinator refuses the run, rather than keep it listening', async () => {
+    // These used to print the refusal and then hang: the coordinator kept listening, so the process
+    // never exited (a test timeout here is that bug).
+    const refused = await federa(['sim', '--rounds', '1', '--workers', '1', '--min-clients', '20']);
+    expect(refused.code, refused.stderr).toBe(1);
+    expect(refused.stderr).toMatch(/FEDERA_ERR_RUN_CONFIG_INVALID: .*minClients must not exceed/);
+    const dir = await mkdtemp(join(tmpdir(), 'federa-sim-topology-'));
+    const topology = join(dir, 'no-input-shape.json');
+    const layers = [{ class_name: 'Dense', config: { units: 2, name: 'd' } }];
+    await writeFile(topology, JSON.stringify({ class_name: 'Sequential', config: { name: 'x', layers } }));
+    const unbuildable = await federa(['sim', '--rounds', '1', '--topology', topology]);
+    expect(unbuildable.code, unbuildable.stderr).toBe(1);
+    expect(unbuildable.stderr).toMatch(/FEDERA_ERR_RUN_TOPOLOGY_INVALID/);
+  }, 120_000);
+
   it('says each failed round attempt, so a round timeout does not look like a hang', async () => {
     const r = await federa([
       ...['sim', '--clients', '2', '--rounds', '1', '--no-secagg', '--workers', '1', '--json'],

@@ -96,6 +96,32 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
   });
   const url = await server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1');
   opts.log(`coordinator listening on ${url} (store ${storePath})`);
+  const clients: Clients = { stop: async () => undefined };
+  try {
+    return await simulateOn(server, url, model, specs, opts, clients);
+  } catch (err) {
+    // Nothing of a failed simulation stays running (a refused topology left the coordinator
+    // listening and the command never exited): the caller gets the error and an idle process.
+    await clients.stop().catch(() => undefined);
+    await server.close();
+    throw err;
+  }
+}
+
+/** How to stop whichever clients have been started so far. */
+interface Clients {
+  stop(): Promise<void>;
+}
+
+/** Create the run, start the clients (on this thread or client-host threads) and train to the end. */
+async function simulateOn(
+  server: FederaServer,
+  url: string,
+  model: Omit<SimModel, 'train' | 'test'>,
+  specs: SimClientSpec[],
+  opts: SimulationOptions,
+  clients: Clients,
+): Promise<SimulationResult> {
   const runId = `${model.name}-${Date.now().toString(36)}`;
   await server.coordinator.createRun({
     settings: {
@@ -106,17 +132,16 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
     },
     topology: model.topology,
   });
-  let stopClients: () => Promise<void>;
   if (opts.workers) {
     const hosts = new ClientHosts(opts.workers, opts.log);
-    stopClients = () => hosts.close();
+    clients.stop = () => hosts.close();
     await hosts.start(url, runId, specs);
   } else {
-    const clients = specs.map((spec) => simClient(url, runId, spec));
-    stopClients = async () => {
-      await Promise.all(clients.map((c) => c.stop()));
+    const local = specs.map((spec) => simClient(url, runId, spec));
+    clients.stop = async () => {
+      await Promise.all(local.map((c) => c.stop()));
     };
-    await Promise.all(clients.map((c) => c.start()));
+    await Promise.all(local.map((c) => c.start()));
   }
   const rounds: RoundRecord[] = [];
   const roundCpuSeconds: number[] = [];
@@ -154,9 +179,6 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
   training = false;
   const run = await server.coordinator.getRun(runId);
   if (run.status !== 'completed') {
-    // Nothing of a failed simulation stays running: the command exits with the error.
-    await stopClients();
-    await server.close();
     throw new CliError(`run ${runId} ended ${run.status}: ${run.error?.message ?? ''}`);
   }
   const finalAccuracy = rounds.at(-1)?.metrics['test_accuracy'] ?? Number.NaN;
@@ -170,7 +192,7 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
     roundCpuSeconds,
     hashes,
     finalAccuracy,
-    stopClients,
+    stopClients: () => clients.stop(),
   };
 }
 

@@ -1,0 +1,29 @@
+// A client-host thread that ends mid-run (`federa sim --workers N`): its clients drop out as devices
+// do, the log says which thread ended, the other threads' clients finish the run, and closing the
+// hosts leaves nothing running. The thread is ended from outside (Worker.terminate), the way a
+// crash in it would end it.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const fixture = fileURLToPath(new URL('./fixtures/lose-client-host.mjs', import.meta.url));
+
+describe('a client-host thread lost mid-run', () => {
+  it('drops its clients, logs it, and the run completes on the other thread', () => {
+    // A process that does not exit (a thread or socket left running) fails on the timeout.
+    const r = spawnSync(process.execPath, [fixture], {
+      encoding: 'utf8',
+      timeout: 90_000,
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as {
+      status: string;
+      participants: number[];
+      lines: string[];
+    };
+    expect(result.status).toBe('completed');
+    // Round 2 was sampled before the thread ended, so it waits out its deadline for the lost two.
+    expect(result.participants).toEqual([4, 2, 2]);
+    expect(result.lines).toEqual(['client host thread 0 ended (exit code 1): its clients dropped out']);
+  }, 120_000);
+});
