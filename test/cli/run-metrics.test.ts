@@ -93,6 +93,11 @@ describe('federa run metrics', () => {
       headers: { authorization: `Bearer ${ADMIN}` },
     });
     expect(bad.status).toBe(400);
+    // A path that cannot be written is a one-line error naming it, not an unexpected-error trace.
+    const nowhere = join(tmpdir(), `federa-no-dir-${process.pid}`, 'm.csv');
+    const unwritable = await federa(['run', 'metrics', 'exported', '--out', nowhere], { env });
+    expect(unwritable.code).toBe(1);
+    expect(unwritable.stderr).toBe(`federa: cannot write ${nowhere}: ENOENT\n`);
     const unknown = await federa(['run', 'metrics', 'nope'], { env });
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/FEDERA_ERR_RUN_NOT_FOUND/);

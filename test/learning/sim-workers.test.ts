@@ -89,6 +89,18 @@ describe('federa sim --workers', () => {
     expect(unbuildable.stderr).toMatch(/FEDERA_ERR_RUN_TOPOLOGY_INVALID/);
   }, 120_000);
 
+  it('refuses a --metrics-out it cannot write before training, not after the first round', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'federa-sim-metrics-'));
+    const missing = join(dir, 'no-such-dir', 'm.csv');
+    const r = await federa(['sim', '--rounds', '1', '--metrics-out', missing]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/federa: --metrics-out \S+m\.csv: cannot write in \S+no-such-dir \(ENOENT\)/);
+    expect(r.stdout).not.toMatch(/round +clients/);
+    const onDirectory = await federa(['sim', '--rounds', '1', '--metrics-out', dir]);
+    expect(onDirectory.code).toBe(1);
+    expect(onDirectory.stderr).toMatch(/--metrics-out \S+: is a directory/);
+  });
+
   it('says each failed round attempt, so a round timeout does not look like a hang', async () => {
     const r = await federa([
       ...['sim', '--clients', '2', '--rounds', '1', '--no-secagg', '--workers', '1', '--json'],

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { ROLES, type Role, type TokenConfig, hashToken } from '@federa/server';
 import { CliError } from './errors.js';
+import { writeWholeFile } from './files.js';
 
 /** One line of a tokens file: a role and the sha256 of its bearer token, never the token itself. */
 export interface TokenFileEntry {
@@ -67,9 +68,6 @@ export function createToken(path: string, role: Role, note?: string): string {
     createdAt: new Date().toISOString(),
     ...(note ? { note } : {}),
   });
-  const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, `${JSON.stringify(entries, null, 2)}\n`, { mode: 0o600 });
-  chmodSync(temp, 0o600);
-  renameSync(temp, path);
+  writeWholeFile(path, `${JSON.stringify(entries, null, 2)}\n`, 0o600);
   return token;
 }

@@ -1,7 +1,8 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { COMMON_HELP, COMMON_OPTIONS, connect, integer, parse, positive } from '../cli/common.js';
 import { CliError, UsageError } from '../cli/errors.js';
+import { writeWholeFile } from '../cli/files.js';
 import { emit, table } from '../cli/output.js';
 import { LiveBlock, type RunView, TERMINAL, roundTable } from '../cli/round-table.js';
 
@@ -164,7 +165,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       const path = `/api/runs/${encodeURIComponent(idArg())}/metrics?format=${format}`;
       const res = await api.request('GET', path);
       const text = format === 'csv' ? await res.text() : `${JSON.stringify(await res.json(), null, 2)}\n`;
-      if (values.out) writeFileSync(values.out, text);
+      if (values.out) writeWholeFile(values.out, text);
       else process.stdout.write(text);
       return 0;
     }

@@ -1,6 +1,7 @@
 import { type PartitionSpec, describeStrategies, strategyNames } from '@federa/core';
 import { UsageError } from '../cli/errors.js';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { assertWritablePath, writeWholeFile } from '../cli/files.js';
+import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { type FederaServer, metricsCsv, runMetricsTable } from '@federa/server';
 import { loadSimData } from '../data/index.js';
@@ -129,8 +130,11 @@ export async function simCommand(argv: string[]): Promise<number> {
       : undefined;
   const data = values.data ? simData(values) : undefined;
   const metricsOut = values['metrics-out'];
+  // Found out before training, not after the first round (or the thirtieth).
+  if (metricsOut) assertWritablePath(metricsOut, '--metrics-out');
   // Rewritten after every round, so a long run can be plotted while it trains and a stopped one keeps its curve.
   let metricsWritten = Promise.resolve();
+  let metricsFailed = false;
   const started = Date.now();
   const result = await runSimulation({
     clients,
@@ -160,7 +164,14 @@ export async function simCommand(argv: string[]): Promise<number> {
     ...(metricsOut
       ? {
           onRoundCommitted: (round, server) => {
-            metricsWritten = metricsWritten.then(() => writeMetrics(server, round.runId, metricsOut));
+            metricsWritten = metricsWritten
+              .then(() => writeMetrics(server, round.runId, metricsOut))
+              // A write lost mid-run (disk full, directory removed) is said once; training goes on and
+              // the last write below decides the exit code.
+              .catch((err: Error) => {
+                if (!metricsFailed) say(`federa: ${err.message}; training goes on`);
+                metricsFailed = true;
+              });
           },
         }
       : {}),
@@ -168,7 +179,13 @@ export async function simCommand(argv: string[]): Promise<number> {
   const seconds = (Date.now() - started) / 1000;
   if (metricsOut) {
     await metricsWritten;
-    await writeMetrics(result.server, result.runId, metricsOut); // with the last version's federated evaluation
+    try {
+      await writeMetrics(result.server, result.runId, metricsOut); // with the last version's federated evaluation
+    } catch (err) {
+      await result.stopClients();
+      await result.server.close();
+      throw err;
+    }
   }
   if (values.json) {
     const rounds = result.rounds.map((r, i) => ({
@@ -291,9 +308,7 @@ async function writeMetrics(server: FederaServer, runId: string, path: string): 
   const text = path.endsWith('.json')
     ? `${JSON.stringify({ runId, ...table }, null, 2)}\n`
     : metricsCsv(table);
-  const partial = `${path}.partial`;
-  await writeFile(partial, text);
-  await rename(partial, path);
+  writeWholeFile(path, text);
 }
 
 function strategyConfig(name: string, params: string[]): { name: string } & Record<string, unknown> {

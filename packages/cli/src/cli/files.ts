@@ -1,0 +1,44 @@
+import { accessSync, chmodSync, constants, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { CliError } from './errors.js';
+
+const reason = (err: unknown) => (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+
+/**
+ * Throw a CliError unless a file can be written at `path` (its directory exists and is writable, and
+ * `path` is not a directory): checked before a long command runs, not found out at its first write.
+ */
+export function assertWritablePath(path: string, what: string): void {
+  const dir = dirname(path);
+  try {
+    if (!statSync(dir).isDirectory()) throw new CliError(`${what} ${path}: ${dir} is not a directory`);
+    accessSync(dir, constants.W_OK);
+  } catch (err) {
+    if (err instanceof CliError) throw err;
+    throw new CliError(`${what} ${path}: cannot write in ${dir} (${reason(err)})`);
+  }
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(path).isDirectory();
+  } catch {
+    // Absent: it will be created.
+  }
+  if (isDirectory) throw new CliError(`${what} ${path}: is a directory`);
+}
+
+/**
+ * Write `text` to `path` whole: into a temporary file beside it, then renamed over it, so a reader
+ * (a plot refreshing while a run trains) never sees half a file; `mode` is the file's, exactly.
+ * Throws a CliError naming the path.
+ */
+export function writeWholeFile(path: string, text: string, mode?: number): void {
+  const temp = `${path}.${process.pid}.partial`;
+  try {
+    writeFileSync(temp, text, mode === undefined ? undefined : { mode });
+    // The umask can only narrow a mode given at creation; this makes it exact.
+    if (mode !== undefined) chmodSync(temp, mode);
+    renameSync(temp, path);
+  } catch (err) {
+    throw new CliError(`cannot write ${path}: ${reason(err)}`);
+  }
+}
