@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FullServer, startFullServer } from '../dashboard/full-server.js';
@@ -42,6 +43,14 @@ describe('federa model pull NAME (docs/cli.md)', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^saved pull v1 \(the latest version\) to /);
     expect(existsSync(join(dir, 'model.json'))).toBe(true);
+  });
+
+  it('an --out it cannot create fails with one line naming it, not a stack trace', async () => {
+    const file = join(out.path, 'a-file');
+    await writeFile(file, 'not a directory');
+    const r = await federa(['model', 'pull', 'pull', '--out', join(file, 'below')], { env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`federa: cannot create ${join(file, 'below')}: ENOTDIR\n`);
   });
 
   it('--label still picks a label, and a missing one fails with one line naming it', async () => {

@@ -1,4 +1,4 @@
-import { accessSync, chmodSync, constants, renameSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, chmodSync, constants, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { CliError } from './errors.js';
 
@@ -26,15 +26,24 @@ export function assertWritablePath(path: string, what: string): void {
   if (isDirectory) throw new CliError(`${what} ${path}: is a directory`);
 }
 
+/** `mkdir -p dir`, throwing a CliError naming it. */
+export function makeDirectory(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    throw new CliError(`cannot create ${dir}: ${reason(err)}`);
+  }
+}
+
 /**
- * Write `text` to `path` whole: into a temporary file beside it, then renamed over it, so a reader
+ * Write `data` to `path` whole: into a temporary file beside it, then renamed over it, so a reader
  * (a plot refreshing while a run trains) never sees half a file; `mode` is the file's, exactly.
  * Throws a CliError naming the path.
  */
-export function writeWholeFile(path: string, text: string, mode?: number): void {
+export function writeWholeFile(path: string, data: string | Uint8Array, mode?: number): void {
   const temp = `${path}.${process.pid}.partial`;
   try {
-    writeFileSync(temp, text, mode === undefined ? undefined : { mode });
+    writeFileSync(temp, data, mode === undefined ? undefined : { mode });
     // The umask can only narrow a mode given at creation; this makes it exact.
     if (mode !== undefined) chmodSync(temp, mode);
     renameSync(temp, path);

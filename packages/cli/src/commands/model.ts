@@ -1,7 +1,7 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { COMMON_HELP, COMMON_OPTIONS, connect, parse } from '../cli/common.js';
 import { UsageError } from '../cli/errors.js';
+import { makeDirectory, writeWholeFile } from '../cli/files.js';
 import type { Api } from '../cli/http.js';
 import { emit, metric, table } from '../cli/output.js';
 
@@ -151,20 +151,20 @@ async function pull(
     userDefinedMetadata?: { federa?: { transform?: unknown } };
   }>('GET', `${base}model.json`);
   const dir = resolve(values.out ?? `${decodeURIComponent(m)}-v${version}`);
-  await mkdir(dir, { recursive: true });
+  makeDirectory(dir);
   const files: string[] = [];
   for (const group of manifest.weightsManifest) {
     group.paths = group.paths.map((p) => p.split('/').at(-1)!);
     for (const file of group.paths) {
-      await writeFile(join(dir, file), await api.bytes(`${base}${file}`));
+      writeWholeFile(join(dir, file), await api.bytes(`${base}${file}`));
       files.push(file);
     }
   }
-  await writeFile(join(dir, 'model.json'), JSON.stringify(manifest));
+  writeWholeFile(join(dir, 'model.json'), JSON.stringify(manifest));
   // A tabular run's preprocessing (docs/serving.md): apply it to raw rows before the model.
   const transform = manifest.userDefinedMetadata?.federa?.transform;
   if (transform) {
-    await writeFile(join(dir, 'transform.json'), JSON.stringify(transform, null, 2));
+    writeWholeFile(join(dir, 'transform.json'), JSON.stringify(transform, null, 2));
     files.push('transform.json');
   }
   const chosen =
