@@ -102,4 +102,32 @@ describe('federa run metrics', () => {
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/FEDERA_ERR_RUN_NOT_FOUND/);
   });
+
+  it('run watch --metrics-out, started before the run, leaves every round in the file', async () => {
+    await server.coordinator.createRun({
+      settings: { id: 'watched', rounds: 3, clientsPerRound: 3, minClients: 3, batchSize: 4 },
+      topology: tinyTopology(),
+    });
+    const clients = await startEvaluatingClients(server.url, 'w', ['watched'], ADMIN);
+    const file = join(tmpdir(), `federa-watch-${process.pid}.json`);
+    try {
+      // Watching from before the start: the command waits out the whole run, writing as rounds commit.
+      const watching = federa(['run', 'watch', 'watched', '--interval', '0.2', '--metrics-out', file], {
+        env,
+      });
+      await server.coordinator.startRun('watched');
+      const r = await watching;
+      expect(r.code, r.stderr).toBe(0);
+      const json = JSON.parse(await readFile(file, 'utf8')) as { runId: string; rows: unknown[] };
+      expect(json.runId).toBe('watched');
+      expect(json.rows).toHaveLength(3);
+    } finally {
+      await Promise.all(clients.map((c) => c.stop()));
+      await rm(file, { force: true });
+    }
+    const nowhere = join(tmpdir(), `federa-no-dir-${process.pid}`, 'w.csv');
+    const refused = await federa(['run', 'watch', 'watched', '--metrics-out', nowhere], { env });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/--metrics-out \S+w\.csv: cannot write in \S+ \(ENOENT\)/);
+  });
 });

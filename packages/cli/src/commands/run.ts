@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { COMMON_HELP, COMMON_OPTIONS, connect, integer, parse, positive } from '../cli/common.js';
 import { CliError, UsageError } from '../cli/errors.js';
-import { writeWholeFile } from '../cli/files.js';
+import type { Api } from '../cli/http.js';
+import { assertWritablePath, writeWholeFile } from '../cli/files.js';
 import { emit, table } from '../cli/output.js';
 import { LiveBlock, type RunView, TERMINAL, roundTable } from '../cli/round-table.js';
 
@@ -19,7 +20,8 @@ export const runHelp = `federa run <create|start|stop|status|watch|list> [option
   run start ID        start or continue a run
   run stop ID         stop a running run
   run status ID       status, per-round metrics and connected members
-  run watch ID        live round table until the run ends (--interval SECONDS, default 1)
+  run watch ID        live round table until the run ends (--interval SECONDS, default 1;
+                      --metrics-out FILE keeps every round's metrics in FILE as it trains: CSV, or JSON for .json)
   run list            all runs
   run metrics ID      every round's metrics as --format csv|json (default csv), to stdout or --out FILE
 ${COMMON_HELP}`;
@@ -60,6 +62,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       interval: { type: 'string' },
       format: { type: 'string' },
       out: { type: 'string' },
+      'metrics-out': { type: 'string' },
       'secure-aggregation': { type: 'boolean', default: false },
       'local-batch-norm': { type: 'boolean', default: false },
       ...Object.fromEntries(Object.keys(SETTING_FLAGS).map((k) => [k, { type: 'string' as const }])),
@@ -162,9 +165,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       const format = values.format ?? 'csv';
       if (format !== 'csv' && format !== 'json')
         throw new UsageError(`--format must be csv or json, got ${format}`);
-      const path = `/api/runs/${encodeURIComponent(idArg())}/metrics?format=${format}`;
-      const res = await api.request('GET', path);
-      const text = format === 'csv' ? await res.text() : `${JSON.stringify(await res.json(), null, 2)}\n`;
+      const text = await metricsText(api, idArg(), format);
       if (values.out) writeWholeFile(values.out, text);
       else process.stdout.write(text);
       return 0;
@@ -172,11 +173,22 @@ export async function runCommand(argv: string[]): Promise<number> {
     case 'watch': {
       const id = idArg();
       const intervalMs = (positive(values.interval, 1, 'interval') ?? 1) * 1000;
+      const metricsOut = values['metrics-out'];
+      if (metricsOut) assertWritablePath(metricsOut, '--metrics-out');
       const live = new LiveBlock(json ? false : undefined);
+      let writtenAt = -1;
       for (;;) {
         const run = await api.json<RunView>('GET', `/api/runs/${encodeURIComponent(id)}`);
         if (!json) live.draw(roundTable(run));
-        if (TERMINAL.has(run.status)) {
+        const ended = TERMINAL.has(run.status);
+        // Rewritten when a round commits (and at the end, for the last federated evaluation), so a
+        // plot of the file follows the run as `federa sim --metrics-out` does.
+        if (metricsOut && (run.completedRounds !== writtenAt || ended)) {
+          const format = metricsOut.endsWith('.json') ? 'json' : 'csv';
+          writeWholeFile(metricsOut, await metricsText(api, id, format));
+          writtenAt = run.completedRounds;
+        }
+        if (ended) {
           if (json) emit(true, run, () => '');
           return run.status === 'failed' ? 1 : 0;
         }
@@ -236,4 +248,10 @@ async function topologyFrom(values: {
     classes,
     hidden: integer(values.hidden, 16, 'hidden')!,
   });
+}
+
+/** `GET /api/runs/:id/metrics` as the file `run metrics` and `run watch --metrics-out` write. */
+async function metricsText(api: Api, runId: string, format: 'csv' | 'json'): Promise<string> {
+  const res = await api.request('GET', `/api/runs/${encodeURIComponent(runId)}/metrics?format=${format}`);
+  return format === 'csv' ? res.text() : `${JSON.stringify(await res.json(), null, 2)}\n`;
 }
