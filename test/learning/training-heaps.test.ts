@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { sizeTrainingThreadHeaps } from '@federa/cli';
 import { describe, expect, it } from 'vitest';
@@ -29,7 +31,7 @@ function majorCollections(): Promise<number> {
   });
 }
 
-describe('training threads start with a larger heap (client-hosts.ts)', () => {
+describe('simulation heaps (client-hosts.ts)', () => {
   it(`a thread made after sizeTrainingThreadHeaps() keeps ~73 MB live without a full collection; one made before needs them`, async () => {
     const before = await majorCollections();
     sizeTrainingThreadHeaps();
@@ -37,4 +39,16 @@ describe('training threads start with a larger heap (client-hosts.ts)', () => {
     expect(before).toBeGreaterThan(0);
     expect(after).toBe(0);
   }, 60_000);
+
+  it("a simulation's coordinator collects its heap less than once a round (V8 left alone: about twice)", () => {
+    // growSimulationHeaps(): without it this counted 14 full collections in 7 rounds, with it 1.
+    const fixture = fileURLToPath(new URL('./fixtures/coordinator-collections.mjs', import.meta.url));
+    const r = spawnSync(process.execPath, [fixture], { encoding: 'utf8', timeout: 120_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const { rounds, majors } = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as {
+      rounds: number;
+      majors: number;
+    };
+    expect(majors).toBeLessThan(rounds);
+  }, 150_000);
 });

@@ -1,5 +1,10 @@
 export { runSimulation } from './sim/simulate.js';
-export { TRAINING_THREAD_OLD_SPACE_MB, sizeTrainingThreadHeaps } from './sim/client-hosts.js';
+export {
+  SIMULATION_HEAP_GROWING_PERCENT,
+  TRAINING_THREAD_OLD_SPACE_MB,
+  growSimulationHeaps,
+  sizeTrainingThreadHeaps,
+} from './sim/client-hosts.js';
 export { EVALUATION_STEP_MS, StepPace, evaluateOn } from './sim/evaluator.js';
 export type { SimulationOptions, SimulationResult } from './sim/simulate.js';
 export { loadCharCorpus, loadMnist, selectRows } from './data/index.js';

@@ -20,6 +20,7 @@ export class ClientHosts {
     private readonly log: (line: string) => void,
   ) {
     sizeTrainingThreadHeaps();
+    growSimulationHeaps();
     for (let i = 0; i < size; i++) this.workers.push(this.spawn());
   }
 
@@ -91,6 +92,27 @@ export const TRAINING_THREAD_OLD_SPACE_MB = 128;
  */
 export function sizeTrainingThreadHeaps(): void {
   setFlagsFromString(`--initial-old-space-size=${TRAINING_THREAD_OLD_SPACE_MB}`);
+}
+
+/**
+ * How much a heap may grow past what survived its last full collection before the next one starts,
+ * in percent (V8's `--heap-growing-percent`; 300 = 4×, V8's own largest factor). Left to itself, V8
+ * grows the coordinator's heap by 1.1–1.6× because its thread allocates slowly and each marking runs
+ * concurrently, off the thread: 2.4 full collections of its ~36 MB heap per 2NN round (48 in 20
+ * rounds, `--trace-gc`), whose marking then ran on the cores the training threads need. With this:
+ * 6 in 20 rounds, and about 10 % less process CPU per round at 2 threads (docs/benchmarks.md). The
+ * price: the coordinator's heap may reach about 4× its live size before it is collected.
+ */
+export const SIMULATION_HEAP_GROWING_PERCENT = 300;
+
+/**
+ * Grow every heap of this process, the coordinator's included, by
+ * {@link SIMULATION_HEAP_GROWING_PERCENT} after each full collection. V8 reads the flag each time
+ * it sets a heap's next limit, so running threads get it too. Process-wide: for a process that
+ * shares its cores with training threads (`federa sim --workers`), not for a coordinator alone.
+ */
+export function growSimulationHeaps(): void {
+  setFlagsFromString(`--heap-growing-percent=${SIMULATION_HEAP_GROWING_PERCENT}`);
 }
 
 /** Client shares per thread: each client, largest first, to the thread with the fewest examples. */
