@@ -100,7 +100,7 @@ export function sizeTrainingThreadHeaps(): void {
  * grows the coordinator's heap by 1.1–1.6× because its thread allocates slowly and each marking runs
  * concurrently, off the thread: 2.4 full collections of its ~36 MB heap per 2NN round (48 in 20
  * rounds, `--trace-gc`), whose marking then ran on the cores the training threads need. With this:
- * 6 in 20 rounds, and about 10 % less process CPU per round at 2 threads (docs/benchmarks.md). The
+ * 6 in 20 rounds, and about 9 % less process CPU per round at 2 threads (docs/benchmarks.md). The
  * price: the coordinator's heap may reach about 4× its live size before it is collected.
  */
 export const SIMULATION_HEAP_GROWING_PERCENT = 300;
