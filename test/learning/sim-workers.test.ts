@@ -110,12 +110,18 @@ describe('federa sim --workers', () => {
     expect(r.stderr).toMatch(/round 1 attempt 1 failed \(FEDERA_ERR_ROUND_FAILED\).*--round-timeout/);
   }, 120_000);
 
-  it('refuses a negative worker count and a zero round timeout with exit code 2', async () => {
+  it('refuses a negative worker count, a zero round timeout and SecAgg+ on rounds of 2 with exit code 2', async () => {
     const r = await federa(['sim', '--workers=-1']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--workers must be an integer ≥ 0, got -1/);
     const timeout = await federa(['sim', '--round-timeout', '0']);
     expect(timeout.code).toBe(2);
     expect(timeout.stderr).toMatch(/--round-timeout must be a positive number, got 0/);
+    // Said in the flags' terms: the 1 is the round minimum, half of --clients 2.
+    const secagg = await federa(['sim', '--secagg', '--clients', '2']);
+    expect(secagg.code).toBe(2);
+    expect(secagg.stderr).toMatch(
+      /--secagg needs rounds of at least 3 clients, but --min-clients is 1 \(half of --clients 2/,
+    );
   });
 });

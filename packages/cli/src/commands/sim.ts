@@ -355,6 +355,14 @@ function secureAggregationOption(
   const supported = describeStrategies().some(
     (s) => s.name === values.strategy && s.supports.secureAggregation,
   );
+  // SecAgg+ needs rounds of at least 3 clients (core's secagg/params.ts: with two, each learns the
+  // other's update from the sum). Said in the flags' terms, not as the coordinator's "got 1", which is
+  // the round minimum, not the clients asked for.
+  if (values.secagg && minClients < 3)
+    throw new UsageError(
+      `--secagg needs rounds of at least 3 clients, but --min-clients is ${minClients}` +
+        `${values['min-clients'] ? '' : ` (half of --clients ${clients}, rounded up)`}; raise --min-clients or --clients`,
+    );
   if (!values.secagg && !(supported && minClients >= 3)) return {};
   return { secureAggregation: { stageTimeoutMs: 30_000 } };
 }
