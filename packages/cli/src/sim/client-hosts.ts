@@ -13,6 +13,7 @@ import type { SimClientSpec } from './sim-client.js';
 export class ClientHosts {
   private readonly workers: Worker[] = [];
   private readonly pending = new Map<Worker, { resolve: () => void; reject: (e: Error) => void }>();
+  private readonly hosted = new Map<Worker, string[]>();
 
   /** `log` hears of a thread that dies mid-run: its clients drop out, as devices do. */
   constructor(
@@ -30,6 +31,10 @@ export class ClientHosts {
     await Promise.all(
       this.workers.map((worker, i) => {
         const share = shares[i]!;
+        this.hosted.set(
+          worker,
+          share.map((c) => c.clientId),
+        );
         const buffers = share.flatMap((c) => [c.data.x.buffer, c.data.y.buffer] as ArrayBuffer[]);
         return this.command(worker, { type: 'start', url, runId, clients: share }, buffers);
       }),
@@ -56,7 +61,11 @@ export class ClientHosts {
       const at = this.workers.indexOf(worker);
       if (at < 0) return;
       this.workers.splice(at, 1);
-      this.log(`client host thread ${at} ended (${err.message}): its clients dropped out`);
+      // Named, since the coordinator logs their disconnects as it would a device's, which comes back.
+      const clients = this.hosted.get(worker)?.join(', ') || 'no clients';
+      this.log(
+        `client host thread ${at} ended (${err.message}): ${clients} dropped out for the rest of the run`,
+      );
       this.pending.get(worker)?.reject(err);
       this.pending.delete(worker);
     };
