@@ -1,7 +1,7 @@
 // `federa sim --workers N`: clients train on worker threads with one TF.js backend each, and the
 // federation is the same for any N (issue 13): the same seed gives the same version hashes.
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -87,6 +87,25 @@ describe('federa sim --workers', () => {
     const unbuildable = await federa(['sim', '--rounds', '1', '--topology', topology]);
     expect(unbuildable.code, unbuildable.stderr).toBe(1);
     expect(unbuildable.stderr).toMatch(/FEDERA_ERR_RUN_TOPOLOGY_INVALID/);
+  }, 120_000);
+
+  it('removes its temporary store when it ends, failed or not; a --store DIR stays', async () => {
+    // os.tmpdir() follows TMPDIR: a fresh one shows what the command leaves behind.
+    const tmp = await mkdtemp(join(tmpdir(), 'federa-sim-tmp-'));
+    const env = { TMPDIR: tmp };
+    const ok = await federa(['sim', '--clients', '2', '--rounds', '1', '--no-secagg'], { env });
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/store \S+, removed when the simulation ends/);
+    const failed = await federa(['sim', '--rounds', '1', '--min-clients', '20'], { env });
+    expect(failed.code).toBe(1);
+    expect(await readdir(tmp)).toEqual([]);
+    const store = join(tmp, 'kept');
+    const kept = await federa(['sim', '--clients', '2', '--rounds', '1', '--no-secagg', '--store', store], {
+      env,
+    });
+    expect(kept.code, kept.stderr).toBe(0);
+    expect(await readdir(tmp)).toEqual(['kept']);
+    expect((await readdir(store)).length).toBeGreaterThan(0);
   }, 120_000);
 
   it('refuses a --metrics-out it cannot write before training, not after the first round', async () => {

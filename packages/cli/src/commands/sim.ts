@@ -44,7 +44,7 @@ Simulate a federation on bundled data: a coordinator and N clients on this machi
   --lr LR            local learning rate (default ${DEMO.lr})
   --seed S           fixes the partition, initial weights, sampling and client shuffles: the same seed
                      and data give the same version hashes (default 1)
-  --store DIR        level store directory (default: a temp dir)
+  --store DIR        level store directory, kept (default: a temp dir, removed when the sim ends)
   --port P           coordinator port (default 0: any free port)
   --serve            keep the coordinator up after the last round until Ctrl-C
   --preset demo      the npm start settings (the defaults above)

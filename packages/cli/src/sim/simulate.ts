@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type PartitionSpec, describePartition, partitionIndices } from '@federa/core';
@@ -30,7 +30,7 @@ export interface SimulationOptions {
   partition: PartitionSpec;
   seed: number;
   settings: Omit<Partial<RunSettings>, 'id'>;
-  /** Store directory; a fresh temp dir when absent. */
+  /** Store directory, kept; when absent, a fresh temp dir that `server.close()` removes. */
   storePath?: string;
   port?: number;
   host?: string;
@@ -89,13 +89,25 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
   await initTfBackend(opts.log);
   const { model, test, specs } = shareOut(opts);
   const storePath = opts.storePath ?? (await mkdtemp(join(tmpdir(), 'federa-sim-')));
-  const server = await buildServer({
+  const built = await buildServer({
     storePath,
     evaluate: heldOutEvaluator(test),
     ...(opts.serving === false ? { serving: false as const } : {}),
   });
+  // A store of our own making goes with the coordinator: 20–40 MB a 2NN run, and repeated
+  // simulations had filled /tmp with them (256 stores, 2 GB in a day). `--store DIR` keeps one.
+  const server: FederaServer = opts.storePath
+    ? built
+    : {
+        ...built,
+        close: async () => {
+          await built.close();
+          await rm(storePath, { recursive: true, force: true });
+        },
+      };
   const url = await server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1');
-  opts.log(`coordinator listening on ${url} (store ${storePath})`);
+  const kept = opts.storePath ? '' : ', removed when the simulation ends; --store DIR keeps one';
+  opts.log(`coordinator listening on ${url} (store ${storePath}${kept})`);
   const clients: Clients = { stop: async () => undefined };
   try {
     return await simulateOn(server, url, model, specs, opts, clients);
