@@ -1,7 +1,7 @@
 // `federa sim --workers N`: clients train on worker threads with one TF.js backend each, and the
 // federation is the same for any N (issue 13): the same seed gives the same version hashes.
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -106,6 +106,7 @@ describe('federa sim --workers', () => {
     expect(kept.code, kept.stderr).toBe(0);
     expect(await readdir(tmp)).toEqual(['kept']);
     expect((await readdir(store)).length).toBeGreaterThan(0);
+    await rm(tmp, { recursive: true, force: true });
   }, 120_000);
 
   it('refuses a --metrics-out it cannot write before training, not after the first round', async () => {
