@@ -84,7 +84,8 @@ describe('federa sim --data', () => {
         BIN,
         ...['sim', '--clients', '3', '--rounds', '200', '--epochs', '1', '--no-secagg'],
         ...['--data', join(dir, 'train-images.idx'), '--labels', join(dir, 'train-labels.idx')],
-        ...['--metrics-out', out],
+        // SIGKILL leaves the store behind: here, not in /tmp.
+        ...['--metrics-out', out, '--store', join(dir, 'killed-store')],
       ],
       { stdio: 'ignore' },
     );

@@ -72,6 +72,7 @@ describe('federa sim --workers', () => {
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toMatch(/federa: run \S+ ended failed: every sampled client refused/);
     expect(r.stderr).not.toMatch(/unexpected error/);
+    await rm(dir, { recursive: true, force: true });
   }, 120_000);
 
   it('exits 1 at once when the coordinator refuses the run, rather than keep it listening', async () => {
@@ -87,6 +88,7 @@ describe('federa sim --workers', () => {
     const unbuildable = await federa(['sim', '--rounds', '1', '--topology', topology]);
     expect(unbuildable.code, unbuildable.stderr).toBe(1);
     expect(unbuildable.stderr).toMatch(/FEDERA_ERR_RUN_TOPOLOGY_INVALID/);
+    await rm(dir, { recursive: true, force: true });
   }, 120_000);
 
   it('removes its temporary store when it ends, failed or not; a --store DIR stays', async () => {
@@ -119,6 +121,7 @@ describe('federa sim --workers', () => {
     const onDirectory = await federa(['sim', '--rounds', '1', '--metrics-out', dir]);
     expect(onDirectory.code).toBe(1);
     expect(onDirectory.stderr).toMatch(/--metrics-out \S+: is a directory/);
+    await rm(dir, { recursive: true, force: true });
   });
 
   it('says each failed round attempt, so a round timeout does not look like a hang', async () => {
