@@ -124,6 +124,24 @@ describe('federa sim --workers', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it('a --metrics-out lost mid-run is said once, training goes on, and the final write decides the exit', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'federa-sim-lost-metrics-'));
+    const out = join(dir, 'm.csv');
+    const running = federa(['sim', '--clients', '2', '--rounds', '8', '--no-secagg', '--metrics-out', out]);
+    // The directory goes away once the first round's file is there (a disk unmounted mid-run).
+    for (;;) {
+      const names: string[] = await readdir(dir).catch(() => []);
+      if (names.includes('m.csv')) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await rm(dir, { recursive: true, force: true });
+    const r = await running;
+    expect(r.code).toBe(1);
+    expect(r.stdout.match(/training goes on/g)).toHaveLength(1);
+    expect(r.stdout).toMatch(/^ +8 +2 /m);
+    expect(r.stderr).toBe(`federa: cannot write ${out}: ENOENT\n`);
+  }, 120_000);
+
   it('says each failed round attempt, so a round timeout does not look like a hang', async () => {
     const r = await federa([
       ...['sim', '--clients', '2', '--rounds', '1', '--no-secagg', '--workers', '1', '--json'],

@@ -1,4 +1,13 @@
-import { accessSync, chmodSync, constants, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  chmodSync,
+  constants,
+  mkdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import { CliError } from './errors.js';
 
@@ -48,6 +57,8 @@ export function writeWholeFile(path: string, data: string | Uint8Array, mode?: n
     if (mode !== undefined) chmodSync(temp, mode);
     renameSync(temp, path);
   } catch (err) {
+    // A half-written temporary file (disk full) is not left beside the target.
+    rmSync(temp, { force: true });
     throw new CliError(`cannot write ${path}: ${reason(err)}`);
   }
 }
