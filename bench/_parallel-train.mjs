@@ -6,9 +6,9 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 
 /** Samples/s of `threads` workers each training `reps` epochs of the 2NN on `n` samples. */
 export async function parallelTrainingRate(threads, { n = 2000, reps = 4 } = {}) {
-  // The same heaps as `federa sim`'s client-host threads, so the ceiling bounds the sim fairly.
-  const { sizeTrainingThreadHeaps } = await import('../packages/cli/dist/index.js');
-  sizeTrainingThreadHeaps();
+  // The same V8 settings as `federa sim`'s client-host threads, so the ceiling bounds the sim fairly.
+  const { tuneV8ForSimulation } = await import('../packages/cli/dist/index.js');
+  tuneV8ForSimulation();
   const workers = Array.from(
     { length: threads },
     () => new Worker(new URL(import.meta.url), { workerData: { n, reps } }),

@@ -264,14 +264,32 @@ function freshWeightRows(ownFused) {
   return rows;
 }
 
+/** Rounds of each `federa sim` run; the early window is rounds 2–5, the late one the second half. */
+const SIM_ROUNDS = 16;
+const WINDOWS = [
+  { name: 'rounds 2–5', from: 1, to: 5 },
+  { name: `rounds ${SIM_ROUNDS / 2 + 1}–${SIM_ROUNDS}`, from: SIM_ROUNDS / 2, to: SIM_ROUNDS },
+];
+
 /**
- * Median round time of `federa sim` (2NN, 10 clients, E = 1, no SecAgg) at `workers` threads, over
- * the rounds after the first (which also starts the workers and warms each backend), and the median
- * process CPU per round (every thread: coordinator, client hosts, V8's compiler and GC threads).
+ * Median round time of `federa sim` (2NN, 10 clients, E = 1, no SecAgg) at `workers` threads, and the
+ * median process CPU per round (every thread: coordinator, client hosts, V8's compiler and GC
+ * threads), in each of WINDOWS. Round 1 also starts the workers and warms each backend; V8 goes on
+ * compiling TF.js code for many rounds after it, so the late window is the run's steady state.
  */
 function simRound(workers, partition) {
   const bin = fileURLToPath(new URL('../packages/cli/dist/bin.js', import.meta.url));
-  const args = ['sim', '--clients', '10', '--rounds', '5', '--epochs', '1', '--no-secagg', '--json'];
+  const args = [
+    'sim',
+    '--clients',
+    '10',
+    '--rounds',
+    String(SIM_ROUNDS),
+    '--epochs',
+    '1',
+    '--no-secagg',
+    '--json',
+  ];
   const r = spawnSync(
     process.execPath,
     [bin, ...args, '--partition', partition, '--workers', String(workers)],
@@ -280,37 +298,43 @@ function simRound(workers, partition) {
     },
   );
   if (r.status !== 0) throw new Error(`federa sim failed: ${r.stderr}`);
-  const rounds = JSON.parse(r.stdout).rounds.slice(1);
-  return {
-    seconds: median(rounds.map((round) => round.seconds)),
-    cpu: median(rounds.map((round) => round.cpuSeconds)),
-  };
+  const { rounds } = JSON.parse(r.stdout);
+  return WINDOWS.map(({ from, to }) => {
+    const window = rounds.slice(from, to);
+    return {
+      seconds: median(window.map((round) => round.seconds)),
+      cpu: median(window.map((round) => round.cpuSeconds)),
+    };
+  });
 }
 
 /** Runs of each side, alternated (1, 2, 1, 2, ...) so a shared machine's drifting speed hits both alike. */
 const REPS = 3;
 
 function simRows(ceiling) {
-  return ['iid', 'dirichlet'].map((partition) => {
+  return ['iid', 'dirichlet'].flatMap((partition) => {
     const ones = [];
     const twos = [];
     for (let i = 0; i < REPS; i++) {
       ones.push(simRound(1, partition));
       twos.push(simRound(2, partition));
     }
-    const one = median(ones.map((o) => o.seconds));
-    const two = median(twos.map((t) => t.seconds));
-    // The same work on two cores takes at least half its CPU: at 1 worker, V8's compiler and GC
-    // threads and the coordinator ride on the second core, off the round's critical path.
-    const limit = one / (median(ones.map((o) => o.cpu)) / 2);
-    const speedUp = one / two;
-    return [
-      `\`federa sim\` round, 10 clients, ${partition === 'iid' ? 'IID' : 'Dirichlet α = 0.5 (npm start)'}`,
-      `${one.toFixed(2)} s`,
-      `${two.toFixed(2)} s`,
-      `${speedUp.toFixed(2)}× (${((100 * (speedUp - 1)) / (ceiling - 1)).toFixed(0)} % of the ceiling's gain)`,
-      `${limit.toFixed(2)}×`,
-    ];
+    return WINDOWS.map((w, k) => {
+      const one = median(ones.map((o) => o[k].seconds));
+      const two = median(twos.map((t) => t[k].seconds));
+      // The same work on two cores takes at least half its CPU: at 1 worker, V8's compiler and GC
+      // threads and the coordinator ride on the second core, off the round's critical path.
+      const limit = one / (median(ones.map((o) => o[k].cpu)) / 2);
+      const speedUp = one / two;
+      const label = partition === 'iid' ? 'IID' : 'Dirichlet α = 0.5 (npm start)';
+      return [
+        `\`federa sim\` round, 10 clients, ${label}, ${w.name}`,
+        `${one.toFixed(2)} s`,
+        `${two.toFixed(2)} s`,
+        `${speedUp.toFixed(2)}× (${((100 * (speedUp - 1)) / (ceiling - 1)).toFixed(0)} % of the ceiling's gain)`,
+        `${limit.toFixed(2)}×`,
+      ];
+    });
   });
 }
 

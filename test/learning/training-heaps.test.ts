@@ -31,7 +31,20 @@ function majorCollections(): Promise<number> {
   });
 }
 
-describe('simulation heaps (client-hosts.ts)', () => {
+/** How many of the probe's eight calls TurboFan inlined when it optimized it (fixtures/inlining-probe.mjs). */
+function inlinedProbeCalls(cheap: boolean): number {
+  const fixture = fileURLToPath(new URL('./fixtures/inlining-probe.mjs', import.meta.url));
+  const r = spawnSync(
+    process.execPath,
+    ['--allow-natives-syntax', '--trace-turbo-inlining', fixture, ...(cheap ? ['cheap'] : [])],
+    { encoding: 'utf8', timeout: 60_000, maxBuffer: 64 * 1024 * 1024 },
+  );
+  expect(r.status, r.stderr).toBe(0);
+  expect(r.stderr).toMatch(/^probe \d+$/m);
+  return r.stdout.split('\n').filter((line) => /^Inlining .*probeCallee/.test(line)).length;
+}
+
+describe('simulation V8 settings (simulation-v8.ts)', () => {
   it(`a thread made after sizeTrainingThreadHeaps() keeps ~73 MB live without a full collection; one made before needs them`, async () => {
     const before = await majorCollections();
     sizeTrainingThreadHeaps();
@@ -51,4 +64,12 @@ describe('simulation heaps (client-hosts.ts)', () => {
     };
     expect(majors).toBeLessThan(rounds);
   }, 150_000);
+
+  it('a running thread compiles with the smaller inlining budget once cheapenSimulationCompiles() is called', () => {
+    // Measured: 4 of the 8 calls inlined at V8's budget, 1 at SIMULATION_INLINING_BUDGET.
+    const atV8sBudget = inlinedProbeCalls(false);
+    const atOurs = inlinedProbeCalls(true);
+    expect(atV8sBudget).toBeGreaterThan(1);
+    expect(atOurs).toBeLessThan(atV8sBudget);
+  }, 120_000);
 });

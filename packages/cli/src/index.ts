@@ -1,10 +1,13 @@
 export { runSimulation } from './sim/simulate.js';
 export {
   SIMULATION_HEAP_GROWING_PERCENT,
+  SIMULATION_INLINING_BUDGET,
   TRAINING_THREAD_OLD_SPACE_MB,
+  cheapenSimulationCompiles,
   growSimulationHeaps,
   sizeTrainingThreadHeaps,
-} from './sim/client-hosts.js';
+  tuneV8ForSimulation,
+} from './sim/simulation-v8.js';
 export { EVALUATION_STEP_MS, StepPace, evaluateOn } from './sim/evaluator.js';
 export type { SimulationOptions, SimulationResult } from './sim/simulate.js';
 export { loadCharCorpus, loadMnist, selectRows } from './data/index.js';

@@ -1,7 +1,7 @@
-import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { HostCommand, HostReply } from './client-host-worker.js';
 import type { SimClientSpec } from './sim-client.js';
+import { tuneV8ForSimulation } from './simulation-v8.js';
 
 /**
  * Worker threads that host the simulated clients whole (socket, protocol, TF.js training; one
@@ -20,8 +20,7 @@ export class ClientHosts {
     size: number,
     private readonly log: (line: string) => void,
   ) {
-    sizeTrainingThreadHeaps();
-    growSimulationHeaps();
+    tuneV8ForSimulation();
     for (let i = 0; i < size; i++) this.workers.push(this.spawn());
   }
 
@@ -80,48 +79,6 @@ export class ClientHosts {
       worker.postMessage(command, transfer);
     });
   }
-}
-
-/**
- * Old-space size a training thread's heap starts at (V8's `--initial-old-space-size`), in MB.
- * A TF.js training thread keeps about 20 MB live, so V8 sizes its old generation near 40 MB, and the
- * objects TF.js makes per op (about 20 MB/s promoted) then cost a full mark-compact every ~0.7 s per
- * thread, after which V8's compiler threads re-optimize TF.js code again (`--trace-opt`: ~80 TurboFan
- * compilations, ~0.8 s of CPU per 2-thread round; ~60 with this start). On 2 cores that CPU came out
- * of the training threads (docs/benchmarks.md). The price: a thread's heap may reach this size
- * before its first full collection.
- */
-export const TRAINING_THREAD_OLD_SPACE_MB = 128;
-
-/**
- * Start the heaps of worker threads created from now on at {@link TRAINING_THREAD_OLD_SPACE_MB}
- * (V8 reads the flag as it creates an isolate; running threads keep theirs). Process-wide: threads
- * started later get it too, e.g. the coordinator's SecAgg mask workers, which start at their first
- * unmasking. Not a limit: a heap still grows past it and collects as before.
- */
-export function sizeTrainingThreadHeaps(): void {
-  setFlagsFromString(`--initial-old-space-size=${TRAINING_THREAD_OLD_SPACE_MB}`);
-}
-
-/**
- * How much a heap may grow past what survived its last full collection before the next one starts,
- * in percent (V8's `--heap-growing-percent`; 300 = 4×, V8's own largest factor). Left to itself, V8
- * grows the coordinator's heap by 1.1–1.6× because its thread allocates slowly and each marking runs
- * concurrently, off the thread: 2.4 full collections of its ~36 MB heap per 2NN round (48 in 20
- * rounds, `--trace-gc`), whose marking then ran on the cores the training threads need. With this:
- * 6 in 20 rounds, and about 9 % less process CPU per round at 2 threads (docs/benchmarks.md). The
- * price: the coordinator's heap may reach about 4× its live size before it is collected.
- */
-export const SIMULATION_HEAP_GROWING_PERCENT = 300;
-
-/**
- * Grow every heap of this process, the coordinator's included, by
- * {@link SIMULATION_HEAP_GROWING_PERCENT} after each full collection. V8 reads the flag each time
- * it sets a heap's next limit, so running threads get it too. Process-wide: for a process that
- * shares its cores with training threads (`federa sim --workers`), not for a coordinator alone.
- */
-export function growSimulationHeaps(): void {
-  setFlagsFromString(`--heap-growing-percent=${SIMULATION_HEAP_GROWING_PERCENT}`);
 }
 
 /** Client shares per thread: each client, largest first, to the thread with the fewest examples. */
