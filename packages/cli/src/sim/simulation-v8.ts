@@ -10,7 +10,8 @@ import { setFlagsFromString } from 'node:v8';
  * thread, after which V8's compiler threads re-optimize TF.js code again (`--trace-opt`: ~80 TurboFan
  * compilations, ~0.8 s of CPU per 2-thread round; ~60 with this start). On 2 cores that CPU came out
  * of the training threads (docs/benchmarks.md). The price: a thread's heap may reach this size
- * before its first full collection.
+ * before its first full collection. The full collections left start on external memory (the
+ * ArrayBuffers of models, deltas and frames; `--trace-incremental-marking`), about every 4 rounds.
  */
 export const TRAINING_THREAD_OLD_SPACE_MB = 128;
 
