@@ -76,6 +76,58 @@ describe('bad requests and auth', () => {
     expectError(inf, 400, 'FEDERA_ERR_SERVING_NOT_FINITE');
   });
 
+  it('a `curl -d` body (form-encoded type, JSON text) is read as JSON by the inference routes only', async () => {
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    const post = (url: string, payload: string, headers: Record<string, string>) =>
+      app.inject({ method: 'POST', url, payload, headers });
+    const predictBody = JSON.stringify({ instances: ROWS });
+    const asJson = await post('/v1/models/tiny:predict', predictBody, {
+      ...auth('inference'),
+      'content-type': 'application/json',
+    });
+    const asForm = await post('/v1/models/tiny:predict', predictBody, { ...auth('inference'), ...form });
+    expect(asForm.statusCode, asForm.body).toBe(200);
+    expect(asForm.json()).toEqual(asJson.json());
+    const labelled = await post('/v1/models/tiny/labels/stable:predict', predictBody, {
+      ...auth('inference'),
+      ...form,
+    });
+    expect(labelled.statusCode).toBe(200);
+    const v2 = await post('/v2/models/tiny/infer', JSON.stringify(tensor()), {
+      ...auth('inference'),
+      ...form,
+    });
+    expect(v2.statusCode, v2.body).toBe(200);
+    // A real form body, prototype keys and a body past the limit: typed errors, as for JSON.
+    expectError(
+      await post('/v1/models/tiny:predict', 'instances=1&x=2', { ...auth('inference'), ...form }),
+      400,
+      'FEDERA_ERR_SERVING_BAD_REQUEST',
+    );
+    for (const key of ['__proto__', 'constructor']) {
+      const poisoned = `{"instances": ${JSON.stringify(ROWS)}, "${key}": {"prototype": {"x": 1}}}`;
+      expectError(
+        await post('/v1/models/tiny:predict', poisoned, { ...auth('inference'), ...form }),
+        400,
+        'FEDERA_ERR_SERVING_BAD_REQUEST',
+      );
+    }
+    const big = JSON.stringify({ instances: Array.from({ length: 400 }, () => ROWS[0]) });
+    expectError(
+      await post('/v1/models/tiny:predict', big, { ...auth('inference'), ...form }),
+      413,
+      'FEDERA_ERR_SERVING_BODY_TOO_LARGE',
+    );
+    // Still the caller's role that decides, whatever the body's type.
+    expectError(await post('/v1/models/tiny:predict', predictBody, form), 401, 'FEDERA_ERR_AUTH_MISSING');
+    // A route that changes state refuses the type: a web page can send it cross-origin unpreflighted.
+    expectError(
+      await post('/v1/registry/models/tiny/labels/stable/rollback', '{}', { ...auth('admin'), ...form }),
+      415,
+      'FEDERA_ERR_SERVING_UNSUPPORTED_MEDIA',
+    );
+  });
+
   it('an oversized body is 413', async () => {
     const rows = Array.from({ length: 400 }, () => [0.123456, 0.123456, 0.123456, 0.123456]);
     expectError(

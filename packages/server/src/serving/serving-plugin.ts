@@ -11,6 +11,7 @@ import { tabularDriftBaseline } from './tabular-drift.js';
 import { ServedTransforms } from './transforms.js';
 import { BatchJobs } from './batch-jobs.js';
 import type { ServingContext } from './context.js';
+import { readFormEncodedAsJson } from './form-encoded-json.js';
 import { installErrorHandling } from './http-errors.js';
 import { InferenceService } from './inference.js';
 import { ModelCache } from './model-cache.js';
@@ -184,10 +185,14 @@ export async function servingPlugin(app: FastifyInstance, options: ServingOption
         reply.elapsedTime / 1000,
       );
     });
-    oipRoutes(routes, ctx);
-    tfServingRoutes(routes, ctx);
     registryRoutes(routes, ctx, recordTrainingStats);
     jobRoutes(routes, ctx, jobs);
+    // A context of their own: only the inference routes read `curl -d` bodies (form-encoded-json.ts).
+    await routes.register(async (inference) => {
+      readFormEncodedAsJson(inference, ctx.maxBodyBytes);
+      oipRoutes(inference, ctx);
+      tfServingRoutes(inference, ctx);
+    });
     await routes.register(async (files) => artifactRoutes(files, ctx));
   });
 
