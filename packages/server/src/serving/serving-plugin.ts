@@ -188,6 +188,7 @@ export async function servingPlugin(app: FastifyInstance, options: ServingOption
     registryRoutes(routes, ctx, recordTrainingStats);
     jobRoutes(routes, ctx, jobs);
     // A context of their own: only the inference routes read `curl -d` bodies (form-encoded-json.ts).
+    // After jobRoutes, whose CSV parser it inherits: `:predict` reads CSV rows too.
     await routes.register(async (inference) => {
       readFormEncodedAsJson(inference, ctx.maxBodyBytes);
       oipRoutes(inference, ctx);
