@@ -1,7 +1,7 @@
 // Local training speed on the default backend (wasm + @federa/client's kernels) against PyTorch on
 // one CPU thread, same architecture, batch size and loop; transposed vs plain matMul; and `federa sim`
 // at 1 vs 2 worker threads (issue 13).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -349,6 +349,36 @@ async function ceilingRates() {
   return { alone: median(alone), together: median(together) };
 }
 
+/**
+ * Samples/s of PyTorch's 2NN loop (`_train_torch.py`, one CPU thread) in one process and in two at
+ * once (their sum), medians of alternated runs: what the machine's two cores give a training loop
+ * without V8, for scale beside the ceiling. Undefined without python3-torch.
+ */
+async function torchProcessRates(torch) {
+  if (!torch) return undefined;
+  const spec = JSON.stringify([{ name: '2nn', n: 4000, batch: BATCH, vocab: VOCAB, window: WINDOW }]);
+  const script = fileURLToPath(new URL('./_train_torch.py', import.meta.url));
+  const once = () =>
+    new Promise((resolve, reject) => {
+      const child = spawn('/usr/bin/python3', [script, spec], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.stderr.on('data', (d) => (err += d));
+      child.on('close', (code) =>
+        code === 0 ? resolve(JSON.parse(out)['2nn']) : reject(new Error(`PyTorch bench failed: ${err}`)),
+      );
+    });
+  const alone = [];
+  const together = [];
+  for (let i = 0; i < REPS; i++) {
+    alone.push(await once());
+    const [a, b] = await Promise.all([once(), once()]);
+    together.push(a + b);
+  }
+  return { alone: median(alone), together: median(together) };
+}
+
 export async function run() {
   // Before initBackend replaces it: the wasm backend's own GatherV2, for gatherRows().
   const ownGather = tf.getKernel('GatherV2', 'wasm')?.kernelFunc;
@@ -383,9 +413,19 @@ export async function run() {
   );
   const { alone, together } = await ceilingRates();
   const ceiling = together / alone;
+  const pytorch = await torchProcessRates(torch);
   const sim = table(
     ['2NN, E = 1, B = 20', '1 thread', '2 threads', 'speed-up', 'CPU bound: 1-thread round / (its CPU / 2)'],
     [
+      pytorch
+        ? [
+            "PyTorch's loop, one process and two at once (the cores without V8)",
+            `${pytorch.alone.toFixed(0)} samples/s`,
+            `${pytorch.together.toFixed(0)} samples/s`,
+            `${(pytorch.together / pytorch.alone).toFixed(2)}×`,
+            '',
+          ]
+        : ["PyTorch's loop in one and two processes: skipped, python3-torch not installed", '', '', '', ''],
       [
         'ceiling: trainLocally alone on each thread, no coordinator',
         `${alone.toFixed(0)} samples/s`,
