@@ -352,10 +352,9 @@ async function ceilingRates() {
 /**
  * Samples/s of PyTorch's 2NN loop (`_train_torch.py`, one CPU thread) in one process and in two at
  * once (their sum), medians of alternated runs: what the machine's two cores give a training loop
- * without V8, for scale beside the ceiling. Undefined without python3-torch.
+ * without V8, for scale beside the ceiling.
  */
-async function torchProcessRates(torch) {
-  if (!torch) return undefined;
+async function torchProcessRates() {
   const spec = JSON.stringify([{ name: '2nn', n: 4000, batch: BATCH, vocab: VOCAB, window: WINDOW }]);
   const script = fileURLToPath(new URL('./_train_torch.py', import.meta.url));
   const once = () =>
@@ -413,7 +412,7 @@ export async function run() {
   );
   const { alone, together } = await ceilingRates();
   const ceiling = together / alone;
-  const pytorch = await torchProcessRates(torch);
+  const pytorch = torch ? await torchProcessRates() : undefined;
   const sim = table(
     ['2NN, E = 1, B = 20', '1 thread', '2 threads', 'speed-up', 'CPU bound: 1-thread round / (its CPU / 2)'],
     [

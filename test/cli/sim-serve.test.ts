@@ -35,22 +35,26 @@ describe('federa sim --serve', () => {
       });
       child.once('close', () => reject(new Error(`sim exited before serving: ${stderr}`)));
     });
-    const printed = /predict: +curl -s -X POST '([^']+)' -d '\{"instances":\[\[\.\.\.784 pixels\]\]\}'/.exec(
-      stdout,
-    );
-    expect(printed, stdout).not.toBeNull();
-    // The body and type `curl -d '{...}'` sends.
-    const res = await fetch(printed![1]!, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: JSON.stringify({ instances: [new Array(784).fill(0.5)] }),
-    });
-    expect(res.status, await res.clone().text()).toBe(200);
-    const { predictions } = (await res.json()) as { predictions: number[][] };
-    expect(predictions).toHaveLength(1);
-    expect(predictions[0]).toHaveLength(10);
-    expect(predictions[0]!.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    try {
+      const printed =
+        /predict: +curl -s -X POST '([^']+)' -d '\{"instances":\[\[\.\.\.784 pixels\]\]\}'/.exec(stdout);
+      expect(printed, stdout).not.toBeNull();
+      // The body and type `curl -d '{...}'` sends.
+      const res = await fetch(printed![1]!, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: JSON.stringify({ instances: [new Array(784).fill(0.5)] }),
+      });
+      expect(res.status, await res.clone().text()).toBe(200);
+      const { predictions } = (await res.json()) as { predictions: number[][] };
+      expect(predictions).toHaveLength(1);
+      expect(predictions[0]).toHaveLength(10);
+      expect(predictions[0]!.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      // A failed assertion must not leave a coordinator (and its temporary store) behind.
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
   }, 120_000);
 });

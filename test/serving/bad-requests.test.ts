@@ -120,6 +120,11 @@ describe('bad requests and auth', () => {
     );
     // Still the caller's role that decides, whatever the body's type.
     expectError(await post('/v1/models/tiny:predict', predictBody, form), 401, 'FEDERA_ERR_AUTH_MISSING');
+    expectError(
+      await post('/v1/models/tiny:predict', predictBody, { ...auth('viewer'), ...form }),
+      403,
+      'FEDERA_ERR_AUTH_FORBIDDEN',
+    );
     // A route that changes state refuses the type: a web page can send it cross-origin unpreflighted.
     expectError(
       await post('/v1/registry/models/tiny/labels/stable/rollback', '{}', { ...auth('admin'), ...form }),

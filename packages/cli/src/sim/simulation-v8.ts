@@ -50,9 +50,10 @@ export function growSimulationHeaps(): void {
  * How many bytes of bytecode TurboFan may inline, in all, into one function it optimizes (V8's
  * `--max-inlined-bytecode-size-cumulative`; V8's own is 920). TF.js ops are chains of small
  * wrappers, which TurboFan inlines deep: a compilation of TF.js code took 5–10 ms. And the
- * compilations go on all run long: every isolate compiles the same code, and TF.js's per-op
- * closures are re-optimized after their thread's full collections (`--trace-opt --trace-gc`): still
- * ~20 compilations a round at rounds 40–60 of a 2-thread 2NN run, ~100 ms of compiler CPU a round.
+ * compilations go on all run long: every isolate compiles the same code, some of it turns hot only
+ * after many rounds, and TF.js's per-op closures were re-optimized after their thread's full
+ * collections (`--trace-opt --trace-gc`): still ~20 compilations a round at rounds 40–60 of a
+ * 2-thread 2NN run, ~100 ms of compiler CPU a round.
  * At half V8's budget the compilations of rounds 6–20 took 42 % less compiler time (2.3 → 1.35 s;
  * 518 and 586 of them) and the training threads ran no slower. The price: code TurboFan would have inlined is called.
  */
