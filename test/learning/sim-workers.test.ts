@@ -7,23 +7,35 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { federa } from '../cli/run-cli.js';
 
-async function hashes(workers: number): Promise<string[]> {
+/** Each version's hash and held-out scores of a seeded run on `workers` client-host threads. */
+async function versions(
+  workers: number,
+): Promise<{ hash: string; test_accuracy: number; test_loss: number }[]> {
   const r = await federa([
     ...['sim', '--clients', '3', '--rounds', '2', '--epochs', '1', '--no-secagg', '--json'],
     ...['--seed', '7', '--workers', String(workers)],
   ]);
   expect(r.code, r.stderr).toBe(0);
-  const result = JSON.parse(r.stdout) as { rounds: { hash: string }[] };
-  return result.rounds.map((round) => round.hash);
+  const result = JSON.parse(r.stdout) as {
+    rounds: { hash: string; metrics: { test_accuracy: number; test_loss: number } }[];
+  };
+  return result.rounds.map(({ hash, metrics: { test_accuracy, test_loss } }) => ({
+    hash,
+    test_accuracy,
+    test_loss,
+  }));
 }
 
 describe('federa sim --workers', () => {
-  it('gives the same version hashes with 1 and 2 worker threads', async () => {
-    const one = await hashes(1);
-    const two = await hashes(2);
+  it('gives the same versions and held-out scores, to the bit, with 0, 1 and 2 worker threads', async () => {
+    // With threads, the threads score the held-out set, each its own rows; with 0 the coordinator's does.
+    const one = await versions(1);
+    const two = await versions(2);
     expect(one).toHaveLength(2);
-    expect(new Set(one).size).toBe(2);
+    expect(new Set(one.map((v) => v.hash)).size).toBe(2);
+    expect(one.every((v) => v.test_accuracy > 0.3 && Number.isFinite(v.test_loss))).toBe(true);
     expect(two).toEqual(one);
+    expect(await versions(0)).toEqual(one);
   }, 180_000);
 
   it('runs SecAgg+ and attackers on the client threads: sign-flipped FedAvg falls to chance', async () => {

@@ -1,14 +1,14 @@
 import type { TensorSpec, Weights } from '@federa/core';
-import { modelForGivenWeights, setModelWeights } from '@federa/server';
+import { type LocalDataset, RowScorer, type RowScores } from '@federa/client';
 import type { RunRecord, ServerEvaluator } from '@federa/server';
-import * as tf from '@tensorflow/tfjs';
 import type { LabelledData } from '../data/index.js';
 
 /**
- * How long one predict step may hold the coordinator's event loop. The evaluator runs there, so it
- * sizes its steps to the model: a step of the McMahan CNN is a few dozen images, one of the 2NN a
- * couple of thousand (one step of 250 rows fixed either stalled the CNN's sockets for 0.4 s or cut
- * the 2NN's test set into eight predicts, twice the time of two).
+ * How long one predict step may hold its thread's event loop (the coordinator's, or a client-host
+ * thread's whose clients' sockets it serves). Steps are sized to the model: a step of the McMahan
+ * CNN is a few dozen images, one of the 2NN a couple of thousand (one step of 250 rows fixed either
+ * stalled the CNN's sockets for 0.4 s or cut the 2NN's test set into eight predicts, twice the time
+ * of two).
  */
 export const EVALUATION_STEP_MS = 50;
 const FIRST_STEP_ROWS = 32;
@@ -25,6 +25,57 @@ export class StepPace {
   }
 }
 
+/** A simulation's labelled data as the client's dataset type (flat features). */
+export function asLocalDataset(data: LabelledData): LocalDataset {
+  return { x: data.x, y: data.y, n: data.n, featureShape: [data.features], numClasses: data.classes };
+}
+
+/**
+ * Rows [start, end) of `data` under the scorer's loaded weights, in predict steps sized by `pace`,
+ * yielding to the event loop after each; `onStep` hears each step's rows.
+ */
+export async function scoreInSteps(
+  scorer: RowScorer,
+  data: LocalDataset,
+  start: number,
+  end: number,
+  pace: StepPace,
+  onStep?: (rows: number) => void,
+): Promise<RowScores> {
+  const losses = new Float32Array(end - start);
+  const hits = new Float32Array(end - start);
+  for (let at = start; at < end; ) {
+    const rows = Math.min(pace.rows, end - at);
+    const began = performance.now();
+    const step = scorer.score(data, at, at + rows);
+    pace.observe(rows, performance.now() - began);
+    losses.set(step.losses, at - start);
+    hits.set(step.hits, at - start);
+    at += rows;
+    onStep?.(rows);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return { losses, hits };
+}
+
+/**
+ * Accuracy and mean cross-entropy from row scores that cover the test set in order. Summed row by
+ * row, so the scores do not depend on how the rows were stepped or split among threads.
+ */
+export function heldOutMetrics(parts: readonly RowScores[]): { test_accuracy: number; test_loss: number } {
+  let rows = 0;
+  let correct = 0;
+  let lossSum = 0;
+  for (const { losses, hits } of parts) {
+    for (let r = 0; r < losses.length; r++) {
+      correct += hits[r]!;
+      lossSum += losses[r]!;
+    }
+    rows += losses.length;
+  }
+  return { test_accuracy: correct / rows, test_loss: lossSum / rows };
+}
+
 /** Accuracy and mean cross-entropy of `weights` on held-out data; `onStep` hears each step's rows. */
 export async function evaluateOn(
   topology: unknown,
@@ -34,67 +85,52 @@ export async function evaluateOn(
   pace = new StepPace(),
   onStep?: (rows: number) => void,
 ): Promise<{ test_accuracy: number; test_loss: number }> {
-  const model = await modelForGivenWeights(topology);
+  const scorer = new RowScorer();
   try {
-    return await score(model, specs, weights, data, pace, onStep);
+    await scorer.load(JSON.stringify(topology), specs, weights);
+    return heldOutMetrics([await scoreInSteps(scorer, asLocalDataset(data), 0, data.n, pace, onStep)]);
   } finally {
-    model.dispose();
+    scorer.dispose();
   }
 }
 
-async function score(
-  model: tf.LayersModel,
-  specs: readonly TensorSpec[],
-  weights: Weights,
-  data: LabelledData,
-  pace: StepPace,
-  onStep?: (rows: number) => void,
-): Promise<{ test_accuracy: number; test_loss: number }> {
-  setModelWeights(model, specs, weights);
-  let correct = 0;
-  let lossSum = 0;
-  for (let start = 0; start < data.n; ) {
-    const rows = Math.min(pace.rows, data.n - start);
-    const began = performance.now();
-    const perRow = tf.tidy(() => {
-      const xs = tf.tensor2d(data.x.subarray(start * data.features, (start + rows) * data.features), [
-        rows,
-        data.features,
-      ]);
-      const labels = tf.tensor1d(Int32Array.from(data.y.subarray(start, start + rows)), 'int32');
-      // One batch: predict's default slices into batches of 32 and concatenates (6× slower at 2,000 rows).
-      const probs = model.predict(xs, { batchSize: rows }) as tf.Tensor2D;
-      const hits = tf.cast(tf.equal(tf.argMax(probs, 1), labels), 'float32');
-      return tf.stack([hits, tf.metrics.categoricalCrossentropy(tf.oneHot(labels, data.classes), probs)]);
-    });
-    const values = await perRow.data();
-    perRow.dispose();
-    pace.observe(rows, performance.now() - began);
-    // Summed row by row in order, so the loss does not depend on how the rows were stepped.
-    for (let r = 0; r < rows; r++) {
-      correct += values[r]!;
-      lossSum += values[rows + r]!;
-    }
-    start += rows;
-    onStep?.(rows);
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  }
-  return { test_accuracy: correct / data.n, test_loss: lossSum / data.n };
+/** Scores rows [start, end) of the test set on this thread. */
+export type LocalRowScoring = (start: number, end: number) => Promise<RowScores>;
+
+/** Somewhere else to score the test set: the client-host threads (`ClientHosts`). */
+export interface HeldOutScoring {
+  /** Row scores covering rows 0..n in order; ranges it cannot score go to `local`. */
+  scoreHeldOut(
+    topologyJson: string,
+    specs: readonly TensorSpec[],
+    weights: Weights,
+    n: number,
+    local: LocalRowScoring,
+  ): Promise<RowScores[]>;
 }
 
 /**
- * A server evaluation hook scoring each new global model on `test`, yielding between steps. The
- * model is built once per topology and given each version's weights.
+ * A server evaluation hook scoring each new global model on `test`. With `elsewhere` (the
+ * client-host threads of `federa sim --workers`), the rows are split among those threads, which sit
+ * idle while the coordinator commits, so the round's serial end shrinks with the threads and the
+ * coordinator's event loop does no predicting; otherwise it scores on this thread, yielding between
+ * steps. The model is built once per topology and given each version's weights.
  */
-export function heldOutEvaluator(test: LabelledData): ServerEvaluator {
-  let built: { topology: string; model: Promise<tf.LayersModel>; pace: StepPace } | undefined;
+export function heldOutEvaluator(test: LabelledData, elsewhere?: HeldOutScoring): ServerEvaluator {
+  const data = asLocalDataset(test);
+  const scorer = new RowScorer();
+  let paced: { topologyJson: string; pace: StepPace } | undefined;
   return async (run: RunRecord, weights: Weights) => {
-    const topology = JSON.stringify(run.topology);
-    if (built?.topology !== topology) {
-      const previous = built?.model;
-      built = { topology, model: modelForGivenWeights(run.topology), pace: new StepPace() };
-      (await previous)?.dispose();
-    }
-    return score(await built.model, run.specs, weights, test, built.pace);
+    const topologyJson = JSON.stringify(run.topology);
+    if (paced?.topologyJson !== topologyJson) paced = { topologyJson, pace: new StepPace() };
+    const { pace } = paced;
+    const local: LocalRowScoring = async (start, end) => {
+      await scorer.load(topologyJson, run.specs, weights);
+      return scoreInSteps(scorer, data, start, end, pace);
+    };
+    const parts = elsewhere
+      ? await elsewhere.scoreHeldOut(topologyJson, run.specs, weights, data.n, local)
+      : [await local(0, data.n)];
+    return heldOutMetrics(parts);
   };
 }

@@ -19,7 +19,7 @@ import {
   mnistTopology,
   simModel,
 } from '../models/presets.js';
-import { heldOutEvaluator } from './evaluator.js';
+import { asLocalDataset, heldOutEvaluator } from './evaluator.js';
 import type { ByzantineAttack } from './byzantine.js';
 import { ClientHosts } from './client-hosts.js';
 import { type SimClientSpec, simClient } from './sim-client.js';
@@ -89,10 +89,14 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
   await initTfBackend(opts.log);
   const { model, test, specs } = shareOut(opts);
   const storePath = opts.storePath ?? (await mkdtemp(join(tmpdir(), 'federa-sim-')));
+  const hosts = opts.workers ? new ClientHosts(opts.workers, opts.log) : undefined;
   const built = await buildServer({
     storePath,
-    evaluate: heldOutEvaluator(test),
+    evaluate: heldOutEvaluator(test, hosts),
     ...(opts.serving === false ? { serving: false as const } : {}),
+  }).catch(async (err: unknown) => {
+    await hosts?.close();
+    throw err;
   });
   // A store of our own making goes with the coordinator: 20–40 MB a 2NN run, and repeated
   // simulations had filled /tmp with them (256 stores, 2 GB in a day). `--store DIR` keeps one.
@@ -105,12 +109,12 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
           await rm(storePath, { recursive: true, force: true });
         },
       };
-  const url = await server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1');
-  const kept = opts.storePath ? '' : ', removed when the simulation ends; --store DIR keeps one';
-  opts.log(`coordinator listening on ${url} (store ${storePath}${kept})`);
-  const clients: Clients = { stop: async () => undefined };
+  const clients: Clients = { stop: async () => hosts?.close() };
   try {
-    return await simulateOn(server, url, model, specs, opts, clients);
+    const url = await server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1');
+    const kept = opts.storePath ? '' : ', removed when the simulation ends; --store DIR keeps one';
+    opts.log(`coordinator listening on ${url} (store ${storePath}${kept})`);
+    return await simulateOn(server, url, model, { specs, test, hosts }, opts, clients);
   } catch (err) {
     // Nothing of a failed simulation stays running (a refused topology left the coordinator
     // listening and the command never exited): the caller gets the error and an idle process.
@@ -130,7 +134,7 @@ async function simulateOn(
   server: FederaServer,
   url: string,
   model: Omit<SimModel, 'train' | 'test'>,
-  specs: SimClientSpec[],
+  { specs, test, hosts }: { specs: SimClientSpec[]; test: LabelledData; hosts: ClientHosts | undefined },
   opts: SimulationOptions,
   clients: Clients,
 ): Promise<SimulationResult> {
@@ -144,10 +148,8 @@ async function simulateOn(
     },
     topology: model.topology,
   });
-  if (opts.workers) {
-    const hosts = new ClientHosts(opts.workers, opts.log);
-    clients.stop = () => hosts.close();
-    await hosts.start(url, runId, specs);
+  if (hosts) {
+    await hosts.start(url, runId, specs, asLocalDataset(test));
   } else {
     const local = specs.map((spec) => simClient(url, runId, spec));
     clients.stop = async () => {

@@ -1,8 +1,7 @@
 import type { TensorSpec, Weights } from '@federa/core';
-import * as tf from '../tf.js';
 import type { LocalDataset } from '../dataset.js';
-import { modelForGivenWeights } from '../model-from-topology.js';
 import { yieldClock } from '../yield.js';
+import { RowScorer } from './row-scorer.js';
 
 /** Everything a local evaluation of a global model needs. */
 export interface EvaluationJob {
@@ -36,38 +35,23 @@ export type Evaluator = (job: EvaluationJob) => Promise<EvaluationOutcome>;
 export const evaluateLocally: Evaluator = async (job) => {
   const { data } = job;
   const rowsPerStep = job.batchSize || 256;
-  const width = data.x.length / data.n;
-  const model = await modelForGivenWeights(job.topologyJson);
-  const tensors = job.weights.map((w, i) => tf.tensor(w, [...job.specs[i]!.shape], 'float32'));
+  const scorer = new RowScorer();
   const maybeYield = yieldClock();
   let lossSum = 0;
   let hits = 0;
   try {
-    model.setWeights(tensors);
+    await scorer.load(job.topologyJson, job.specs, job.weights);
     // One predict batch per step, yielding between steps: a large test set does not block the socket.
     for (let start = 0; start < data.n; start += rowsPerStep) {
       await maybeYield();
-      const rows = Math.min(rowsPerStep, data.n - start);
-      const perRow = tf.tidy(() => {
-        const xs = tf.tensor(data.x.subarray(start * width, (start + rows) * width), [
-          rows,
-          ...data.featureShape,
-        ]);
-        const labels = tf.tensor1d(Int32Array.from(data.y.subarray(start, start + rows)), 'int32');
-        const probs = model.predict(xs, { batchSize: rows }) as tf.Tensor2D;
-        const ce = tf.metrics.categoricalCrossentropy(tf.oneHot(labels, data.numClasses), probs);
-        return tf.stack([ce, tf.cast(tf.equal(tf.argMax(probs, 1), labels), 'float32')]);
-      });
-      const values = perRow.dataSync();
-      perRow.dispose();
-      for (let r = 0; r < rows; r++) {
-        lossSum += values[r]!;
-        hits += values[rows + r]!;
+      const { losses, hits: rowHits } = scorer.score(data, start, Math.min(data.n, start + rowsPerStep));
+      for (let r = 0; r < losses.length; r++) {
+        lossSum += losses[r]!;
+        hits += rowHits[r]!;
       }
     }
     return { numExamples: data.n, metrics: { loss: lossSum / data.n, accuracy: hits / data.n } };
   } finally {
-    for (const t of tensors) t.dispose();
-    model.dispose();
+    scorer.dispose();
   }
 };

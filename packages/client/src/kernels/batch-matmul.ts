@@ -100,6 +100,16 @@ export function freshWeightsFusedMatMul(original: tf.KernelFunc): tf.KernelFunc 
 const packedOnce = new WeakSet<object>();
 
 /**
+ * Mark weights that will serve many products (a model scored step after step) as seen, so their
+ * first product goes to XNNPACK, which packs them once, instead of being swapped. The swapped product
+ * adds its bias as a kernel of its own, which rounds differently from XNNPACK's fused bias: without
+ * this, a scored row's loss depended on whether it fell in the first predict step after new weights.
+ */
+export function packOnFirstUse(tensors: readonly { dataId: object }[]): void {
+  for (const t of tensors) packedOnce.add(t.dataId);
+}
+
+/**
  * Whether to take a plain product a·b as (bᵀ·aᵀ)ᵀ, which packs the transposed `a` instead of `b`:
  * on the first use of `b` (a later use finds its operator made), when both hold one matrix (the
  * backend's XNNPACK path), and when `b` is more than twice the size of `a` (the transposes of `b`,
