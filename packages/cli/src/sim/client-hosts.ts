@@ -146,8 +146,12 @@ export function splitRows(n: number, parts: number): { start: number; end: numbe
   }));
 }
 
-/** `data` in SharedArrayBuffers, so every thread reads one copy (the full MNIST's test set is 31 MB). */
-function sharedCopy(data: LocalDataset): LocalDataset {
+/**
+ * `data` in SharedArrayBuffers, so every thread reads one copy (the full MNIST's test set is 31 MB);
+ * data already shared is returned as it is.
+ */
+export function sharedCopy(data: LocalDataset): LocalDataset {
+  if (data.x.buffer instanceof SharedArrayBuffer && data.y.buffer instanceof SharedArrayBuffer) return data;
   const x = new Float32Array(new SharedArrayBuffer(data.x.byteLength));
   x.set(data.x);
   const y = new Int32Array(new SharedArrayBuffer(4 * data.y.length));

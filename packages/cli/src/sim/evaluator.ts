@@ -110,14 +110,13 @@ export interface HeldOutScoring {
 }
 
 /**
- * A server evaluation hook scoring each new global model on `test`. With `elsewhere` (the
+ * A server evaluation hook scoring each new global model on `data`. With `elsewhere` (the
  * client-host threads of `federa sim --workers`), the rows are split among those threads, which sit
  * idle while the coordinator commits, so the round's serial end shrinks with the threads and the
  * coordinator's event loop does no predicting; otherwise it scores on this thread, yielding between
  * steps. The model is built once per topology and given each version's weights.
  */
-export function heldOutEvaluator(test: LabelledData, elsewhere?: HeldOutScoring): ServerEvaluator {
-  const data = asLocalDataset(test);
+export function heldOutEvaluator(data: LocalDataset, elsewhere?: HeldOutScoring): ServerEvaluator {
   const scorer = new RowScorer();
   let paced: { topologyJson: string; pace: StepPace } | undefined;
   return async (run: RunRecord, weights: Weights) => {

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type PartitionSpec, describePartition, partitionIndices } from '@federa/core';
+import type { LocalDataset } from '@federa/client';
 import {
   type FederaServer,
   type RoundRecord,
@@ -21,7 +22,7 @@ import {
 } from '../models/presets.js';
 import { asLocalDataset, heldOutEvaluator } from './evaluator.js';
 import type { ByzantineAttack } from './byzantine.js';
-import { ClientHosts } from './client-hosts.js';
+import { ClientHosts, sharedCopy } from './client-hosts.js';
 import { type SimClientSpec, simClient } from './sim-client.js';
 
 /** A simulation: N in-process clients over real socket.io against a real coordinator. */
@@ -90,9 +91,11 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
   const { model, test, specs } = shareOut(opts);
   const storePath = opts.storePath ?? (await mkdtemp(join(tmpdir(), 'federa-sim-')));
   const hosts = opts.workers ? new ClientHosts(opts.workers, opts.log) : undefined;
+  // With threads, the one copy of the test set they and this thread's fallback read.
+  const testSet = hosts ? sharedCopy(asLocalDataset(test)) : asLocalDataset(test);
   const built = await buildServer({
     storePath,
-    evaluate: heldOutEvaluator(test, hosts),
+    evaluate: heldOutEvaluator(testSet, hosts),
     ...(opts.serving === false ? { serving: false as const } : {}),
   }).catch(async (err: unknown) => {
     await hosts?.close();
@@ -114,7 +117,7 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
     const url = await server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1');
     const kept = opts.storePath ? '' : ', removed when the simulation ends; --store DIR keeps one';
     opts.log(`coordinator listening on ${url} (store ${storePath}${kept})`);
-    return await simulateOn(server, url, model, { specs, test, hosts }, opts, clients);
+    return await simulateOn(server, url, model, { specs, testSet, hosts }, opts, clients);
   } catch (err) {
     // Nothing of a failed simulation stays running (a refused topology left the coordinator
     // listening and the command never exited): the caller gets the error and an idle process.
@@ -134,7 +137,11 @@ async function simulateOn(
   server: FederaServer,
   url: string,
   model: Omit<SimModel, 'train' | 'test'>,
-  { specs, test, hosts }: { specs: SimClientSpec[]; test: LabelledData; hosts: ClientHosts | undefined },
+  {
+    specs,
+    testSet,
+    hosts,
+  }: { specs: SimClientSpec[]; testSet: LocalDataset; hosts: ClientHosts | undefined },
   opts: SimulationOptions,
   clients: Clients,
 ): Promise<SimulationResult> {
@@ -149,7 +156,7 @@ async function simulateOn(
     topology: model.topology,
   });
   if (hosts) {
-    await hosts.start(url, runId, specs, asLocalDataset(test));
+    await hosts.start(url, runId, specs, testSet);
   } else {
     const local = specs.map((spec) => simClient(url, runId, spec));
     clients.stop = async () => {
