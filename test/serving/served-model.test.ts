@@ -1,6 +1,7 @@
-import { loadServedModel } from '@federa/client';
+import { initBackend, loadServedModel } from '@federa/client';
 import type { FederaServer } from '@federa/server';
 import * as tf from '@tensorflow/tfjs';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { productionTokens } from '../attacks/production.js';
 import { startServer, tinyData, tinyTopology } from '../helpers/federation.js';
@@ -43,6 +44,27 @@ describe('loadServedModel: on-device inference from a label URL', () => {
     expect(res.status).toBe(200);
     const served = ((await res.json()) as { outputs: Array<{ data: number[] }> }).outputs[0]!.data;
     expect(Array.from(first.flatMap((p) => Array.from(p)))).toEqual(served.map((v) => expect.closeTo(v, 5)));
+  });
+
+  it('gives the same bits for the same rows from its first predict on, on a device with the wasm training kernels', async () => {
+    // A device that trains has started its backend with @federa/client's kernels, whose product on new
+    // weights adds the bias as a kernel of its own: the first predict rounded unlike the ones after.
+    await initBackend({ log: () => {} });
+    const biased = tfl.sequential({
+      layers: [
+        tfl.layers.dense({ name: 'h', inputShape: [8], units: 6, biasInitializer: 'randomNormal' }),
+        tfl.layers.dense({ name: 'out', units: 3, activation: 'softmax', biasInitializer: 'randomNormal' }),
+      ],
+    });
+    const topology = biased.toJSON(undefined, false);
+    biased.dispose();
+    await server.coordinator.createRun({ settings: { id: 'biased' }, topology });
+    const model = await loadServedModel(`${url}/models/biased/labels/latest/model.json`);
+    const row = tinyData(1).x;
+    const first = model.predict(row, 1);
+    const second = model.predict(row, 1);
+    model.dispose();
+    expect(Array.from(first[0]!)).toEqual(Array.from(second[0]!));
   });
 
   it('sends the token; without one, or with a role that may not read models, it is refused', async () => {

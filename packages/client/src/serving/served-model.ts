@@ -8,6 +8,7 @@ import {
 } from '@federa/core';
 import { dataErrors } from '../data/errors.js';
 import * as tf from '../tf.js';
+import { packOnFirstUse } from '../kernels/batch-matmul.js';
 
 /** Options of {@link loadServedModel}. */
 export interface LoadServedModelOptions {
@@ -49,6 +50,8 @@ export async function loadServedModel(url: string, opts: LoadServedModelOptions 
     ...(opts.fetch ? { fetchFunc: opts.fetch } : {}),
   });
   const model = await tf.loadLayersModel(handler);
+  // Packed once for every predict, so the first gives the same bits as the next (see packOnFirstUse).
+  packOnFirstUse(model.weights.map((w) => w.read()));
   const meta = (
     model.getUserDefinedMetadata() as { federa?: { version?: number; hash?: string; transform?: unknown } }
   )?.federa;
