@@ -1,4 +1,4 @@
 // Public API of the client's federated-evaluation area.
 export { evaluateLocally } from './evaluate-locally.js';
 export type { EvaluationJob, EvaluationOutcome, Evaluator } from './evaluate-locally.js';
-export { RowScorer, type RowScores, scoreRows } from './row-scorer.js';
+export { RowScorer, type RowScores } from './row-scorer.js';

@@ -12,10 +12,9 @@ export interface RowScores {
 
 /**
  * Rows [start, end) of `data` scored by `model` in one predict batch (TF.js's `predict` otherwise
- * slices into batches of 32 and concatenates, 6× slower at 2,000 rows). A row's scores do not depend
- * on which rows share its batch, so callers may step or split the rows as they like.
+ * slices into batches of 32 and concatenates, 6× slower at 2,000 rows).
  */
-export function scoreRows(model: tf.LayersModel, data: LocalDataset, start: number, end: number): RowScores {
+function scoreRows(model: tf.LayersModel, data: LocalDataset, start: number, end: number): RowScores {
   const rows = end - start;
   const width = data.x.length / data.n;
   const perRow = tf.tidy(() => {
@@ -62,7 +61,11 @@ export class RowScorer {
     }
   }
 
-  /** Rows [start, end) of `data` under the loaded weights, in one predict batch (see {@link scoreRows}). */
+  /**
+   * Rows [start, end) of `data` under the loaded weights, in one predict batch. A row's scores do
+   * not depend on which rows share its batch (the weights are packed once, see `load`), so callers
+   * may step or split the rows as they like.
+   */
   score(data: LocalDataset, start: number, end: number): RowScores {
     if (!this.built) throw new Error('RowScorer.score before load');
     return scoreRows(this.built.model, data, start, end);

@@ -100,10 +100,12 @@ export function freshWeightsFusedMatMul(original: tf.KernelFunc): tf.KernelFunc 
 const packedOnce = new WeakSet<object>();
 
 /**
- * Mark weights that will serve many products (a model scored step after step) as seen, so their
- * first product goes to XNNPACK, which packs them once, instead of being swapped. The swapped product
- * adds its bias as a kernel of its own, which rounds differently from XNNPACK's fused bias: without
- * this, a scored row's loss depended on whether it fell in the first predict step after new weights.
+ * Mark weights that will serve many products (a model scored or served predict after predict) as
+ * seen, so their first product goes to XNNPACK, which packs them once, instead of being swapped. The
+ * swapped product adds its bias as a kernel of its own, which rounds differently from XNNPACK's fused
+ * bias: without this, a row's output depended on whether it fell in the first predict after new
+ * weights. Consumers that predict call it (`RowScorer`, `loadServedModel`): the kernel swaps on the
+ * first use whatever the caller, a training step's forward or a predict.
  */
 export function packOnFirstUse(tensors: readonly { dataId: object }[]): void {
   for (const t of tensors) packedOnce.add(t.dataId);
