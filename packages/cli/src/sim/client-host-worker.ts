@@ -12,7 +12,7 @@ import {
   type Trainer,
   initBackend,
 } from '@federa/client';
-import { StepPace, scoreInSteps } from './evaluator.js';
+import { PaceByTopology, scoreInSteps } from './evaluator.js';
 import { type SimClientSpec, simClient } from './sim-client.js';
 
 /** What the host thread asks: start these clients, score some test rows, or stop them all. */
@@ -42,7 +42,7 @@ let clients: FederaClient[] = [];
 let test: LocalDataset | undefined;
 let turn: Promise<unknown> = Promise.resolve();
 const scorer = new RowScorer();
-let paced: { topologyJson: string; pace: StepPace } | undefined;
+const paces = new PaceByTopology();
 
 /** `job`, one at a time on this thread's backend, in the order they came. */
 function inTurn<T>(job: () => Promise<T>): Promise<T> {
@@ -60,10 +60,8 @@ async function score(command: Extract<HostCommand, { type: 'score' }>): Promise<
   if (!test) throw new Error('no test set was given to this thread');
   // A thread with no clients has not started a backend: the one its clients would, so scores match.
   await initBackend({ log: () => {} });
-  if (paced?.topologyJson !== command.topologyJson)
-    paced = { topologyJson: command.topologyJson, pace: new StepPace() };
   await scorer.load(command.topologyJson, command.specs, command.weights);
-  return scoreInSteps(scorer, test, command.start, command.end, paced.pace);
+  return scoreInSteps(scorer, test, command.start, command.end, paces.of(command.topologyJson));
 }
 
 port.on('message', async (command: HostCommand) => {

@@ -25,6 +25,17 @@ export class StepPace {
   }
 }
 
+/** A {@link StepPace} per topology: kept across a run's versions, new for another model. */
+export class PaceByTopology {
+  private current: { topologyJson: string; pace: StepPace } | undefined;
+
+  /** The pace for `topologyJson`, new when it differs from the last one asked for. */
+  of(topologyJson: string): StepPace {
+    if (this.current?.topologyJson !== topologyJson) this.current = { topologyJson, pace: new StepPace() };
+    return this.current.pace;
+  }
+}
+
 /** A simulation's labelled data as the client's dataset type (flat features). */
 export function asLocalDataset(data: LabelledData): LocalDataset {
   return { x: data.x, y: data.y, n: data.n, featureShape: [data.features], numClasses: data.classes };
@@ -118,11 +129,10 @@ export interface HeldOutScoring {
  */
 export function heldOutEvaluator(data: LocalDataset, elsewhere?: HeldOutScoring): ServerEvaluator {
   const scorer = new RowScorer();
-  let paced: { topologyJson: string; pace: StepPace } | undefined;
+  const paces = new PaceByTopology();
   return async (run: RunRecord, weights: Weights) => {
     const topologyJson = JSON.stringify(run.topology);
-    if (paced?.topologyJson !== topologyJson) paced = { topologyJson, pace: new StepPace() };
-    const { pace } = paced;
+    const pace = paces.of(topologyJson);
     const local: LocalRowScoring = async (start, end) => {
       await scorer.load(topologyJson, run.specs, weights);
       return scoreInSteps(scorer, data, start, end, pace);
